@@ -1,0 +1,84 @@
+package io.lxcfsremount.launcher;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.CandidateFinder;
+import io.lxcfsremount.core.ContainerRuntime;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.lxcfs.LxcfsWaiter;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Rebinder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The agent's parts, wired from the command line. */
+final class Agent {
+  private final ProcFs proc = ProcFs.host();
+  private final CommonOptions options;
+  private final LxcfsLocator locator;
+
+  Agent(CommonOptions options) {
+    this.options = options;
+    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir));
+    if (options.parallelism < 1) {
+      throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
+    }
+  }
+
+  LxcfsLocator locator() {
+    return locator;
+  }
+
+  LxcfsWaiter waiter() {
+    return new LxcfsWaiter(proc, locator, Ticker.systemTicker());
+  }
+
+  Reconciler reconciler() {
+    return new Reconciler(
+        proc,
+        locator,
+        candidateFinder(),
+        new Rebinder(strategy()),
+        options.parallelism,
+        Ticker.systemTicker());
+  }
+
+  private CandidateFinder candidateFinder() {
+    return switch (options.runtime) {
+      case PROC, AUTO -> new CandidateFinder(proc, List.<ContainerRuntime>of(), true);
+      case DOCKER, CRI -> throw new UsageException(
+          "--runtime " + options.runtime.name().toLowerCase() + " is not available yet; use proc");
+    };
+  }
+
+  private Strategy strategy() {
+    if (options.strategy.equals("auto")) {
+      return Linux.bestStrategy();
+    }
+    try {
+      return Strategy.ofCliName(options.strategy);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--strategy: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The folder as mountinfo shows it: absolute, normalized, symlinks resolved. Only the parent is
+   * resolved: the folder itself may be a dead FUSE mount that answers nothing.
+   */
+  private static String lxcfsDir(String dir) {
+    Path path = Path.of(dir).toAbsolutePath().normalize();
+    Path parent = path.getParent();
+    if (parent == null) {
+      throw new UsageException("--lxcfs-dir cannot be /");
+    }
+    try {
+      return parent.toRealPath().resolve(path.getFileName()).toString();
+    } catch (IOException e) {
+      throw new UsageException("--lxcfs-dir " + dir + ": " + e.getMessage() + " does not exist", e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.lxcfsremount.launcher;
+
+import picocli.CommandLine.Option;
+
+/** The flags every command takes. Each also reads from an LXCFS_REMOUNT_* environment variable. */
+final class CommonOptions {
+
+  /** Where containers come from. */
+  enum RuntimeChoice {
+    AUTO,
+    DOCKER,
+    CRI,
+    PROC
+  }
+
+  enum OutputFormat {
+    TABLE,
+    JSON
+  }
+
+  enum LogFormat {
+    PLAIN,
+    JSON
+  }
+
+  @Option(
+      names = "--lxcfs-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}",
+      description = "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
+  String lxcfsDir;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "RUNTIME",
+      defaultValue = "${env:LXCFS_REMOUNT_RUNTIME:-proc}",
+      description =
+          "Where containers come from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE};"
+              + " env LXCFS_REMOUNT_RUNTIME).")
+  RuntimeChoice runtime;
+
+  @Option(
+      names = "--output",
+      paramLabel = "FORMAT",
+      defaultValue = "${env:LXCFS_REMOUNT_OUTPUT:-table}",
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_OUTPUT).")
+  OutputFormat output;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "${env:LXCFS_REMOUNT_LOG_FORMAT:-plain}",
+      description = "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
+  LogFormat logFormat;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      defaultValue = "${env:LXCFS_REMOUNT_VERBOSE:-false}",
+      description = "Log details of every container (env LXCFS_REMOUNT_VERBOSE).")
+  boolean verbose;
+
+  @Option(
+      names = "--strategy",
+      paramLabel = "STRATEGY",
+      defaultValue = "${env:LXCFS_REMOUNT_STRATEGY:-auto}",
+      description =
+          "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or classic"
+              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
+  String strategy;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-4}",
+      description = "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
+  int parallelism;
+}

@@ -1,0 +1,15 @@
+package io.lxcfsremount.launcher;
+
+/** The exit codes of DESIGN.md. */
+final class ExitCode {
+  /** Nothing stale remains. */
+  static final int CLEAN = 0;
+  /** Something could not be repaired (or, for status, is stale). */
+  static final int DEAD_MOUNTS = 1;
+  /** Bad usage or configuration. */
+  static final int USAGE = 2;
+  /** No healthy lxcfs within --wait. */
+  static final int NO_LXCFS = 3;
+
+  private ExitCode() {}
+}

@@ -1,0 +1,81 @@
+package io.lxcfsremount.launcher;
+
+import java.io.InputStream;
+import java.io.IOException;
+import java.util.Properties;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The {@code lxcfs-remount} command line. */
+@Command(
+    name = "lxcfs-remount",
+    description = "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {RepairCommand.class, StatusCommand.class})
+public final class Main implements Runnable {
+  private static final String PREFIX = "lxcfs-remount: ";
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code. */
+  static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setParameterExceptionHandler(
+        (e, arguments) -> fail(ExitCode.USAGE, e.getMessage() + " (see lxcfs-remount --help)"));
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof UsageException) {
+            return fail(ExitCode.USAGE, e.getMessage());
+          }
+          LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
+          return fail(ExitCode.DEAD_MOUNTS, "unexpected failure: " + e);
+        });
+    try {
+      return commandLine.execute(args);
+    } catch (Error e) {
+      // Errors (a native library that will not load, say) bypass picocli's handler.
+      LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
+      return fail(ExitCode.DEAD_MOUNTS, "unexpected failure: " + rootCause(e));
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Prints {@code message} as the one line on stderr that explains a non-zero exit. */
+  static int fail(int exitCode, String message) {
+    System.err.println(PREFIX + message);
+    return exitCode;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "a command is required: repair, status");
+  }
+
+  /** The version Maven built, from the jar's resources. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("/lxcfs-remount-version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"lxcfs-remount " + properties.getProperty("version", "unknown")};
+    }
+  }
+}

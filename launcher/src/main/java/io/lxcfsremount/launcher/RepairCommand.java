@@ -1,0 +1,82 @@
+package io.lxcfsremount.launcher;
+
+import io.lxcfsremount.core.LxcfsUnavailableException;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.report.ReconcileReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lxcfs-remount repair}: one pass that re-binds every dead lxcfs mount. */
+@Command(
+    name = "repair",
+    description = "Re-bind every dead lxcfs mount in every running container, once.",
+    mixinStandardHelpOptions = true)
+final class RepairCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RepairCommand.class);
+
+  @Mixin CommonOptions options;
+
+  @Option(
+      names = "--dry-run",
+      defaultValue = "${env:LXCFS_REMOUNT_DRY_RUN:-false}",
+      description = "Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
+  boolean dryRun;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      defaultValue = "${env:LXCFS_REMOUNT_WAIT:-0s}",
+      converter = DurationConverter.class,
+      description =
+          "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
+              + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
+  Duration wait;
+
+  @Option(
+      names = "--container",
+      paramLabel = "ID_OR_NAME",
+      description = "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
+  List<String> containers = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(options);
+    if (dryRun) {
+      Privileges.require("repair --dry-run", Privileges.CAP_SYS_PTRACE);
+    } else {
+      Privileges.require(
+          "repair", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
+    }
+    Agent agent = new Agent(options);
+    if (!wait.isZero()) {
+      Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
+      if (lxcfs.isEmpty()) {
+        return Main.fail(
+            ExitCode.NO_LXCFS, "no healthy lxcfs at " + agent.locator().dir() + " within " + wait.toMillis() + " ms");
+      }
+      log.info("lxcfs at {} is healthy, generation {}", lxcfs.get().dir(), lxcfs.get().generation());
+    }
+    ContainerFilter filter = new ContainerFilter(containers);
+    ReconcileReport report;
+    try {
+      report = agent.reconciler().run(dryRun ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
+    } catch (LxcfsUnavailableException e) {
+      return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
+    }
+    log.info("{} pass: {}", dryRun ? "dry-run" : "repair", TableReport.summary(report));
+    int exit = Reports.print(report, options.output, System.out);
+    if (!filter.unmatched().isEmpty()) {
+      return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,103 @@
+package io.lxcfsremount.core;
+
+import io.lxcfsremount.core.proc.MountNamespaceScan;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.proc.ProcScanRuntime;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Step 2 of the reconcile pass: the mount namespaces to look at, each with its container. Runtimes
+ * name the containers; the /proc scan finds the namespaces they did not claim: a namespace whose
+ * processes share a container's PID namespace belongs to that container, the rest stand alone (when
+ * asked for). A runtime that cannot be reached is
+ * a warning, not a failure: the others still count.
+ */
+public final class CandidateFinder {
+  private final ProcFs proc;
+  private final List<ContainerRuntime> runtimes;
+  private final boolean includeUnclaimed;
+
+  /**
+   * @param runtimes asked in order; the first to claim a namespace names it
+   * @param includeUnclaimed whether namespaces of no runtime's container are candidates too
+   */
+  public CandidateFinder(ProcFs proc, List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
+    this.proc = proc;
+    this.runtimes = List.copyOf(runtimes);
+    this.includeUnclaimed = includeUnclaimed;
+  }
+
+  /** The candidates, and a warning for each runtime that could not be asked. */
+  public record Candidates(List<Candidate> candidates, List<String> warnings) {}
+
+  public Candidates find() throws IOException {
+    List<String> warnings = new ArrayList<>();
+    Map<Long, Candidate> byNamespace = new LinkedHashMap<>();
+    List<Candidate> exited = new ArrayList<>();
+    OptionalLong own = proc.mountNamespace("self");
+    for (ContainerRuntime runtime : runtimes) {
+      List<Container> containers;
+      try {
+        containers = runtime.runningContainers();
+      } catch (RuntimeUnavailableException e) {
+        warnings.add(runtime.name() + ": " + e.getMessage());
+        continue;
+      }
+      for (Container container : containers) {
+        OptionalLong namespace = proc.mountNamespace(Long.toString(container.pid()));
+        if (namespace.isEmpty()) {
+          exited.add(new Candidate(container, container.pid(), 0));
+        } else if (!namespace.equals(own)) {
+          byNamespace.putIfAbsent(
+              namespace.getAsLong(), new Candidate(container, container.pid(), namespace.getAsLong()));
+        }
+      }
+    }
+    addUnclaimed(byNamespace);
+    List<Candidate> candidates = new ArrayList<>(byNamespace.values());
+    candidates.addAll(exited);
+    return new Candidates(candidates, warnings);
+  }
+
+  private void addUnclaimed(Map<Long, Candidate> byNamespace) throws IOException {
+    Map<Long, Container> ownerByPidNamespace = containersByPidNamespace(byNamespace.values());
+    ProcScanRuntime scan = new ProcScanRuntime(proc);
+    for (Map.Entry<Long, Long> entry : new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
+      long namespace = entry.getKey();
+      long pid = entry.getValue();
+      if (byNamespace.containsKey(namespace)) {
+        continue;
+      }
+      OptionalLong pidNamespace = proc.pidNamespace(Long.toString(pid));
+      Container owner =
+          pidNamespace.isPresent() ? ownerByPidNamespace.get(pidNamespace.getAsLong()) : null;
+      if (owner != null) {
+        byNamespace.put(namespace, new Candidate(owner, pid, namespace));
+      } else if (includeUnclaimed) {
+        byNamespace.put(namespace, new Candidate(scan.namespaceContainer(namespace, pid), pid, namespace));
+      }
+    }
+  }
+
+  /**
+   * The containers by their PID namespace, which every process of a container shares (also those
+   * started by {@code docker exec}, which are not children of its init), except the agent's own.
+   */
+  private Map<Long, Container> containersByPidNamespace(Iterable<Candidate> claimed) {
+    OptionalLong own = proc.pidNamespace("self");
+    Map<Long, Container> owners = new HashMap<>();
+    for (Candidate candidate : claimed) {
+      OptionalLong pidNamespace = proc.pidNamespace(Long.toString(candidate.pid()));
+      if (pidNamespace.isPresent() && !pidNamespace.equals(own)) {
+        owners.putIfAbsent(pidNamespace.getAsLong(), candidate.container());
+      }
+    }
+    return owners;
+  }
+}

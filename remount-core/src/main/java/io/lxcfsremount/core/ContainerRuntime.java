@@ -1,0 +1,20 @@
+package io.lxcfsremount.core;
+
+import java.util.List;
+
+/** A source of running containers: a container engine's API, or a scan of /proc. */
+public interface ContainerRuntime {
+
+  /** Short name used in reports and on the command line: {@code docker}, {@code cri}, {@code proc}. */
+  String name();
+
+  /** What answered, for people: {@code docker 20.10.24 at unix:///var/run/docker.sock}. */
+  String describe() throws RuntimeUnavailableException;
+
+  /**
+   * The containers running now, each with the host PID of its init process.
+   *
+   * @throws RuntimeUnavailableException when the runtime cannot be reached or answers nonsense
+   */
+  List<Container> runningContainers() throws RuntimeUnavailableException;
+}

@@ -1,0 +1,45 @@
+package io.lxcfsremount.core.linux;
+
+import jnr.ffi.Pointer;
+
+/**
+ * The libc entry points jnr-posix does not offer. The mount API calls are reached through {@code
+ * syscall()} because glibc 2.36 has no wrappers for most of them; each overload is one call's argument
+ * list (x86_64 passes these in registers whether or not the callee is variadic). Public only because
+ * jnr-ffi implements it in a class loader of its own; nothing outside this package uses it.
+ */
+public interface LibC {
+  int setns(int fd, int nstype);
+
+  int unshare(int flags);
+
+  int umount2(String target, int flags);
+
+  int mount(String source, String target, String filesystemType, long flags, Pointer data);
+
+  int open(String path, int flags);
+
+  int fchdir(int fd);
+
+  int close(int fd);
+
+  int poll(Pointer fds, long count, int timeoutMillis);
+
+  /** pidfd_open(pid, flags). */
+  long syscall(long number, long pid, long flags);
+
+  /** open_tree(dfd, path, flags). */
+  long syscall(long number, int dirFd, String path, int flags);
+
+  /** move_mount(from_dfd, from_path, to_dfd, to_path, flags). */
+  long syscall(long number, int fromDirFd, String fromPath, int toDirFd, String toPath, int flags);
+
+  /** mount_setattr(dfd, path, flags, attr, size). */
+  long syscall(long number, int dirFd, String path, int flags, Pointer attr, long size);
+
+  /** openat2(dfd, path, how, size). */
+  long syscall(long number, int dirFd, String path, Pointer how, long size);
+
+  /** pidfd_send_signal(pidfd, sig, info, flags). */
+  long syscall(long number, int pidFd, int signal, Pointer info, int flags);
+}

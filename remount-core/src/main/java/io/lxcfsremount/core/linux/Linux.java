@@ -1,0 +1,101 @@
+package io.lxcfsremount.core.linux;
+
+import io.lxcfsremount.core.mount.MountFlags;
+import jnr.posix.FileStat;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+
+/**
+ * The system calls the agent makes in its own namespace. Each failure is a {@link LinuxException}
+ * naming the call, the path and the errno.
+ */
+public final class Linux {
+  private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+  private static final int ENOSYS = 38;
+  private static final int EPERM = 1;
+  private static final int EINVAL = 22;
+
+  private Linux() {}
+
+  /**
+   * Pins a process: the pidfd keeps referring to it even after its PID is reused.
+   *
+   * @throws LinuxException ESRCH when the process no longer exists
+   */
+  public static Fd pidfdOpen(long pid) throws LinuxException {
+    int fd = Syscalls.pidfdOpen(pid);
+    if (fd < 0) {
+      throw new LinuxException("pidfd_open", "/proc/" + pid, Syscalls.errno());
+    }
+    return new Fd(fd);
+  }
+
+  /** Whether the process behind {@code pidfd} still runs (has not been reaped). */
+  public static boolean isAlive(Fd pidfd) throws LinuxException {
+    if (Syscalls.pidfdSendSignal(pidfd.number(), 0) == 0) {
+      return true;
+    }
+    int errno = Syscalls.errno();
+    if (errno == Syscalls.ESRCH) {
+      return false;
+    }
+    throw new LinuxException("pidfd_send_signal", "", errno);
+  }
+
+  /**
+   * A detached copy of the mount at {@code path} (open_tree with OPEN_TREE_CLONE), with exactly
+   * {@code flags}, ready to be attached elsewhere.
+   */
+  public static Fd cloneMount(String path, MountFlags flags) throws LinuxException {
+    int fd = Syscalls.openTree(Syscalls.AT_FDCWD, path, Syscalls.OPEN_TREE_CLONE | Syscalls.O_CLOEXEC);
+    if (fd < 0) {
+      throw new LinuxException("open_tree", path, Syscalls.errno());
+    }
+    Fd tree = new Fd(fd);
+    if (Syscalls.mountSetattr(fd, "", Syscalls.AT_EMPTY_PATH, MountAttributes.mountAttr(flags)) != 0) {
+      int errno = Syscalls.errno();
+      tree.close();
+      throw new LinuxException("mount_setattr", path, errno);
+    }
+    return tree;
+  }
+
+  /**
+   * Stats {@code path}, which asks a FUSE server to answer: on a dead connection this fails with
+   * ENOTCONN.
+   */
+  public static void stat(String path) throws LinuxException {
+    FileStat stat = POSIX.allocateStat();
+    if (POSIX.stat(path, stat) != 0) {
+      throw new LinuxException("stat", path, POSIX.errno());
+    }
+  }
+
+  /**
+   * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found by
+   * calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or EPERM, an
+   * unknown flag EINVAL, a supported call EBADF.
+   */
+  public static Strategy bestStrategy() {
+    int openTree = Syscalls.openTree(-1, "", Syscalls.AT_EMPTY_PATH) < 0 ? Syscalls.errno() : 0;
+    if (openTree == ENOSYS || openTree == EPERM) {
+      return Strategy.CLASSIC;
+    }
+    int beneath =
+        Syscalls.moveMount(
+                -1,
+                "",
+                -1,
+                "",
+                Syscalls.MOVE_MOUNT_F_EMPTY_PATH
+                    | Syscalls.MOVE_MOUNT_T_EMPTY_PATH
+                    | Syscalls.MOVE_MOUNT_BENEATH)
+            < 0
+            ? Syscalls.errno()
+            : 0;
+    if (beneath == ENOSYS || beneath == EPERM) {
+      return Strategy.CLASSIC;
+    }
+    return beneath == EINVAL ? Strategy.DETACH_ATTACH : Strategy.ATOMIC_SWAP;
+  }
+}

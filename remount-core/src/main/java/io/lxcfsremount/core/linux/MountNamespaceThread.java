@@ -1,0 +1,205 @@
+package io.lxcfsremount.core.linux;
+
+import static io.lxcfsremount.core.linux.Syscalls.AT_FDCWD;
+import static io.lxcfsremount.core.linux.Syscalls.CLONE_FS;
+import static io.lxcfsremount.core.linux.Syscalls.CLONE_NEWNS;
+import static io.lxcfsremount.core.linux.Syscalls.MNT_DETACH;
+import static io.lxcfsremount.core.linux.Syscalls.MOVE_MOUNT_BENEATH;
+import static io.lxcfsremount.core.linux.Syscalls.MOVE_MOUNT_F_EMPTY_PATH;
+import static io.lxcfsremount.core.linux.Syscalls.MOVE_MOUNT_T_EMPTY_PATH;
+import static io.lxcfsremount.core.linux.Syscalls.MS_BIND;
+import static io.lxcfsremount.core.linux.Syscalls.MS_REMOUNT;
+import static io.lxcfsremount.core.linux.Syscalls.O_CLOEXEC;
+import static io.lxcfsremount.core.linux.Syscalls.O_DIRECTORY;
+import static io.lxcfsremount.core.linux.Syscalls.O_NOFOLLOW;
+import static io.lxcfsremount.core.linux.Syscalls.O_PATH;
+import static io.lxcfsremount.core.linux.Syscalls.RESOLVE_NO_MAGICLINKS;
+import static io.lxcfsremount.core.linux.Syscalls.RESOLVE_NO_SYMLINKS;
+import static io.lxcfsremount.core.linux.Syscalls.UMOUNT_NOFOLLOW;
+
+import io.lxcfsremount.core.mount.MountFlags;
+import java.util.List;
+import jnr.ffi.Pointer;
+
+/**
+ * Replaces dead mounts inside another process's mount namespace.
+ *
+ * <p>Why it is shaped this way: setns(CLONE_NEWNS) refuses (EINVAL) a thread that shares its
+ * fs_struct, and every JVM thread does, so each job runs on a fresh platform thread that first calls
+ * unshare(CLONE_FS). Afterwards that thread's root is the container's root, so it is never reused: it
+ * hands back plain values and ends. While inside it logs nothing and loads no class (a class loader
+ * would resolve paths against the container's root): everything it calls is warmed up below, before
+ * any thread enters a namespace. It enters through a pidfd, so a recycled PID cannot send a mount into
+ * the wrong container, and it resolves every target with openat2(RESOLVE_NO_SYMLINKS) and acts on
+ * the handle, so a symlink the container planted cannot redirect a mount.
+ */
+public final class MountNamespaceThread {
+  private static final long DIRECTORY_FLAGS = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  private static final long HANDLE_FLAGS = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+
+  static {
+    warmUp();
+  }
+
+  private MountNamespaceThread() {}
+
+  /**
+   * Performs {@code rebinds} in the mount namespace of the process behind {@code pidfd}, in order, on
+   * a thread of their own, and waits for them.
+   *
+   * @return one outcome per rebind, in the same order
+   */
+  public static List<RebindOutcome> run(Fd pidfd, List<NamespaceRebind> rebinds) {
+    NamespaceRebind[] jobs = rebinds.toArray(NamespaceRebind[]::new);
+    RebindOutcome[] outcomes = new RebindOutcome[jobs.length];
+    Pointer directoryHow = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
+    Pointer handleHow = Syscalls.openHow(HANDLE_FLAGS, NO_LINKS);
+    Thread thread =
+        new Thread(
+            () -> enterAndRebind(pidfd.number(), jobs, outcomes, directoryHow, handleHow),
+            "mntns-" + pidfd.number());
+    thread.setDaemon(true);
+    thread.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        // The thread is mid-syscall in a container: it must finish before its results are read.
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return List.of(outcomes);
+  }
+
+  private static void enterAndRebind(
+      int pidfd,
+      NamespaceRebind[] jobs,
+      RebindOutcome[] outcomes,
+      Pointer directoryHow,
+      Pointer handleHow) {
+    RebindOutcome entry = null;
+    if (Syscalls.unshare(CLONE_FS) != 0) {
+      entry = new RebindOutcome("unshare", "", Syscalls.errno());
+    } else if (Syscalls.setns(pidfd, CLONE_NEWNS) != 0) {
+      entry = new RebindOutcome("setns", "", Syscalls.errno());
+    }
+    for (int i = 0; i < jobs.length; i++) {
+      outcomes[i] = entry != null ? entry : rebind(jobs[i], directoryHow, handleHow);
+    }
+  }
+
+  private static RebindOutcome rebind(NamespaceRebind job, Pointer directoryHow, Pointer handleHow) {
+    int parent = Syscalls.openat2(AT_FDCWD, job.parent(), directoryHow);
+    if (parent < 0) {
+      return new RebindOutcome("openat2", job.parent(), Syscalls.errno());
+    }
+    try {
+      // An if chain, not a switch: a switch on an enum loads a synthetic class on first use.
+      if (job.strategy() == Strategy.ATOMIC_SWAP) {
+        return swapBeneath(job, parent, handleHow);
+      } else if (job.strategy() == Strategy.DETACH_ATTACH) {
+        return detachThenAttach(job, parent, handleHow);
+      }
+      return detachThenBind(job, parent, handleHow);
+    } finally {
+      Syscalls.close(parent);
+    }
+  }
+
+  private static RebindOutcome swapBeneath(NamespaceRebind job, int parent, Pointer handleHow) {
+    int target = Syscalls.openat2(parent, job.name(), handleHow);
+    if (target < 0) {
+      return new RebindOutcome("openat2", job.target(), Syscalls.errno());
+    }
+    int moved =
+        Syscalls.moveMount(
+            job.tree().number(),
+            "",
+            target,
+            "",
+            MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH | MOVE_MOUNT_BENEATH);
+    int moveErrno = Syscalls.errno();
+    Syscalls.close(target);
+    if (moved != 0) {
+      return new RebindOutcome("move_mount", job.target(), moveErrno);
+    }
+    return detachDead(job, parent);
+  }
+
+  private static RebindOutcome detachThenAttach(NamespaceRebind job, int parent, Pointer handleHow) {
+    RebindOutcome detached = detachDead(job, parent);
+    if (!detached.done()) {
+      return detached;
+    }
+    int target = Syscalls.openat2(parent, job.name(), handleHow);
+    if (target < 0) {
+      return new RebindOutcome("openat2", job.target(), Syscalls.errno());
+    }
+    int moved =
+        Syscalls.moveMount(
+            job.tree().number(), "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    int moveErrno = Syscalls.errno();
+    Syscalls.close(target);
+    return moved == 0 ? RebindOutcome.DONE : new RebindOutcome("move_mount", job.target(), moveErrno);
+  }
+
+  private static RebindOutcome detachThenBind(NamespaceRebind job, int parent, Pointer handleHow) {
+    // The source is the container's own path: refuse it if the container made it a symlink.
+    int source = Syscalls.openat2(AT_FDCWD, job.source(), handleHow);
+    if (source < 0) {
+      return new RebindOutcome("openat2", job.source(), Syscalls.errno());
+    }
+    Syscalls.close(source);
+    RebindOutcome detached = detachDead(job, parent);
+    if (!detached.done()) {
+      return detached;
+    }
+    if (Syscalls.mount(job.source(), job.name(), MS_BIND) != 0) {
+      return new RebindOutcome("mount", job.target(), Syscalls.errno());
+    }
+    if (Syscalls.mount(null, job.name(), MS_REMOUNT | MS_BIND | MountAttributes.msFlags(job.flags()))
+        != 0) {
+      return new RebindOutcome("mount", job.target(), Syscalls.errno());
+    }
+    return RebindOutcome.DONE;
+  }
+
+  /** Detaches the top mount at the target, resolved from the already-checked parent directory. */
+  private static RebindOutcome detachDead(NamespaceRebind job, int parent) {
+    if (Syscalls.fchdir(parent) != 0) {
+      return new RebindOutcome("fchdir", job.parent(), Syscalls.errno());
+    }
+    if (Syscalls.umount2(job.name(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0) {
+      return new RebindOutcome("umount2", job.target(), Syscalls.errno());
+    }
+    return RebindOutcome.DONE;
+  }
+
+  /**
+   * Runs every call and allocation the namespace thread makes once, on bad descriptors, so that jnr's
+   * stubs, string conversions, errno access and these classes are all loaded before any setns.
+   */
+  private static void warmUp() {
+    Pointer how = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
+    MountFlags flags = new MountFlags(true, true, true, true, MountFlags.AccessTime.RELATIME, true);
+    NamespaceRebind job = NamespaceRebind.classic("/warm/up", "/warm/up", flags);
+    new RebindOutcome("warm-up", job.parent() + job.name(), new Fd(-1).number()).done();
+    Syscalls.openat2(-1, "", how);
+    Syscalls.moveMount(-1, "", -1, "", MOVE_MOUNT_F_EMPTY_PATH);
+    Syscalls.fchdir(-1);
+    Syscalls.umount2("", 0);
+    Syscalls.mount(null, "", 0);
+    Syscalls.setns(-1, 0);
+    Syscalls.unshare(0);
+    Syscalls.close(-1);
+    Syscalls.errno();
+    MountAttributes.msFlags(flags);
+    RebindOutcome.DONE.done();
+  }
+}

@@ -1,0 +1,162 @@
+package io.lxcfsremount.core.linux;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Raw system calls: each returns what the kernel returned (negative on failure) and leaves the errno
+ * in {@link #errno()}. Calls that can be interrupted are retried on EINTR. Nothing here allocates or
+ * throws after warm-up, so {@link MountNamespaceThread} can use it inside a container's namespace.
+ */
+final class Syscalls {
+  static final int AT_FDCWD = -100;
+  static final int AT_EMPTY_PATH = 0x1000;
+  static final int AT_RECURSIVE = 0x8000;
+  static final int O_RDONLY = 0;
+  static final int O_DIRECTORY = 0x10000;
+  static final int O_NOFOLLOW = 0x20000;
+  static final int O_CLOEXEC = 0x80000;
+  static final int O_PATH = 0x200000;
+  static final int CLONE_FS = 0x200;
+  static final int CLONE_NEWNS = 0x20000;
+  static final int MNT_DETACH = 0x2;
+  static final int UMOUNT_NOFOLLOW = 0x8;
+  static final long MS_RDONLY = 0x1;
+  static final long MS_NOSUID = 0x2;
+  static final long MS_NODEV = 0x4;
+  static final long MS_NOEXEC = 0x8;
+  static final long MS_REMOUNT = 0x20;
+  static final long MS_NOATIME = 0x400;
+  static final long MS_NODIRATIME = 0x800;
+  static final long MS_BIND = 0x1000;
+  static final long MS_RELATIME = 0x200000;
+  static final long MS_STRICTATIME = 0x1000000;
+  static final int OPEN_TREE_CLONE = 0x1;
+  static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+  static final int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+  /** Kernel 6.5+: mount under the top mount of the target, so the swap is atomic for readers. */
+  static final int MOVE_MOUNT_BENEATH = 0x200;
+  static final long RESOLVE_NO_MAGICLINKS = 0x2;
+  static final long RESOLVE_NO_SYMLINKS = 0x4;
+  static final short POLLPRI = 0x2;
+  static final int EINTR = 4;
+  static final int EBADF = 9;
+  static final int ESRCH = 3;
+
+  // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final long SYS_OPEN_TREE = 428;
+  private static final long SYS_MOVE_MOUNT = 429;
+  private static final long SYS_PIDFD_OPEN = 434;
+  private static final long SYS_OPENAT2 = 437;
+  private static final long SYS_MOUNT_SETATTR = 442;
+
+  /** struct open_how: u64 flags, u64 mode, u64 resolve. */
+  static final int OPEN_HOW_SIZE = 24;
+
+  /** struct mount_attr: u64 attr_set, attr_clr, propagation, userns_fd. */
+  static final int MOUNT_ATTR_SIZE = 32;
+
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+  private Syscalls() {}
+
+  static int errno() {
+    return RUNTIME.getLastError();
+  }
+
+  static Pointer allocate(int bytes) {
+    return Memory.allocateDirect(RUNTIME, bytes, true);
+  }
+
+  static int setns(int fd, int nstype) {
+    return LIBC.setns(fd, nstype);
+  }
+
+  static int unshare(int flags) {
+    return LIBC.unshare(flags);
+  }
+
+  static int open(String path, int flags) {
+    int result;
+    do {
+      result = LIBC.open(path, flags);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static int fchdir(int fd) {
+    return LIBC.fchdir(fd);
+  }
+
+  static int close(int fd) {
+    return LIBC.close(fd);
+  }
+
+  static int umount2(String target, int flags) {
+    int result;
+    do {
+      result = LIBC.umount2(target, flags);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static int mount(String source, String target, long flags) {
+    int result;
+    do {
+      result = LIBC.mount(source, target, null, flags, null);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static int poll(Pointer fds, int count, int timeoutMillis) {
+    return LIBC.poll(fds, count, timeoutMillis);
+  }
+
+  static int pidfdOpen(long pid) {
+    return (int) LIBC.syscall(SYS_PIDFD_OPEN, pid, 0L);
+  }
+
+  static int pidfdSendSignal(int pidfd, int signal) {
+    return (int) LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, null, 0);
+  }
+
+  static int openTree(int dirFd, String path, int flags) {
+    int result;
+    do {
+      result = (int) LIBC.syscall(SYS_OPEN_TREE, dirFd, path, flags);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static int moveMount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags) {
+    int result;
+    do {
+      result = (int) LIBC.syscall(SYS_MOVE_MOUNT, fromDirFd, fromPath, toDirFd, toPath, flags);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static int mountSetattr(int dirFd, String path, int flags, Pointer attr) {
+    return (int) LIBC.syscall(SYS_MOUNT_SETATTR, dirFd, path, flags, attr, MOUNT_ATTR_SIZE);
+  }
+
+  /** openat2 with a caller-filled struct open_how (see {@link #openHow}). */
+  static int openat2(int dirFd, String path, Pointer how) {
+    int result;
+    do {
+      result = (int) LIBC.syscall(SYS_OPENAT2, dirFd, path, how, OPEN_HOW_SIZE);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  static Pointer openHow(long flags, long resolve) {
+    Pointer how = allocate(OPEN_HOW_SIZE);
+    how.putLong(0, flags);
+    how.putLong(16, resolve);
+    return how;
+  }
+}

@@ -1,0 +1,30 @@
+package io.lxcfsremount.core.lxcfs;
+
+import io.lxcfsremount.core.mount.Device;
+import java.util.Set;
+
+/**
+ * The lxcfs mount the agent serves, as found in its own mount table.
+ *
+ * @param dir where it is mounted, e.g. {@code /var/lib/lxcfs}
+ * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new one
+ * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}), or null
+ * @param otherInstances devices of other lxcfs instances mounted elsewhere, whose mounts in
+ *     containers are theirs and not stale
+ */
+public record Lxcfs(String dir, Device generation, String problem, Set<Device> otherInstances) {
+  public static final String FS_TYPE = "fuse.lxcfs";
+
+  public Lxcfs {
+    otherInstances = Set.copyOf(otherInstances);
+  }
+
+  public boolean healthy() {
+    return problem == null;
+  }
+
+  /** Where lxcfs serves {@code file} (a mount root such as {@code /proc/meminfo}) in the agent. */
+  public String pathOf(String file) {
+    return file.equals("/") ? dir : dir + file;
+  }
+}

@@ -1,0 +1,58 @@
+package io.lxcfsremount.core.lxcfs;
+
+import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.proc.ProcFs;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Step 1 of the reconcile pass: finds the lxcfs mount at the configured folder, and its health. */
+public final class LxcfsLocator {
+  private final ProcFs proc;
+  private final String dir;
+
+  /** @param dir the lxcfs folder as the agent sees it, absolute and without a trailing slash */
+  public LxcfsLocator(ProcFs proc, String dir) {
+    this.proc = proc;
+    this.dir = dir;
+  }
+
+  public String dir() {
+    return dir;
+  }
+
+  /**
+   * The lxcfs mount at the folder, healthy or not; empty when no lxcfs is mounted there (not yet, or
+   * not at all).
+   */
+  public Optional<Lxcfs> locate() throws IOException {
+    MountTable own = MountTable.read(proc.selfMountinfo());
+    Optional<MountInfo> top = own.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
+    if (top.isEmpty()) {
+      return Optional.empty();
+    }
+    Device generation = top.get().device();
+    Set<Device> others =
+        own.topMounts().stream()
+            .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE) && m.root().equals("/"))
+            .map(MountInfo::device)
+            .filter(device -> !device.equals(generation))
+            .collect(Collectors.toSet());
+    return Optional.of(new Lxcfs(dir, generation, problem(), others));
+  }
+
+  /** A FUSE server that is gone answers every request with ENOTCONN; stat asks it. */
+  private String problem() {
+    try {
+      Linux.stat(dir);
+      return null;
+    } catch (LinuxException e) {
+      return e.getMessage();
+    }
+  }
+}

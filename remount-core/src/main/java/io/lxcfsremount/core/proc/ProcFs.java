@@ -1,0 +1,87 @@
+package io.lxcfsremount.core.proc;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The agent's view of /proc: the host's processes (the agent runs in the host PID namespace). The
+ * root is a parameter so the scan can be tested on a fixture tree.
+ */
+public final class ProcFs {
+  private final Path root;
+
+  public ProcFs(Path root) {
+    this.root = root;
+  }
+
+  /** The real /proc. */
+  public static ProcFs host() {
+    return new ProcFs(Path.of("/proc"));
+  }
+
+  public Path mountinfo(long pid) {
+    return root.resolve(Long.toString(pid)).resolve("mountinfo");
+  }
+
+  /** The agent's own mount table: the main thread's view of the namespace the agent runs in. */
+  public Path selfMountinfo() {
+    return root.resolve("self/mountinfo");
+  }
+
+  /** The PIDs of all processes, in ascending order. */
+  public List<Long> pids() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+          pids.add(Long.parseLong(name));
+        }
+      }
+    }
+    pids.sort(null);
+    return pids;
+  }
+
+  /** The inode of the mount namespace of {@code pid} ("self" for the agent), if it still exists. */
+  public OptionalLong mountNamespace(String pid) {
+    return namespace(pid, "mnt");
+  }
+
+  /** The inode of the PID namespace of {@code pid} ("self" for the agent), if it still exists. */
+  public OptionalLong pidNamespace(String pid) {
+    return namespace(pid, "pid");
+  }
+
+  private OptionalLong namespace(String pid, String type) {
+    try {
+      String link = Files.readSymbolicLink(root.resolve(pid).resolve("ns").resolve(type)).toString();
+      return OptionalLong.of(parseNamespaceLink(type, link));
+    } catch (IOException | IllegalArgumentException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The command name of {@code pid}, or {@code "?"} if it is gone. */
+  public String command(long pid) {
+    try {
+      return Files.readString(root.resolve(Long.toString(pid)).resolve("comm")).strip();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** {@code mnt:[4026531841]} to 4026531841. */
+  static long parseNamespaceLink(String type, String link) {
+    int close = link.length() - 1;
+    if (!link.startsWith(type + ":[") || link.charAt(close) != ']') {
+      throw new IllegalArgumentException("not a " + type + " namespace link: " + link);
+    }
+    return Long.parseLong(link, type.length() + 2, close, 10);
+  }
+}

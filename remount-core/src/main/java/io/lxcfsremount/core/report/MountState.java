@@ -1,0 +1,27 @@
+package io.lxcfsremount.core.report;
+
+/** What a pass found, or did, for one lxcfs mount in a container. */
+public enum MountState {
+  /** Already reaches the live lxcfs. */
+  HEALTHY,
+  /** Reaches a dead lxcfs connection (status only: nothing was done). */
+  STALE,
+  /** Reaches a dead lxcfs connection and a repair would replace it (dry run). */
+  WOULD_REPAIR,
+  /** Was dead and now reaches the live lxcfs, verified in the container's mount table. */
+  REPAIRED,
+  /** Is still dead: the reason says which call failed, or why it cannot be repaired. */
+  FAILED,
+  /** Was not touched for a routine reason: the process exited, the target vanished. */
+  SKIPPED;
+
+  /** Whether a mount in this state still reads {@code Transport endpoint is not connected}. */
+  public boolean deadAfterPass() {
+    return this == STALE || this == WOULD_REPAIR || this == FAILED;
+  }
+
+  /** Lower-case, with dashes: {@code would-repair}. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+}

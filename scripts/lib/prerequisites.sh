@@ -1,0 +1,34 @@
+# Sourced by the project's scripts: installs what a fresh machine lacks, saying what and why.
+
+# ensure_packages PACKAGE... : apt-get installs the packages that are not installed yet.
+ensure_packages() {
+  local missing=()
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing ${missing[*]} (apt-get; needs root)..." >&2
+  if [ ! -f /var/lib/apt/periodic/update-success-stamp ] && [ -z "${APT_UPDATED:-}" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    export APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# require_root COMMAND : the real tests mount filesystems and enter namespaces.
+require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$1 needs root: it mounts lxcfs and enters mount namespaces." >&2
+    exit 2
+  fi
+}
+
+# ensure_build : builds launcher/target/lxcfs-remount.jar unless it is newer than every source.
+ensure_build() {
+  local jar=launcher/target/lxcfs-remount.jar
+  if [ ! -f "$jar" ] || [ -n "$(find . -path ./.git -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.proto' -o -name '*.xml' \) -newer "$jar" -print -quit)" ]; then
+    echo "Building $jar (mvn package)..." >&2
+    mvn -B -q -DskipTests package >&2
+  fi
+}
