@@ -1,0 +1,173 @@
+package io.lxcfsremount.core;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.Reconciler.Mode;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.core.report.ContainerReport;
+import io.lxcfsremount.core.report.MountReport;
+import io.lxcfsremount.core.report.MountState;
+import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.MemoryCgroup;
+import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.StandInContainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The reconcile pass against a real lxcfs and real mount namespaces: stand-in containers with
+ * every kind of lxcfs mount, an lxcfs restart, and what a user would check afterwards.
+ */
+@RequiresReal(LXCFS)
+class ReconcilerIT {
+  private static final long LIMIT = 64L * 1024 * 1024;
+  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
+  private static final List<String> PROC_FILES =
+      List.of("cpuinfo", "diskstats", "loadavg", "meminfo", "stat", "swaps", "uptime");
+  private static final Set<String> READ_ONLY = Set.of("/proc/meminfo", "/proc/uptime");
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private LxcfsProcess lxcfs;
+  private MemoryCgroup cgroup;
+  private StandInContainer allFiles;
+  private StandInContainer wholeFolder;
+  private StandInContainer parent;
+  private StandInContainer child;
+  private StandInContainer withoutLxcfs;
+  private Path view;
+
+  @BeforeEach
+  void startFleet() throws Exception {
+    lxcfs = track(LxcfsProcess.start());
+    cgroup = track(MemoryCgroup.create(LIMIT));
+    allFiles = track(StandInContainer.start("private"));
+    for (String file : PROC_FILES) {
+      String target = "/proc/" + file;
+      allFiles.bind(lxcfs.file("proc/" + file), target, READ_ONLY.contains(target));
+    }
+    allFiles.bind(lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
+
+    view = Files.createDirectories(lxcfs.dir().resolveSibling("view"));
+    wholeFolder = track(StandInContainer.start("private"));
+    wholeFolder.bind(lxcfs.dir(), view.toString(), true);
+
+    parent = track(StandInContainer.start("private"));
+    parent.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
+    child = track(parent.startChild());
+
+    withoutLxcfs = track(StandInContainer.start("private"));
+    withoutLxcfs.unmount(lxcfs.dir().toString());
+  }
+
+  @AfterEach
+  void stopFleet() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Strategy.class, names = {"ATOMIC_SWAP", "DETACH_ATTACH"})
+  void repair_replacesEveryStaleMount_keepingFlagsAndCount(Strategy strategy) throws Exception {
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    Map<StandInContainer, MountTable> before = tables();
+    String untouched = Files.readString(withoutLxcfs.mountinfo());
+
+    lxcfs.restart();
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr())
+        .contains("Transport endpoint is not connected");
+    ReconcileReport report = pass(Mode.REPAIR, strategy);
+
+    assertThat(states(report)).containsOnly(MountState.REPAIRED);
+    assertThat(mountsOf(report, allFiles)).hasSize(1 + PROC_FILES.size() + 1);
+    assertThat(mountsOf(report, child)).isNotEmpty();
+    assertThat(mountsOf(report, withoutLxcfs)).isEmpty();
+    Device generation = lxcfs.generation();
+    for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child)) {
+      MountTable after = container.mountTable();
+      assertThat(lxcfsTops(after)).allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
+      assertThat(lxcfsShape(after)).isEqualTo(lxcfsShape(before.get(container)));
+      assertThat(after.count("fuse.lxcfs")).isEqualTo(before.get(container).count("fuse.lxcfs"));
+    }
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(child.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(wholeFolder.read(cgroup, view.resolve("proc/meminfo").toString()).stdout())
+        .startsWith(LIMITED_MEMINFO);
+    assertThat(allFiles.exec("cat", "/sys/devices/system/cpu/online")).isNotBlank();
+    assertThat(Files.readString(withoutLxcfs.mountinfo())).isEqualTo(untouched);
+  }
+
+  private Map<StandInContainer, MountTable> tables() throws Exception {
+    Map<StandInContainer, MountTable> tables = new HashMap<>();
+    for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child, withoutLxcfs)) {
+      tables.put(container, container.mountTable());
+    }
+    return tables;
+  }
+
+  private ReconcileReport pass(Mode mode, Strategy strategy) throws Exception {
+    ProcFs proc = ProcFs.host();
+    Set<Long> ours =
+        Set.of(allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid());
+    Reconciler reconciler =
+        new Reconciler(
+            proc,
+            new LxcfsLocator(proc, lxcfs.dir().toString()),
+            new CandidateFinder(proc, List.of(), true),
+            new Rebinder(strategy),
+            4,
+            Ticker.systemTicker());
+    return reconciler.run(mode, c -> ours.contains(c.pid()));
+  }
+
+  private static List<MountState> states(ReconcileReport report) {
+    return report.containers().stream()
+        .flatMap(c -> c.mounts().stream())
+        .map(MountReport::state)
+        .toList();
+  }
+
+  private static List<MountReport> mountsOf(ReconcileReport report, StandInContainer container) {
+    return report.containers().stream()
+        .filter(c -> c.candidate().pid() == container.pid())
+        .map(ContainerReport::mounts)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<MountInfo> lxcfsTops(MountTable table) {
+    return table.topMounts().stream().filter(m -> m.fsType().equals("fuse.lxcfs")).toList();
+  }
+
+  /** What a user would compare: which lxcfs file sits where, with which options. */
+  private static Set<String> lxcfsShape(MountTable table) {
+    return lxcfsTops(table).stream()
+        .map(m -> m.mountPoint() + " " + m.root() + " " + m.options())
+        .collect(Collectors.toSet());
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    cleanup.add(resource);
+    return resource;
+  }
+}

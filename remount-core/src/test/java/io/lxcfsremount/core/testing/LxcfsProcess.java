@@ -1,0 +1,157 @@
+package io.lxcfsremount.core.testing;
+
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.mount.MountTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real lxcfs of the test's own, mounted in a private temporary folder, stopped and started by its
+ * PID. {@link #close()} stops it and unmounts whatever it left, even after a SIGKILL.
+ */
+public final class LxcfsProcess implements AutoCloseable {
+  private final Path home;
+  private final Path dir;
+  private Process process;
+
+  private LxcfsProcess(Path home) {
+    this.home = home;
+    this.dir = home.resolve("lxcfs");
+  }
+
+  /** Starts lxcfs in a new private folder and waits until it answers. */
+  public static LxcfsProcess start() throws IOException {
+    LxcfsProcess lxcfs = new LxcfsProcess(Files.createTempDirectory("lxcfs-remount-test"));
+    Files.createDirectories(lxcfs.dir);
+    lxcfs.launch();
+    return lxcfs;
+  }
+
+  /** The folder lxcfs is mounted at (absolute, symlinks resolved, as mountinfo shows it). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** A file lxcfs serves, e.g. {@code proc/meminfo}. */
+  public Path file(String relative) {
+    return dir.resolve(relative);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The device number of the lxcfs mounted at the folder now: its generation. */
+  public Device generation() throws IOException {
+    return topMount().orElseThrow(() -> new IllegalStateException("lxcfs is not mounted at " + dir)).device();
+  }
+
+  /** Stops lxcfs with SIGTERM (it unmounts its folder) and starts it again. */
+  public void restart() throws IOException {
+    stop();
+    launch();
+  }
+
+  /** Stops lxcfs with SIGTERM and waits until it has unmounted its folder. */
+  public void stop() throws IOException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      await(process.onExit(), "lxcfs (pid " + process.pid() + ") to exit");
+    }
+    deadline("lxcfs to unmount " + dir, () -> topMount().isEmpty());
+  }
+
+  /** Kills lxcfs with SIGKILL: its mount stays, dead (ENOTCONN). */
+  public void kill() {
+    process.destroyForcibly();
+    await(process.onExit(), "lxcfs (pid " + process.pid() + ") to die");
+  }
+
+  /** Lazily unmounts a dead lxcfs mount left by {@link #kill()}. */
+  public void unmountDead() {
+    Programs.run("umount", "-l", dir.toString());
+  }
+
+  /** Starts lxcfs on the folder and waits until its files answer. */
+  public void launch() throws IOException {
+    Path lxcfsBinary = Programs.find("lxcfs").orElseThrow(() -> new IllegalStateException("lxcfs is not installed"));
+    Files.deleteIfExists(home.resolve("lxcfs.pid"));
+    process =
+        new ProcessBuilder(lxcfsBinary.toString(), "-p", home.resolve("lxcfs.pid").toString(), dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("lxcfs.log").toFile())
+            .start();
+    deadline(
+        "lxcfs to serve " + dir,
+        () -> topMount().isPresent() && Files.isReadable(dir.resolve("proc/uptime")) && readable());
+  }
+
+  private boolean readable() {
+    try {
+      return !Files.readString(dir.resolve("proc/uptime")).isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Optional<MountInfo> topMount() throws IOException {
+    return MountTable.read(Path.of("/proc/self/mountinfo"))
+        .topAt(dir.toString())
+        .filter(m -> m.fsType().equals("fuse.lxcfs"));
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).isDone() || process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+    for (int i = 0; i < 5 && topMount().isPresent(); i++) {
+      Programs.run("umount", "-l", dir.toString());
+    }
+    try (Stream<Path> files = Files.walk(home)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private interface Check {
+    boolean holds() throws IOException;
+  }
+
+  private static void deadline(String what, Check check) throws IOException {
+    Instant end = Instant.now().plus(Duration.ofSeconds(20));
+    while (!check.holds()) {
+      if (Instant.now().isAfter(end)) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      sleep(20);
+    }
+  }
+
+  private static void await(java.util.concurrent.CompletableFuture<Process> exit, String what) {
+    try {
+      exit.get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("timed out waiting for " + what, e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
