@@ -117,6 +117,115 @@ class ReconcilerIT {
     assertThat(Files.readString(withoutLxcfs.mountinfo())).isEqualTo(untouched);
   }
 
+  @Test
+  void secondRepair_findsEverythingHealthy_andChangesNothing() throws Exception {
+    lxcfs.restart();
+    pass(Mode.REPAIR, Strategy.ATOMIC_SWAP);
+    Map<StandInContainer, String> repaired = mountinfoTexts();
+
+    ReconcileReport again = pass(Mode.REPAIR, Strategy.ATOMIC_SWAP);
+
+    assertThat(states(again)).isNotEmpty().containsOnly(MountState.HEALTHY);
+    assertThat(mountinfoTexts()).isEqualTo(repaired);
+  }
+
+  @Test
+  void dryRun_reportsWouldRepair_andChangesNothing() throws Exception {
+    lxcfs.restart();
+    Map<StandInContainer, String> stale = mountinfoTexts();
+
+    ReconcileReport report = pass(Mode.DRY_RUN, Strategy.ATOMIC_SWAP);
+
+    assertThat(states(report)).isNotEmpty().containsOnly(MountState.WOULD_REPAIR);
+    assertThat(report.summary().nothingDead()).isFalse();
+    assertThat(mountinfoTexts()).isEqualTo(stale);
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr())
+        .contains("Transport endpoint is not connected");
+  }
+
+  @Test
+  void status_reportsStaleMounts_andChangesNothing() throws Exception {
+    assertThat(states(pass(Mode.STATUS, Strategy.ATOMIC_SWAP))).containsOnly(MountState.HEALTHY);
+    lxcfs.restart();
+    Map<StandInContainer, String> stale = mountinfoTexts();
+
+    ReconcileReport report = pass(Mode.STATUS, Strategy.ATOMIC_SWAP);
+
+    assertThat(states(report)).isNotEmpty().containsOnly(MountState.STALE);
+    assertThat(mountinfoTexts()).isEqualTo(stale);
+  }
+
+  @Test
+  void mountsOfAnotherLxcfsInstance_areLeftAlone() throws Exception {
+    try (LxcfsProcess other = LxcfsProcess.start();
+        StandInContainer neighbour = StandInContainer.start("private")) {
+      neighbour.bind(other.file("proc/meminfo"), "/proc/meminfo", false);
+      lxcfs.restart();
+      MountInfo theirs = neighbour.mountTable().topAt("/proc/meminfo").orElseThrow();
+
+      ReconcileReport report = pass(Mode.REPAIR, Strategy.ATOMIC_SWAP, neighbour.pid());
+
+      assertThat(mountsOf(report, neighbour))
+          .extracting(MountReport::target)
+          .doesNotContain("/proc/meminfo", other.dir().toString());
+      assertThat(neighbour.mountTable().topAt("/proc/meminfo")).contains(theirs);
+      assertThat(neighbour.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    }
+  }
+
+  @Test
+  void processThatExitsDuringThePass_isSkipped_andTheOthersRepaired() throws Exception {
+    lxcfs.restart();
+    ContainerRuntime exitsWhileListed =
+        new ContainerRuntime() {
+          @Override
+          public String name() {
+            return "test";
+          }
+
+          @Override
+          public String describe() {
+            return "stand-ins, one of which exits once listed";
+          }
+
+          @Override
+          public List<Container> runningContainers() {
+            List<Container> listed =
+                List.of(
+                    new Container("test", "all-files", "all-files", allFiles.pid(), null),
+                    new Container("test", "parent", "parent", parent.pid(), null));
+            parent.close();
+            return listed;
+          }
+        };
+    ProcFs proc = ProcFs.host();
+    Reconciler reconciler =
+        new Reconciler(
+            proc,
+            new LxcfsLocator(proc, lxcfs.dir().toString()),
+            new CandidateFinder(proc, List.of(exitsWhileListed), false),
+            new Rebinder(Strategy.ATOMIC_SWAP),
+            4,
+            Ticker.systemTicker());
+
+    ReconcileReport report = reconciler.run(Mode.REPAIR, c -> c.runtime().equals("test"));
+
+    ContainerReport exited =
+        report.containers().stream().filter(c -> c.candidate().container().name().equals("parent")).findFirst().orElseThrow();
+    assertThat(exited.skipped()).isEqualTo("process exited");
+    assertThat(mountsOf(report, allFiles)).extracting(MountReport::state).containsOnly(MountState.REPAIRED);
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(report.summary().nothingDead()).isTrue();
+  }
+
+  private Map<StandInContainer, String> mountinfoTexts() throws Exception {
+    Map<StandInContainer, String> texts = new HashMap<>();
+    for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child, withoutLxcfs)) {
+      texts.put(container, Files.readString(container.mountinfo()));
+    }
+    return texts;
+  }
+
   private Map<StandInContainer, MountTable> tables() throws Exception {
     Map<StandInContainer, MountTable> tables = new HashMap<>();
     for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child, withoutLxcfs)) {
@@ -125,10 +234,13 @@ class ReconcilerIT {
     return tables;
   }
 
-  private ReconcileReport pass(Mode mode, Strategy strategy) throws Exception {
+  private ReconcileReport pass(Mode mode, Strategy strategy, long... alsoPids) throws Exception {
     ProcFs proc = ProcFs.host();
-    Set<Long> ours =
-        Set.of(allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid());
+    Set<Long> ours = new java.util.HashSet<>(
+        Set.of(allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid()));
+    for (long pid : alsoPids) {
+      ours.add(pid);
+    }
     Reconciler reconciler =
         new Reconciler(
             proc,

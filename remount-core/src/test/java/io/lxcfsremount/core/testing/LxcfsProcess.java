@@ -16,6 +16,9 @@ import java.util.stream.Stream;
 /**
  * A real lxcfs of the test's own, mounted in a private temporary folder, stopped and started by its
  * PID. {@link #close()} stops it and unmounts whatever it left, even after a SIGKILL.
+ *
+ * <p>The folder is made a shared mount, as systemd makes every mount of a real host: new lxcfs mounts
+ * then propagate into containers that receive propagation (Docker's {@code rslave}).
  */
 public final class LxcfsProcess implements AutoCloseable {
   private final Path home;
@@ -31,6 +34,8 @@ public final class LxcfsProcess implements AutoCloseable {
   public static LxcfsProcess start() throws IOException {
     LxcfsProcess lxcfs = new LxcfsProcess(Files.createTempDirectory("lxcfs-remount-test"));
     Files.createDirectories(lxcfs.dir);
+    Programs.check("mount", "--bind", lxcfs.home.toString(), lxcfs.home.toString());
+    Programs.check("mount", "--make-shared", lxcfs.home.toString());
     lxcfs.launch();
     return lxcfs;
   }
@@ -119,6 +124,7 @@ public final class LxcfsProcess implements AutoCloseable {
     for (int i = 0; i < 5 && topMount().isPresent(); i++) {
       Programs.run("umount", "-l", dir.toString());
     }
+    Programs.run("umount", "-l", home.toString());
     try (Stream<Path> files = Files.walk(home)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

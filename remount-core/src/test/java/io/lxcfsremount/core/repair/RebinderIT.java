@@ -1,0 +1,141 @@
+package io.lxcfsremount.core.repair;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lxcfsremount.core.linux.Fd;
+import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.report.MountReport;
+import io.lxcfsremount.core.report.MountState;
+import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.MemoryCgroup;
+import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.StandInContainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The re-bind of one namespace's stale mounts, against real lxcfs and namespaces: the classic
+ * strategy, and what happens when the container moves under the agent's feet.
+ */
+@RequiresReal(LXCFS)
+class RebinderIT {
+  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
+
+  private LxcfsProcess lxcfs;
+  private MemoryCgroup cgroup;
+
+  @BeforeEach
+  void startLxcfs() throws Exception {
+    lxcfs = LxcfsProcess.start();
+    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
+  }
+
+  @AfterEach
+  void stopLxcfs() throws Exception {
+    cgroup.close();
+    lxcfs.close();
+  }
+
+  @Test
+  void classic_bindsFromTheFolderPropagatedIntoTheContainer_keepingReadOnly() throws Exception {
+    try (StandInContainer slave = StandInContainer.start("slave")) {
+      slave.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
+      slave.bind(lxcfs.file("proc/uptime"), "/proc/uptime", false);
+      long lxcfsMounts = slave.mountTable().count("fuse.lxcfs");
+      lxcfs.restart();
+
+      List<MountReport> reports = repair(slave, Strategy.CLASSIC);
+
+      assertThat(reports).extracting(MountReport::state).containsOnly(MountState.REPAIRED);
+      assertThat(reports).extracting(MountReport::strategy).containsOnly(Strategy.CLASSIC);
+      MountTable after = slave.mountTable();
+      assertThat(after.topAt("/proc/meminfo").orElseThrow().hasOption("ro")).isTrue();
+      assertThat(after.topAt("/proc/uptime").orElseThrow().hasOption("rw")).isTrue();
+      assertThat(after.count("fuse.lxcfs")).isEqualTo(lxcfsMounts);
+      assertThat(slave.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    }
+  }
+
+  @Test
+  void classic_withoutTheFolderInside_isReportedNotRepairable_andChangesNothing() throws Exception {
+    try (StandInContainer isolated = StandInContainer.start("private")) {
+      isolated.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
+      lxcfs.restart();
+      String before = Files.readString(isolated.mountinfo());
+
+      List<MountReport> reports = repair(isolated, Strategy.CLASSIC);
+
+      assertThat(reports).extracting(MountReport::state).containsOnly(MountState.FAILED);
+      assertThat(reports.get(0).reason()).startsWith("not repairable");
+      assertThat(Files.readString(isolated.mountinfo())).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aTargetTheContainerTurnedIntoASymlink_isNotFollowed() throws Exception {
+    try (StandInContainer container = StandInContainer.start("private")) {
+      Path real = Files.createDirectories(lxcfs.dir().resolveSibling("real"));
+      Path moved = lxcfs.dir().resolveSibling("moved");
+      Path decoy = Files.createDirectories(lxcfs.dir().resolveSibling("decoy"));
+      Files.writeString(real.resolve("meminfo"), "");
+      Files.writeString(decoy.resolve("meminfo"), "decoy\n");
+      container.bind(lxcfs.file("proc/meminfo"), real.resolve("meminfo").toString(), false);
+      lxcfs.restart();
+      ProcFs proc = ProcFs.host();
+      try (Fd pidfd = Linux.pidfdOpen(container.pid())) {
+        MountTable table = MountTable.read(proc.mountinfo(container.pid()));
+        // Between the agent's read and its re-bind, the container swaps the path for a symlink.
+        container.exec("mv", real.toString(), moved.toString());
+        container.exec("ln", "-s", decoy.toString(), real.toString());
+
+        List<MountReport> reports = rebind(pidfd, table, Strategy.ATOMIC_SWAP);
+
+        MountReport meminfo =
+            reports.stream().filter(r -> r.target().endsWith("/real/meminfo")).findFirst().orElseThrow();
+        assertThat(meminfo.state()).isEqualTo(MountState.FAILED);
+        assertThat(meminfo.reason()).contains("ELOOP");
+        assertThat(container.mountTable().topAt(decoy.resolve("meminfo").toString())).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aProcessThatExitsBeforeTheRebind_isSkipped() throws Exception {
+    StandInContainer container = StandInContainer.start("private");
+    container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
+    lxcfs.restart();
+    try (Fd pidfd = Linux.pidfdOpen(container.pid())) {
+      MountTable table = MountTable.read(ProcFs.host().mountinfo(container.pid()));
+      container.close();
+
+      List<MountReport> reports = rebind(pidfd, table, Strategy.ATOMIC_SWAP);
+
+      assertThat(reports).isNotEmpty();
+      assertThat(reports).extracting(MountReport::state).containsOnly(MountState.SKIPPED);
+      assertThat(reports).extracting(MountReport::reason).containsOnly("process exited");
+    }
+  }
+
+  private List<MountReport> repair(StandInContainer container, Strategy strategy) throws Exception {
+    try (Fd pidfd = Linux.pidfdOpen(container.pid())) {
+      return rebind(pidfd, container.mountTable(), strategy);
+    }
+  }
+
+  private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
+    Lxcfs live = new LxcfsLocator(ProcFs.host(), lxcfs.dir().toString()).locate().orElseThrow();
+    List<LxcfsMount> stale = LxcfsMount.in(table, live).stream().filter(LxcfsMount::stale).toList();
+    return new Rebinder(strategy).repair(pidfd, table, stale, live);
+  }
+}
