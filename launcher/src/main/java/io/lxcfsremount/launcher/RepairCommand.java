@@ -72,7 +72,6 @@ final class RepairCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
-    log.info("{} pass: {}", dryRun ? "dry-run" : "repair", TableReport.summary(report));
     int exit = Reports.print(report, options.output, System.out);
     if (!filter.unmatched().isEmpty()) {
       return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));

@@ -1,0 +1,220 @@
+package io.lxcfsremount.launcher;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.MemoryCgroup;
+import io.lxcfsremount.core.testing.Programs;
+import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.StandInContainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real command line, run as a user runs it (java -jar), against a real lxcfs and stand-in
+ * containers: what it prints, and its exit codes for good and bad input.
+ */
+@RequiresReal(LXCFS)
+class CommandLineIT {
+  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
+
+  private LxcfsProcess lxcfs;
+  private StandInContainer container;
+  private MemoryCgroup cgroup;
+
+  @BeforeEach
+  void start() throws Exception {
+    lxcfs = LxcfsProcess.start();
+    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
+    container = StandInContainer.start("private");
+    container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
+    container.bind(lxcfs.file("proc/cpuinfo"), "/proc/cpuinfo", false);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    container.close();
+    cgroup.close();
+    lxcfs.close();
+  }
+
+  @Test
+  void repair_restoresTheContainersView_andPrintsATable() throws Exception {
+    lxcfs.restart();
+
+    Programs.Result result = lxcfsRemount("repair", "--runtime", "proc", "--container", pid());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.stdout())
+        .containsPattern("/proc/meminfo \\(ro\\) +repaired +atomic-swap")
+        .containsPattern("/proc/cpuinfo +repaired +atomic-swap")
+        .containsPattern("3 repaired in 1 of 1 containers \\(\\d+ ms\\)");
+    assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+  }
+
+  @Test
+  void repair_asJson_isOneDocument() throws Exception {
+    lxcfs.restart();
+
+    Programs.Result result = lxcfsRemount("repair", "--output", "json", "--container", pid());
+
+    JsonNode json = new ObjectMapper().readTree(result.stdout());
+    assertThat(result.exitCode()).isZero();
+    assertThat(json.get("lxcfs").get("dir").asText()).isEqualTo(lxcfs.dir().toString());
+    assertThat(json.get("containers").get(0).get("pid").asLong()).isEqualTo(container.pid());
+    assertThat(json.get("containers").get(0).get("mounts")).hasSize(3);
+    assertThat(json.get("summary").get("repaired").asInt()).isEqualTo(3);
+    assertThat(json.get("summary").has("elapsedMillis")).isTrue();
+  }
+
+  @Test
+  void status_exitsOneWhileMountsAreStale_andZeroAfterRepair() throws Exception {
+    lxcfs.restart();
+
+    Programs.Result stale = lxcfsRemount("status", "--container", pid());
+    lxcfsRemount("repair", "--container", pid());
+    Programs.Result healthy = lxcfsRemount("status", "--container", pid());
+
+    assertThat(stale.exitCode()).isEqualTo(1);
+    assertThat(stale.stdout()).containsPattern("/proc/meminfo \\(ro\\) +stale");
+    assertThat(healthy.exitCode()).isZero();
+    assertThat(healthy.stdout()).contains("3 healthy in 1 of 1 containers");
+  }
+
+  @Test
+  void dryRun_changesNothing_andExitsOne() throws Exception {
+    lxcfs.restart();
+    String before = Files.readString(container.mountinfo());
+
+    Programs.Result result = lxcfsRemount("repair", "--dry-run", "--container", pid());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stdout()).contains("would-repair");
+    assertThat(Files.readString(container.mountinfo())).isEqualTo(before);
+  }
+
+  @Test
+  void flagsAlsoComeFromTheEnvironment() throws Exception {
+    lxcfs.restart();
+
+    Programs.Result result =
+        Programs.run(
+            "env", "LXCFS_REMOUNT_LXCFS_DIR=" + lxcfs.dir(), "LXCFS_REMOUNT_OUTPUT=json",
+            "java", "-jar", jar(), "repair", "--container", pid());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(new ObjectMapper().readTree(result.stdout()).get("summary").get("repaired").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void anUnknownFlag_isOneLine_exitTwo() {
+    assertOneLineError(lxcfsRemount("repair", "--bogus"), 2, "Unknown option: '--bogus'");
+  }
+
+  @Test
+  void aFolderThatIsNotAnLxcfsMount_isOneLine_exitTwo() throws Exception {
+    Path plain = Files.createTempDirectory("not-lxcfs");
+    try {
+      assertOneLineError(
+          Programs.run("java", "-jar", jar(), "repair", "--lxcfs-dir", plain.toString()),
+          2,
+          plain + " is not an lxcfs mount");
+    } finally {
+      Files.delete(plain);
+    }
+  }
+
+  @Test
+  void aDeadLxcfs_thatStaysDeadThroughWait_isOneLine_exitThree() throws Exception {
+    lxcfs.kill();
+
+    Programs.Result result = lxcfsRemount("repair", "--wait", "1s");
+
+    assertOneLineError(result, 3, "no healthy lxcfs at " + lxcfs.dir() + " within 1000 ms");
+    lxcfs.unmountDead();
+  }
+
+  @Test
+  void aDeadLxcfs_withoutWait_isOneLine_exitThree() throws Exception {
+    lxcfs.kill();
+
+    assertOneLineError(lxcfsRemount("repair"), 3, "is not healthy: stat " + lxcfs.dir() + ": ENOTCONN");
+    lxcfs.unmountDead();
+  }
+
+  @Test
+  void repairWithWait_startedBeforeLxcfs_waitsForIt_thenRepairs() throws Exception {
+    lxcfs.stop();
+    Process repair =
+        new ProcessBuilder("java", "-jar", jar(), "repair", "--wait", "30s", "--lxcfs-dir", lxcfs.dir().toString(), "--container", pid())
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(1500);
+    assertThat(repair.isAlive()).isTrue();
+
+    lxcfs.launch();
+
+    assertThat(repair.waitFor()).isZero();
+    assertThat(new String(repair.getInputStream().readAllBytes())).contains("3 repaired");
+    assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+  }
+
+  @Test
+  void notRoot_isOneLine_exitTwo() {
+    Programs.Result result =
+        Programs.run(
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "java", "-Djava.io.tmpdir=/tmp", "-jar", jar(), "repair", "--lxcfs-dir", lxcfs.dir().toString());
+
+    assertOneLineError(result, 2, "repair needs CAP_SYS_ADMIN (run it as root)");
+  }
+
+  @Test
+  void aContainerFilterThatMatchesNothing_isOneLine_exitTwo() {
+    Programs.Result result = lxcfsRemount("repair", "--container", "no-such-container");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr().strip()).isEqualTo("lxcfs-remount: no running container matches --container no-such-container");
+  }
+
+  @Test
+  void version_andHelp_exitZero() {
+    assertThat(Programs.run("java", "-jar", jar(), "--version").stdout()).startsWith("lxcfs-remount ");
+    Programs.Result help = Programs.run("java", "-jar", jar(), "repair", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.stdout()).contains("--lxcfs-dir", "--dry-run", "--wait", "--container", "--output");
+  }
+
+  private static void assertOneLineError(Programs.Result result, int exitCode, String message) {
+    assertThat(result.exitCode()).isEqualTo(exitCode);
+    List<String> lines = result.stderr().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).startsWith("lxcfs-remount: ").contains(message);
+    assertThat(result.output()).doesNotContain("Exception", "\tat ");
+  }
+
+  private Programs.Result lxcfsRemount(String... args) {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", jar()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--lxcfs-dir", lxcfs.dir().toString()));
+    return Programs.run(command);
+  }
+
+  private String pid() {
+    return Long.toString(container.pid());
+  }
+
+  private static String jar() {
+    String jar = System.getenv("LXCFS_REMOUNT_JAR");
+    assertThat(jar).as("LXCFS_REMOUNT_JAR (set by the build)").isNotNull();
+    return jar;
+  }
+}

@@ -1,0 +1,49 @@
+package io.lxcfsremount.core.mount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MountTableTest {
+  private static final String STACKED =
+      """
+      21 1 0:20 / / rw - ext4 /dev/sda1 rw
+      22 21 0:21 / /proc rw - proc proc rw
+      30 22 0:41 /proc/meminfo /proc/meminfo rw - fuse.lxcfs lxcfs rw
+      31 30 0:42 /proc/meminfo /proc/meminfo rw - fuse.lxcfs lxcfs rw
+      32 31 0:43 /proc/meminfo /proc/meminfo rw - fuse.lxcfs lxcfs rw
+      33 22 0:41 /proc/uptime /proc/uptime rw - fuse.lxcfs lxcfs rw
+      """;
+
+  @Test
+  void topMounts_hidesMountsStackedUnderAnotherAtTheSamePoint() throws Exception {
+    MountTable table = MountTable.parse(new StringReader(STACKED));
+
+    assertThat(table.topMounts()).extracting(MountInfo::mountId).containsExactly(21, 22, 32, 33);
+    assertThat(table.topAt("/proc/meminfo").orElseThrow().device()).isEqualTo(new Device(0, 43));
+  }
+
+  @Test
+  void topMounts_doesNotDependOnTheOrderOfLines() throws Exception {
+    List<String> lines = new ArrayList<>(STACKED.lines().toList());
+    Collections.reverse(lines);
+    String reversed = String.join("\n", lines);
+
+    assertThat(MountTable.parse(new StringReader(reversed)).topAt("/proc/meminfo").orElseThrow().mountId())
+        .isEqualTo(32);
+  }
+
+  @Test
+  void count_includesHiddenMounts() throws Exception {
+    assertThat(MountTable.parse(new StringReader(STACKED)).count("fuse.lxcfs")).isEqualTo(4);
+  }
+
+  @Test
+  void topAt_isEmptyWhereNothingIsMounted() throws Exception {
+    assertThat(MountTable.parse(new StringReader(STACKED)).topAt("/proc/stat")).isEmpty();
+  }
+}
