@@ -34,7 +34,7 @@ class CommandLineIT {
   void start() throws Exception {
     lxcfs = LxcfsProcess.start();
     cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    container = StandInContainer.start("private");
+    container = StandInContainer.start(lxcfs, "private");
     container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
     container.bind(lxcfs.file("proc/cpuinfo"), "/proc/cpuinfo", false);
   }
@@ -146,7 +146,7 @@ class CommandLineIT {
   void aDeadLxcfs_withoutWait_isOneLine_exitThree() throws Exception {
     lxcfs.kill();
 
-    assertOneLineError(lxcfsRemount("repair"), 3, "is not healthy: stat " + lxcfs.dir() + ": ENOTCONN");
+    assertOneLineError(lxcfsRemount("repair"), 3, "is not healthy: statx " + lxcfs.dir() + "/proc/meminfo: ENOTCONN");
     lxcfs.unmountDead();
   }
 

@@ -60,7 +60,7 @@ class ReconcilerIT {
   void startFleet() throws Exception {
     lxcfs = track(LxcfsProcess.start());
     cgroup = track(MemoryCgroup.create(LIMIT));
-    allFiles = track(StandInContainer.start("private"));
+    allFiles = track(StandInContainer.start(lxcfs, "private"));
     for (String file : PROC_FILES) {
       String target = "/proc/" + file;
       allFiles.bind(lxcfs.file("proc/" + file), target, READ_ONLY.contains(target));
@@ -68,14 +68,14 @@ class ReconcilerIT {
     allFiles.bind(lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
 
     view = Files.createDirectories(lxcfs.dir().resolveSibling("view"));
-    wholeFolder = track(StandInContainer.start("private"));
+    wholeFolder = track(StandInContainer.start(lxcfs, "private"));
     wholeFolder.bind(lxcfs.dir(), view.toString(), true);
 
-    parent = track(StandInContainer.start("private"));
+    parent = track(StandInContainer.start(lxcfs, "private"));
     parent.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
     child = track(parent.startChild());
 
-    withoutLxcfs = track(StandInContainer.start("private"));
+    withoutLxcfs = track(StandInContainer.start(lxcfs, "private"));
     withoutLxcfs.unmount(lxcfs.dir().toString());
   }
 
@@ -105,7 +105,7 @@ class ReconcilerIT {
     Device generation = lxcfs.generation();
     for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child)) {
       MountTable after = container.mountTable();
-      assertThat(lxcfsTops(after)).allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
+      assertThat(lxcfsTops(after)).isNotEmpty().allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
       assertThat(lxcfsShape(after)).isEqualTo(lxcfsShape(before.get(container)));
       assertThat(after.count("fuse.lxcfs")).isEqualTo(before.get(container).count("fuse.lxcfs"));
     }
@@ -158,7 +158,7 @@ class ReconcilerIT {
   @Test
   void mountsOfAnotherLxcfsInstance_areLeftAlone() throws Exception {
     try (LxcfsProcess other = LxcfsProcess.start();
-        StandInContainer neighbour = StandInContainer.start("private")) {
+        StandInContainer neighbour = StandInContainer.start(other, "private")) {
       neighbour.bind(other.file("proc/meminfo"), "/proc/meminfo", false);
       lxcfs.restart();
       MountInfo theirs = neighbour.mountTable().topAt("/proc/meminfo").orElseThrow();
@@ -267,14 +267,17 @@ class ReconcilerIT {
         .orElseThrow();
   }
 
-  private static List<MountInfo> lxcfsTops(MountTable table) {
-    return table.topMounts().stream().filter(m -> m.fsType().equals("fuse.lxcfs")).toList();
+  /** The visible mounts of this test's lxcfs (other tests' lxcfs instances are not ours to judge). */
+  private List<MountInfo> lxcfsTops(MountTable table) {
+    return table.topMounts().stream()
+        .filter(m -> m.fsType().equals("fuse.lxcfs") && lxcfs.owns(m.device()))
+        .toList();
   }
 
-  /** What a user would compare: which lxcfs file sits where, with which options. */
-  private static Set<String> lxcfsShape(MountTable table) {
+  /** What a user would compare: which lxcfs file sits where, with which options and propagation. */
+  private Set<String> lxcfsShape(MountTable table) {
     return lxcfsTops(table).stream()
-        .map(m -> m.mountPoint() + " " + m.root() + " " + m.options())
+        .map(m -> m.mountPoint() + " " + m.root() + " " + m.options() + " " + m.optionalFields())
         .collect(Collectors.toSet());
   }
 

@@ -3,7 +3,7 @@ package io.lxcfsremount.core.linux;
 import jnr.ffi.Pointer;
 
 /**
- * The libc entry points jnr-posix does not offer. The mount API calls are reached through {@code
+ * The libc entry points the agent calls, through jnr-ffi. The mount API calls are reached through {@code
  * syscall()} because glibc 2.36 has no wrappers for most of them; each overload is one call's argument
  * list (x86_64 passes these in registers whether or not the callee is variadic). Public only because
  * jnr-ffi implements it in a class loader of its own; nothing outside this package uses it.
@@ -20,6 +20,12 @@ public interface LibC {
   int open(String path, int flags);
 
   int fchdir(int fd);
+
+  int eventfd(int initialValue, int flags);
+
+  long read(int fd, Pointer buffer, long count);
+
+  long write(int fd, Pointer buffer, long count);
 
   int close(int fd);
 
@@ -39,6 +45,9 @@ public interface LibC {
 
   /** openat2(dfd, path, how, size). */
   long syscall(long number, int dirFd, String path, Pointer how, long size);
+
+  /** statx(dfd, path, flags, mask, buffer). */
+  long syscall(long number, int dirFd, String path, int flags, int mask, Pointer buffer);
 
   /** pidfd_send_signal(pidfd, sig, info, flags). */
   long syscall(long number, int pidFd, int signal, Pointer info, int flags);

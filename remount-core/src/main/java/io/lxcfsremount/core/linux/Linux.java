@@ -1,16 +1,13 @@
 package io.lxcfsremount.core.linux;
 
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
-import jnr.posix.FileStat;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * The system calls the agent makes in its own namespace. Each failure is a {@link LinuxException}
  * naming the call, the path and the errno.
  */
 public final class Linux {
-  private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
   private static final int ENOSYS = 38;
   private static final int EPERM = 1;
   private static final int EINVAL = 22;
@@ -60,14 +57,23 @@ public final class Linux {
     return tree;
   }
 
+  /** The device of the filesystem behind {@code fd} (for a detached mount tree: what it shows). */
+  public static Device deviceOf(Fd fd, String path) throws LinuxException {
+    long device = Syscalls.deviceOf(fd.number(), Syscalls.allocate(Syscalls.STATX_SIZE));
+    if (device < 0) {
+      throw new LinuxException("statx", path, Syscalls.errno());
+    }
+    return new Device((int) (device >>> 32), (int) device);
+  }
+
   /**
-   * Stats {@code path}, which asks a FUSE server to answer: on a dead connection this fails with
-   * ENOTCONN.
+   * Asks the filesystem at {@code path} for its attributes, bypassing every cache: for FUSE a
+   * request the server must answer, which on a dead connection fails with ENOTCONN. A plain stat()
+   * would be answered from the attribute cache for up to a second after lxcfs died.
    */
-  public static void stat(String path) throws LinuxException {
-    FileStat stat = POSIX.allocateStat();
-    if (POSIX.stat(path, stat) != 0) {
-      throw new LinuxException("stat", path, POSIX.errno());
+  public static void statUncached(String path) throws LinuxException {
+    if (Syscalls.statx(Syscalls.AT_FDCWD, path, Syscalls.AT_STATX_FORCE_SYNC, Syscalls.allocate(Syscalls.STATX_SIZE)) != 0) {
+      throw new LinuxException("statx", path, Syscalls.errno());
     }
   }
 

@@ -14,6 +14,7 @@ final class MountAttributes {
   private static final long MOUNT_ATTR_NOATIME = 0x10;
   private static final long MOUNT_ATTR_STRICTATIME = 0x20;
   private static final long MOUNT_ATTR_NODIRATIME = 0x80;
+  private static final long MS_PRIVATE = 1 << 18;
 
   private MountAttributes() {}
 
@@ -37,7 +38,9 @@ final class MountAttributes {
 
   /**
    * A struct mount_attr that sets exactly {@code flags}: what is wanted goes in attr_set, the rest in
-   * attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)).
+   * attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)). The clone is made
+   * private: a clone of a mount in a shared peer group would otherwise join that group, and the
+   * container's mount would start receiving the host's mount events (container binds are private).
    */
   static Pointer mountAttr(MountFlags flags) {
     long set = 0;
@@ -60,6 +63,7 @@ final class MountAttributes {
     Pointer attr = Syscalls.allocate(Syscalls.MOUNT_ATTR_SIZE);
     attr.putLong(0, set);
     attr.putLong(8, (all & ~set) | MOUNT_ATTR__ATIME);
+    attr.putLong(16, MS_PRIVATE);
     return attr;
   }
 }

@@ -17,6 +17,7 @@ import static io.lxcfsremount.core.linux.Syscalls.RESOLVE_NO_MAGICLINKS;
 import static io.lxcfsremount.core.linux.Syscalls.RESOLVE_NO_SYMLINKS;
 import static io.lxcfsremount.core.linux.Syscalls.UMOUNT_NOFOLLOW;
 
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
 import java.util.List;
 import jnr.ffi.Pointer;
@@ -37,6 +38,8 @@ public final class MountNamespaceThread {
   private static final long DIRECTORY_FLAGS = O_PATH | O_DIRECTORY | O_CLOEXEC;
   private static final long HANDLE_FLAGS = O_PATH | O_NOFOLLOW | O_CLOEXEC;
   private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  /** The classic source is not on the live lxcfs any more. */
+  private static final int ESTALE = 116;
 
   static {
     warmUp();
@@ -53,12 +56,9 @@ public final class MountNamespaceThread {
   public static List<RebindOutcome> run(Fd pidfd, List<NamespaceRebind> rebinds) {
     NamespaceRebind[] jobs = rebinds.toArray(NamespaceRebind[]::new);
     RebindOutcome[] outcomes = new RebindOutcome[jobs.length];
-    Pointer directoryHow = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
-    Pointer handleHow = Syscalls.openHow(HANDLE_FLAGS, NO_LINKS);
+    Buffers buffers = new Buffers();
     Thread thread =
-        new Thread(
-            () -> enterAndRebind(pidfd.number(), jobs, outcomes, directoryHow, handleHow),
-            "mntns-" + pidfd.number());
+        new Thread(() -> enterAndRebind(pidfd.number(), jobs, outcomes, buffers), "mntns-" + pidfd.number());
     thread.setDaemon(true);
     thread.start();
     boolean interrupted = false;
@@ -77,12 +77,14 @@ public final class MountNamespaceThread {
     return List.of(outcomes);
   }
 
-  private static void enterAndRebind(
-      int pidfd,
-      NamespaceRebind[] jobs,
-      RebindOutcome[] outcomes,
-      Pointer directoryHow,
-      Pointer handleHow) {
+  /** Native memory the thread needs, allocated before it enters the namespace. */
+  private static final class Buffers {
+    final Pointer directoryHow = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
+    final Pointer handleHow = Syscalls.openHow(HANDLE_FLAGS, NO_LINKS);
+    final Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
+  }
+
+  private static void enterAndRebind(int pidfd, NamespaceRebind[] jobs, RebindOutcome[] outcomes, Buffers buffers) {
     RebindOutcome entry = null;
     if (Syscalls.unshare(CLONE_FS) != 0) {
       entry = new RebindOutcome("unshare", "", Syscalls.errno());
@@ -90,23 +92,23 @@ public final class MountNamespaceThread {
       entry = new RebindOutcome("setns", "", Syscalls.errno());
     }
     for (int i = 0; i < jobs.length; i++) {
-      outcomes[i] = entry != null ? entry : rebind(jobs[i], directoryHow, handleHow);
+      outcomes[i] = entry != null ? entry : rebind(jobs[i], buffers);
     }
   }
 
-  private static RebindOutcome rebind(NamespaceRebind job, Pointer directoryHow, Pointer handleHow) {
-    int parent = Syscalls.openat2(AT_FDCWD, job.parent(), directoryHow);
+  private static RebindOutcome rebind(NamespaceRebind job, Buffers buffers) {
+    int parent = Syscalls.openat2(AT_FDCWD, job.parent(), buffers.directoryHow);
     if (parent < 0) {
       return new RebindOutcome("openat2", job.parent(), Syscalls.errno());
     }
     try {
       // An if chain, not a switch: a switch on an enum loads a synthetic class on first use.
       if (job.strategy() == Strategy.ATOMIC_SWAP) {
-        return swapBeneath(job, parent, handleHow);
+        return swapBeneath(job, parent, buffers.handleHow);
       } else if (job.strategy() == Strategy.DETACH_ATTACH) {
-        return detachThenAttach(job, parent, handleHow);
+        return detachThenAttach(job, parent, buffers.handleHow);
       }
-      return detachThenBind(job, parent, handleHow);
+      return detachThenBind(job, parent, buffers);
     } finally {
       Syscalls.close(parent);
     }
@@ -149,13 +151,19 @@ public final class MountNamespaceThread {
     return moved == 0 ? RebindOutcome.DONE : new RebindOutcome("move_mount", job.target(), moveErrno);
   }
 
-  private static RebindOutcome detachThenBind(NamespaceRebind job, int parent, Pointer handleHow) {
-    // The source is the container's own path: refuse it if the container made it a symlink.
-    int source = Syscalls.openat2(AT_FDCWD, job.source(), handleHow);
+  private static RebindOutcome detachThenBind(NamespaceRebind job, int parent, Buffers buffers) {
+    // The source is the container's own path: refuse it if the container made it a symlink, or if
+    // it is no longer on the live lxcfs (lxcfs went away and left the bare folder underneath).
+    int source = Syscalls.openat2(AT_FDCWD, job.source(), buffers.handleHow);
     if (source < 0) {
       return new RebindOutcome("openat2", job.source(), Syscalls.errno());
     }
+    long device = Syscalls.deviceOf(source, buffers.statx);
+    int statxErrno = Syscalls.errno();
     Syscalls.close(source);
+    if (device != job.sourceDeviceNumber()) {
+      return new RebindOutcome("statx", job.source(), device < 0 ? statxErrno : ESTALE);
+    }
     RebindOutcome detached = detachDead(job, parent);
     if (!detached.done()) {
       return detached;
@@ -186,10 +194,11 @@ public final class MountNamespaceThread {
    * stubs, string conversions, errno access and these classes are all loaded before any setns.
    */
   private static void warmUp() {
-    Pointer how = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
+    Pointer how = new Buffers().directoryHow;
     MountFlags flags = new MountFlags(true, true, true, true, MountFlags.AccessTime.RELATIME, true);
-    NamespaceRebind job = NamespaceRebind.classic("/warm/up", "/warm/up", flags);
-    new RebindOutcome("warm-up", job.parent() + job.name(), new Fd(-1).number()).done();
+    NamespaceRebind job = NamespaceRebind.classic("/warm/up", "/warm/up", flags, new Device(0, 0));
+    new RebindOutcome("warm-up", job.parent() + job.name(), new Fd(-1).number() + (int) job.sourceDeviceNumber()).done();
+    Syscalls.deviceOf(-1, new Buffers().statx);
     Syscalls.openat2(-1, "", how);
     Syscalls.moveMount(-1, "", -1, "", MOVE_MOUNT_F_EMPTY_PATH);
     Syscalls.fchdir(-1);

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.linux;
 
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
 
 /**
@@ -11,19 +12,24 @@ import io.lxcfsremount.core.mount.MountFlags;
  * @param source where the live lxcfs file is visible inside the container, for {@link
  *     Strategy#CLASSIC}
  * @param flags the flags to restore with a remount after a classic bind
+ * @param sourceDevice the device {@code source} must be on (the live lxcfs), checked before the
+ *     dead mount is detached
  */
 public record NamespaceRebind(
-    Strategy strategy, String target, Fd tree, String source, MountFlags flags) {
+    Strategy strategy, String target, Fd tree, String source, MountFlags flags, Device sourceDevice) {
 
   /** A swap or detach-attach of {@code tree} at {@code target}. */
   public static NamespaceRebind ofTree(Strategy strategy, String target, Fd tree) {
-    return new NamespaceRebind(strategy, target, tree, null, null);
+    return new NamespaceRebind(strategy, target, tree, null, null, null);
   }
 
-  /** A classic bind of {@code source} at {@code target}, remounted with {@code flags}. */
-  public static NamespaceRebind classic(
-      String target, String source, MountFlags flags) {
-    return new NamespaceRebind(Strategy.CLASSIC, target, null, source, flags);
+  /** A classic bind of {@code source} (on {@code device}) at {@code target}, remounted with {@code flags}. */
+  public static NamespaceRebind classic(String target, String source, MountFlags flags, Device device) {
+    return new NamespaceRebind(Strategy.CLASSIC, target, null, source, flags, device);
+  }
+
+  long sourceDeviceNumber() {
+    return (long) sourceDevice.major() << 32 | sourceDevice.minor() & 0xffffffffL;
   }
 
   String parent() {

@@ -14,6 +14,14 @@ final class Syscalls {
   static final int AT_FDCWD = -100;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int AT_RECURSIVE = 0x8000;
+  /** statx: ask the filesystem (for FUSE: the server) instead of trusting cached attributes. */
+  static final int AT_STATX_FORCE_SYNC = 0x2000;
+  /** statx: the cached attributes will do (the device number never changes). */
+  static final int AT_STATX_DONT_SYNC = 0x4000;
+  static final int STATX_BASIC_STATS = 0x7ff;
+  static final int STATX_SIZE = 256;
+  static final int STATX_DEV_MAJOR = 0x88;
+  static final int STATX_DEV_MINOR = 0x8c;
   static final int O_RDONLY = 0;
   static final int O_DIRECTORY = 0x10000;
   static final int O_NOFOLLOW = 0x20000;
@@ -40,12 +48,16 @@ final class Syscalls {
   static final int MOVE_MOUNT_BENEATH = 0x200;
   static final long RESOLVE_NO_MAGICLINKS = 0x2;
   static final long RESOLVE_NO_SYMLINKS = 0x4;
+  static final short POLLIN = 0x1;
   static final short POLLPRI = 0x2;
+  static final int EFD_NONBLOCK = 0x800;
+  static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = 4;
   static final int EBADF = 9;
   static final int ESRCH = 3;
 
   // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
+  private static final long SYS_STATX = 332;
   private static final long SYS_PIDFD_SEND_SIGNAL = 424;
   private static final long SYS_OPEN_TREE = 428;
   private static final long SYS_MOVE_MOUNT = 429;
@@ -88,6 +100,18 @@ final class Syscalls {
     return result;
   }
 
+  static int eventfd(int flags) {
+    return LIBC.eventfd(0, flags);
+  }
+
+  static long read(int fd, Pointer buffer, long count) {
+    return LIBC.read(fd, buffer, count);
+  }
+
+  static long write(int fd, Pointer buffer, long count) {
+    return LIBC.write(fd, buffer, count);
+  }
+
   static int fchdir(int fd) {
     return LIBC.fchdir(fd);
   }
@@ -114,6 +138,22 @@ final class Syscalls {
 
   static int poll(Pointer fds, int count, int timeoutMillis) {
     return LIBC.poll(fds, count, timeoutMillis);
+  }
+
+  static int statx(int dirFd, String path, int flags, Pointer buffer) {
+    int result;
+    do {
+      result = (int) LIBC.syscall(SYS_STATX, dirFd, path, flags, STATX_BASIC_STATS, buffer);
+    } while (result < 0 && errno() == EINTR);
+    return result;
+  }
+
+  /** The device of what {@code fd} refers to, as major << 32 | minor, or -1 with errno set. */
+  static long deviceOf(int fd, Pointer buffer) {
+    if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, buffer) != 0) {
+      return -1;
+    }
+    return (long) buffer.getInt(STATX_DEV_MAJOR) << 32 | buffer.getInt(STATX_DEV_MINOR) & 0xffffffffL;
   }
 
   static int pidfdOpen(long pid) {

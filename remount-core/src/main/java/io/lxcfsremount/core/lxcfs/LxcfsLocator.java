@@ -13,6 +13,9 @@ import java.util.stream.Collectors;
 
 /** Step 1 of the reconcile pass: finds the lxcfs mount at the configured folder, and its health. */
 public final class LxcfsLocator {
+  /** A file every lxcfs serves. */
+  private static final String HEALTH_PROBE = "/proc/meminfo";
+
   private final ProcFs proc;
   private final String dir;
 
@@ -46,10 +49,13 @@ public final class LxcfsLocator {
     return Optional.of(new Lxcfs(dir, generation, problem(), others));
   }
 
-  /** A FUSE server that is gone answers every request with ENOTCONN; stat asks it. */
+  /**
+   * Healthy means a file under it answers: a server that is gone answers ENOTCONN, and one that is
+   * starting has mounted its folder a moment before its files exist (ENOENT).
+   */
   private String problem() {
     try {
-      Linux.stat(dir);
+      Linux.statUncached(dir + HEALTH_PROBE);
       return null;
     } catch (LinuxException e) {
       return e.getMessage();

@@ -2,18 +2,18 @@ package io.lxcfsremount.core.lxcfs;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
-import io.lxcfsremount.core.linux.MountTableEvents;
+import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.proc.ProcFs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Waits for a healthy lxcfs at the folder: woken by changes of the agent's mount table (a new lxcfs
- * mounting), and re-checking now and then in case one that is mounted becomes healthy.
+ * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new lxcfs
+ * mounting), then re-checking every few milliseconds while the mounted lxcfs is still starting.
  */
 public final class LxcfsWaiter {
-  private static final Duration RECHECK = Duration.ofMillis(250);
+  private static final Duration RECHECK = Duration.ofMillis(20);
 
   private final ProcFs proc;
   private final LxcfsLocator locator;
@@ -28,14 +28,15 @@ public final class LxcfsWaiter {
   /** The healthy lxcfs, as soon as there is one, or empty once {@code timeout} has passed. */
   public Optional<Lxcfs> awaitHealthy(Duration timeout) throws IOException {
     Stopwatch waited = Stopwatch.createStarted(ticker);
-    try (MountTableEvents events = MountTableEvents.open(proc.selfMountinfo().toString())) {
+    try (WatchEvents events = WatchEvents.open(proc.selfMountinfo().toString())) {
       while (true) {
-        Optional<Lxcfs> lxcfs = locator.locate().filter(Lxcfs::healthy);
+        Optional<Lxcfs> lxcfs = locator.locate();
         Duration left = timeout.minus(waited.elapsed());
-        if (lxcfs.isPresent() || left.isNegative() || left.isZero()) {
-          return lxcfs;
+        if (lxcfs.filter(Lxcfs::healthy).isPresent() || left.isNegative() || left.isZero()) {
+          return lxcfs.filter(Lxcfs::healthy);
         }
-        events.await(left.compareTo(RECHECK) < 0 ? left : RECHECK);
+        Duration wait = lxcfs.isPresent() ? RECHECK : left;
+        events.await(wait.compareTo(left) < 0 ? wait : left);
       }
     }
   }

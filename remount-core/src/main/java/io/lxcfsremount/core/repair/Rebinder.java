@@ -9,6 +9,7 @@ import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -76,8 +77,20 @@ public final class Rebinder {
         new MountReport(
             mount.target(), mount.file(), mount.flags().readOnly(), MountState.REPAIRED, preferred, null);
     if (preferred.usesMountApi()) {
+      String source = lxcfs.pathOf(mount.file());
       try {
-        Fd tree = Linux.cloneMount(lxcfs.pathOf(mount.file()), mount.flags());
+        Fd tree = Linux.cloneMount(source, mount.flags());
+        Device cloned = deviceOf(tree, source);
+        if (!cloned.equals(lxcfs.generation())) {
+          // lxcfs went away (or came back anew) since it was located: what the path shows now is
+          // not the live lxcfs, possibly the bare folder underneath. Never attach that.
+          tree.close();
+          return new Planned(
+              report.withState(
+                  MountState.FAILED,
+                  "lxcfs changed during the pass: " + source + " is on " + cloned + ", not lxcfs " + lxcfs.generation()),
+              null);
+        }
         return new Planned(report, NamespaceRebind.ofTree(preferred, mount.target(), tree));
       } catch (LinuxException e) {
         if (e.errno() != EPERM && e.errno() != ENOSYS) {
@@ -98,7 +111,7 @@ public final class Rebinder {
           null);
     }
     String source = mount.file().equals("/") ? folder.get() : folder.get() + mount.file();
-    return new Planned(classic, NamespaceRebind.classic(mount.target(), source, mount.flags()));
+    return new Planned(classic, NamespaceRebind.classic(mount.target(), source, mount.flags(), lxcfs.generation()));
   }
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {
@@ -112,6 +125,15 @@ public final class Rebinder {
       return report.withState(MountState.SKIPPED, "target vanished: " + outcome.describe());
     }
     return report.withState(MountState.FAILED, outcome.describe());
+  }
+
+  private static Device deviceOf(Fd tree, String source) throws LinuxException {
+    try {
+      return Linux.deviceOf(tree, source);
+    } catch (LinuxException e) {
+      tree.close();
+      throw e;
+    }
   }
 
   private static boolean isAlive(Fd pidfd) {

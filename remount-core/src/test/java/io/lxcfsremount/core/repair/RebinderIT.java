@@ -49,7 +49,7 @@ class RebinderIT {
 
   @Test
   void classic_bindsFromTheFolderPropagatedIntoTheContainer_keepingReadOnly() throws Exception {
-    try (StandInContainer slave = StandInContainer.start("slave")) {
+    try (StandInContainer slave = StandInContainer.start(lxcfs, "slave")) {
       slave.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
       slave.bind(lxcfs.file("proc/uptime"), "/proc/uptime", false);
       long lxcfsMounts = slave.mountTable().count("fuse.lxcfs");
@@ -69,7 +69,7 @@ class RebinderIT {
 
   @Test
   void classic_withoutTheFolderInside_isReportedNotRepairable_andChangesNothing() throws Exception {
-    try (StandInContainer isolated = StandInContainer.start("private")) {
+    try (StandInContainer isolated = StandInContainer.start(lxcfs, "private")) {
       isolated.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
       lxcfs.restart();
       String before = Files.readString(isolated.mountinfo());
@@ -84,7 +84,7 @@ class RebinderIT {
 
   @Test
   void aTargetTheContainerTurnedIntoASymlink_isNotFollowed() throws Exception {
-    try (StandInContainer container = StandInContainer.start("private")) {
+    try (StandInContainer container = StandInContainer.start(lxcfs, "private")) {
       Path real = Files.createDirectories(lxcfs.dir().resolveSibling("real"));
       Path moved = lxcfs.dir().resolveSibling("moved");
       Path decoy = Files.createDirectories(lxcfs.dir().resolveSibling("decoy"));
@@ -112,7 +112,7 @@ class RebinderIT {
 
   @Test
   void aProcessThatExitsBeforeTheRebind_isSkipped() throws Exception {
-    StandInContainer container = StandInContainer.start("private");
+    StandInContainer container = StandInContainer.start(lxcfs, "private");
     container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
     lxcfs.restart();
     try (Fd pidfd = Linux.pidfdOpen(container.pid())) {

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
 public final class LxcfsProcess implements AutoCloseable {
   private final Path home;
   private final Path dir;
+  private final List<Device> generations = new ArrayList<>();
   private Process process;
 
   private LxcfsProcess(Path home) {
@@ -57,6 +60,14 @@ public final class LxcfsProcess implements AutoCloseable {
   /** The device number of the lxcfs mounted at the folder now: its generation. */
   public Device generation() throws IOException {
     return topMount().orElseThrow(() -> new IllegalStateException("lxcfs is not mounted at " + dir)).device();
+  }
+
+  /**
+   * Whether {@code device} is one of this lxcfs's generations, past or present: the mounts a test
+   * judges. Other lxcfs instances on the machine are none of its business.
+   */
+  public boolean owns(Device device) {
+    return generations.contains(device);
   }
 
   /** Stops lxcfs with SIGTERM (it unmounts its folder) and starts it again. */
@@ -97,6 +108,7 @@ public final class LxcfsProcess implements AutoCloseable {
     deadline(
         "lxcfs to serve " + dir,
         () -> topMount().isPresent() && Files.isReadable(dir.resolve("proc/uptime")) && readable());
+    generations.add(generation());
   }
 
   private boolean readable() {

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.testing;
 
+import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,10 +21,19 @@ public final class StandInContainer implements AutoCloseable {
 
   /**
    * Starts a process in a new mount namespace whose mounts have {@code propagation} ({@code private}
-   * like Docker's, or {@code slave} so that new host mounts, such as a new lxcfs, appear in it).
+   * like Docker's, or {@code slave} so that new host mounts, such as a new lxcfs, appear in it). The
+   * namespace starts as a copy of the host's, so it would hold every lxcfs of the machine: all but
+   * the test's own are unmounted, so that the test judges only what it owns.
    */
-  public static StandInContainer start(String propagation) throws IOException {
-    return spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
+  public static StandInContainer start(LxcfsProcess lxcfs, String propagation) throws IOException {
+    StandInContainer container =
+        spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
+    for (MountInfo mount : container.mountTable().topMounts()) {
+      if (mount.fsType().equals("fuse.lxcfs") && !lxcfs.owns(mount.device())) {
+        container.exec("umount", "-l", mount.mountPoint());
+      }
+    }
+    return container;
   }
 
   /** A process with a mount namespace of its own, created inside this one's (a child namespace). */

@@ -1,0 +1,38 @@
+package io.lxcfsremount.launcher;
+
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.watch.WatchListener;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Ready means: lxcfs is healthy, and the last pass left nothing it could repair unrepaired. Until the
+ * first pass, not ready.
+ */
+final class Readiness implements WatchListener {
+  private volatile String notReady = "no repair pass yet";
+  private volatile String lxcfsProblem = "lxcfs not seen yet";
+
+  @Override
+  public void lxcfsObserved(Optional<Lxcfs> lxcfs) {
+    lxcfsProblem =
+        lxcfs.isEmpty()
+            ? "lxcfs is not mounted"
+            : lxcfs.get().healthy() ? null : "lxcfs is not healthy: " + lxcfs.get().problem();
+  }
+
+  @Override
+  public void passCompleted(ReconcileReport report, Duration recovery) {
+    notReady =
+        report.summary().nothingDead()
+            ? null
+            : "the last pass left dead lxcfs mounts: " + TableReport.summary(report);
+  }
+
+  /** Why the agent is not ready, or empty when it is. */
+  Optional<String> whyNotReady() {
+    String problem = lxcfsProblem;
+    return Optional.ofNullable(problem != null ? problem : notReady);
+  }
+}

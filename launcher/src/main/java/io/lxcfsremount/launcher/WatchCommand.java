@@ -1,0 +1,148 @@
+package io.lxcfsremount.launcher;
+
+import com.google.common.base.Ticker;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.core.linux.WatchEvents;
+import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.watch.WatchListener;
+import io.lxcfsremount.core.watch.Watcher;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lxcfs-remount watch}: the node agent, repairing by itself every time lxcfs restarts. */
+@Command(
+    name = "watch",
+    description = "Watch lxcfs and repair every container each time it restarts; serve /metrics, /healthz and /readyz.",
+    mixinStandardHelpOptions = true)
+final class WatchCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
+
+  @Mixin CommonOptions options;
+
+  @Option(
+      names = "--resync",
+      paramLabel = "DURATION",
+      defaultValue = "${env:LXCFS_REMOUNT_RESYNC:-60s}",
+      converter = DurationConverter.class,
+      description = "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RESYNC).")
+  Duration resync;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}",
+      description = "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
+  String listen;
+
+  @Option(
+      names = "--kubernetes-events",
+      paramLabel = "auto|true|false",
+      arity = "0..1",
+      fallbackValue = "true",
+      defaultValue = "${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}",
+      description =
+          "Post Events on the pods of repaired containers; auto = when running inside a cluster"
+              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
+  String kubernetesEvents;
+
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:NODE_NAME:-}",
+      description = "This node's name, the reporting instance of Events (default: env NODE_NAME, else the host name).")
+  String nodeName;
+
+  @Option(
+      names = "--container",
+      paramLabel = "ID_OR_NAME",
+      description = "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
+  List<String> containers = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure(options);
+    Privileges.require("watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
+    if (resync.isZero()) {
+      throw new UsageException("--resync must be longer than 0s");
+    }
+    Agent agent = new Agent(options);
+    AgentMetrics metrics = new AgentMetrics();
+    Readiness readiness = new Readiness();
+    List<WatchListener> listeners = new ArrayList<>(List.of(metrics, readiness, new PassLog()));
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (KubernetesClient kubernetes = kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
+        PodEvents events = kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
+        WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
+        HealthServer http = HealthServer.start(listen, metrics.registry(), readiness)) {
+      if (events != null) {
+        listeners.add(events);
+      }
+      Watcher watcher =
+          new Watcher(
+              agent.reconciler(),
+              new ContainerFilter(containers),
+              agent.locator(),
+              new LxcfsProcessFinder(Path.of("/proc")),
+              wakeups,
+              new Listeners(listeners),
+              resync,
+              Ticker.systemTicker());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
+      log.info(
+          "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
+          agent.locator().dir(), options.runtime.name().toLowerCase(Locale.ROOT), resync.toSeconds(), http.port(), events != null ? "on" : "off");
+      try {
+        watcher.run();
+        log.info("stopped");
+      } finally {
+        stopped.countDown();
+      }
+    }
+    return ExitCode.CLEAN;
+  }
+
+  private static void stopOnSignal(Watcher watcher, CountDownLatch stopped) {
+    watcher.stop();
+    try {
+      stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether to post Events: asked for, or (auto) running inside a cluster. */
+  private boolean kubernetesEvents() {
+    return switch (kubernetesEvents.toLowerCase(Locale.ROOT)) {
+      case "auto" -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UsageException("--kubernetes-events must be auto, true or false, not " + kubernetesEvents);
+    };
+  }
+
+  private String nodeName() {
+    if (!nodeName.isEmpty()) {
+      return nodeName;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.lxcfsremount.core.watch;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.LxcfsUnavailableException;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.linux.WatchEvents;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.report.ReconcileReport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent's loop. It sleeps in poll() until the agent's mount table changes, the lxcfs
+ * process exits, the periodic resync is due, or it is stopped. On each wake it locates lxcfs again;
+ * a healthy lxcfs of a generation not yet repaired gets a repair pass at once (the first wake after
+ * start-up catches up on restarts missed while the agent was down). A burst of events while a pass
+ * runs is reported by poll() as one, so bursts coalesce without delaying the first repair, and a
+ * pass never starts on an lxcfs that does not answer. A pass that leaves dead mounts is retried
+ * with a growing wait, up to the resync period.
+ */
+public final class Watcher {
+  private static final Logger log = LoggerFactory.getLogger(Watcher.class);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final Reconciler reconciler;
+  private final Predicate<Container> filter;
+  private final LxcfsLocator locator;
+  private final LxcfsProcessFinder processes;
+  private final WatchEvents events;
+  private final WatchListener listener;
+  private final Duration resync;
+  private final Ticker ticker;
+  private volatile boolean stopped;
+
+  private final Backoff recheck = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
+  private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+  private Device repaired;
+  private Device seen;
+  private Stopwatch sinceSeen;
+  private Stopwatch sinceLastPass;
+  private Duration passInterval;
+
+  /** @param filter the containers to repair (all, unless the command line names some) */
+  public Watcher(
+      Reconciler reconciler,
+      Predicate<Container> filter,
+      LxcfsLocator locator,
+      LxcfsProcessFinder processes,
+      WatchEvents events,
+      WatchListener listener,
+      Duration resync,
+      Ticker ticker) {
+    this.reconciler = reconciler;
+    this.filter = filter;
+    this.locator = locator;
+    this.processes = processes;
+    this.events = events;
+    this.listener = listener;
+    this.resync = resync;
+    this.ticker = ticker;
+    this.passInterval = resync;
+  }
+
+  /** Runs until {@link #stop()}. */
+  public void run() throws LinuxException {
+    while (!stopped) {
+      Duration sleep = step();
+      if (stopped) {
+        break;
+      }
+      Set<WatchEvents.Event> woken = events.await(sleep);
+      log.debug("woken by {}", woken.isEmpty() ? "timeout" : woken);
+    }
+  }
+
+  /** Ends {@link #run()} promptly, from any thread. */
+  public void stop() {
+    stopped = true;
+    events.wakeUp();
+  }
+
+  /** One wake-up: look at lxcfs, repair if due; returns how long to sleep. */
+  private Duration step() {
+    Optional<Lxcfs> lxcfs;
+    try {
+      lxcfs = locator.locate();
+    } catch (IOException e) {
+      listener.passFailed(e);
+      return RETRY;
+    }
+    listener.lxcfsObserved(lxcfs);
+    if (lxcfs.isEmpty()) {
+      // A new lxcfs announces itself with a mount-table change.
+      return resync;
+    }
+    if (!lxcfs.get().healthy()) {
+      // Mounted but not answering: starting up (its files appear a moment after its mount), or
+      // dead until someone unmounts it. Neither changes the mount table: look again soon.
+      return recheck.next();
+    }
+    recheck.reset();
+    Device generation = lxcfs.get().generation();
+    if (!generation.equals(seen)) {
+      log.info("lxcfs at {} is up, generation {}{}", locator.dir(), generation, seen == null ? "" : " (was " + seen + ")");
+      listener.generationChanged(seen, generation);
+      seen = generation;
+      sinceSeen = Stopwatch.createStarted(ticker);
+      watchProcessOf(lxcfs.get());
+    }
+    boolean newGeneration = !generation.equals(repaired);
+    if (newGeneration || sinceLastPass.elapsed().compareTo(passInterval) >= 0) {
+      pass(generation, newGeneration);
+    }
+    return passInterval.minus(sinceLastPass.elapsed());
+  }
+
+  private void pass(Device generation, boolean newGeneration) {
+    try {
+      ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, filter);
+      // A recovery is a restart seen and mended; the catch-up pass at start-up is not one.
+      Duration recovery = newGeneration && repaired != null ? sinceSeen.elapsed() : null;
+      repaired = generation;
+      listener.passCompleted(report, recovery);
+      if (report.summary().nothingDead()) {
+        retry.reset();
+        passInterval = resync;
+      } else {
+        passInterval = min(retry.next(), resync);
+      }
+    } catch (LxcfsUnavailableException e) {
+      // It went away between the look and the pass: the mount-table change will wake us.
+      log.info("lxcfs went away before the pass: {}", e.getMessage());
+      passInterval = resync;
+    } catch (IOException | RuntimeException e) {
+      listener.passFailed(e);
+      passInterval = min(retry.next(), resync);
+    }
+    sinceLastPass = Stopwatch.createStarted(ticker);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void watchProcessOf(Lxcfs lxcfs) {
+    try {
+      OptionalLong pid = processes.find(lxcfs.dir());
+      events.watchProcess(pid.isPresent() ? Linux.pidfdOpen(pid.getAsLong()) : null);
+      log.debug("watching lxcfs process {}", pid.isPresent() ? pid.getAsLong() : "(not found)");
+    } catch (IOException e) {
+      log.debug("cannot watch the lxcfs process: {}", e.getMessage());
+      events.watchProcess(null);
+    }
+  }
+}
