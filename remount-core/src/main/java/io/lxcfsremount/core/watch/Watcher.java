@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
   private static final Duration RETRY = Duration.ofSeconds(1);
+  /** How long a mounted lxcfs may take to answer before it counts as dead rather than starting. */
+  private static final Duration STARTING = Duration.ofSeconds(5);
+  private static final Duration RECHECK_STARTING = Duration.ofMillis(20);
+  private static final Duration RECHECK_DEAD = Duration.ofSeconds(1);
 
   private final Reconciler reconciler;
   private final Predicate<Container> filter;
@@ -45,13 +49,13 @@ public final class Watcher {
   private final Ticker ticker;
   private volatile boolean stopped;
 
-  private final Backoff recheck = new Backoff(Duration.ofMillis(20), Duration.ofSeconds(1));
   private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
   private Device repaired;
   private Device seen;
   private Stopwatch sinceSeen;
   private Stopwatch sinceLastPass;
   private Duration passInterval;
+  private Stopwatch unhealthySince;
 
   /** @param filter the containers to repair (all, unless the command line names some) */
   public Watcher(
@@ -108,10 +112,14 @@ public final class Watcher {
     }
     if (!lxcfs.get().healthy()) {
       // Mounted but not answering: starting up (its files appear a moment after its mount), or
-      // dead until someone unmounts it. Neither changes the mount table: look again soon.
-      return recheck.next();
+      // dead until someone unmounts it. Neither changes the mount table: look again soon, and
+      // less often once it has stayed that way for a while.
+      if (unhealthySince == null) {
+        unhealthySince = Stopwatch.createStarted(ticker);
+      }
+      return unhealthySince.elapsed().compareTo(STARTING) < 0 ? RECHECK_STARTING : RECHECK_DEAD;
     }
-    recheck.reset();
+    unhealthySince = null;
     Device generation = lxcfs.get().generation();
     if (!generation.equals(seen)) {
       log.info("lxcfs at {} is up, generation {}{}", locator.dir(), generation, seen == null ? "" : " (was " + seen + ")");
