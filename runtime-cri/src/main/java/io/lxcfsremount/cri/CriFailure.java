@@ -11,10 +11,12 @@ final class CriFailure {
   static RuntimeUnavailableException of(
       CriEndpoint endpoint, String call, Throwable failure, Duration deadline) {
     Status status = Status.fromThrowable(failure);
+    if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+      return new NotCriException(endpoint + " does not speak CRI v1: " + call + " is UNIMPLEMENTED", failure);
+    }
     String detail = detail(status);
     String message =
         switch (status.getCode()) {
-          case UNIMPLEMENTED -> endpoint + " does not speak CRI v1: " + call + " is UNIMPLEMENTED";
           case UNAVAILABLE -> "cannot reach CRI at " + endpoint + ": " + detail;
           case DEADLINE_EXCEEDED ->
               "CRI at " + endpoint + " did not answer " + call + " within " + deadline.toMillis() + " ms";

@@ -140,7 +140,7 @@ class CriRuntimeTest {
     CriRuntime cri = runtime(serve().endpoint());
 
     assertThatThrownBy(cri::describe)
-        .isInstanceOf(RuntimeUnavailableException.class)
+        .isInstanceOf(NotCriException.class)
         .hasMessage("unix://" + dir.resolve("cri.sock") + " does not speak CRI v1: Version is UNIMPLEMENTED");
   }
 
