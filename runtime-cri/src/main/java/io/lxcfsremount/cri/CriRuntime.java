@@ -41,27 +41,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "cri";
-  /** What a call may take before the runtime counts as not answering. */
-  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
-
+  private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(CriRuntime.class);
 
   private final CriEndpoint endpoint;
   private final Duration deadline;
   private final ManagedChannel channel;
 
+  /**
+   * Nothing connects until the first call.
+   *
+   * @param deadline what each call may take before the runtime counts as not answering
+   */
   public CriRuntime(CriEndpoint endpoint, Duration deadline) {
     this.endpoint = endpoint;
     this.deadline = deadline;
     this.channel = CriChannel.open(endpoint);
   }
 
+  /** With a deadline of 5 s per call. */
   public CriRuntime(CriEndpoint endpoint) {
     this(endpoint, DEFAULT_DEADLINE);
-  }
-
-  public CriEndpoint endpoint() {
-    return endpoint;
   }
 
   @Override
