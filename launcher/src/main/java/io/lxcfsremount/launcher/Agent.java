@@ -22,7 +22,7 @@ final class Agent {
   private final ProcFs proc = ProcFs.host();
   private final CommonOptions options;
   private final LxcfsLocator locator;
-  private List<ContainerRuntime> runtimes;
+  private final List<ContainerRuntime> runtimes;
 
   Agent(CommonOptions options) {
     this.options = options;
@@ -30,6 +30,7 @@ final class Agent {
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
+    this.runtimes = runtimes(options);
   }
 
   LxcfsLocator locator() {
@@ -51,7 +52,7 @@ final class Agent {
   }
 
   private CandidateFinder candidateFinder() {
-    return new CandidateFinder(proc, runtimes(), scansProc());
+    return new CandidateFinder(proc, runtimes, scansProc());
   }
 
   /** Whether the /proc scan adds the mount namespaces that no runtime claimed. */
@@ -59,23 +60,22 @@ final class Agent {
     return options.runtime == RuntimeChoice.PROC || options.runtime == RuntimeChoice.AUTO;
   }
 
-  /** The runtimes asked for containers, chosen once; a runtime asked for by name must answer now. */
-  private List<ContainerRuntime> runtimes() {
-    if (runtimes == null) {
-      runtimes =
-          switch (options.runtime) {
-            case PROC -> List.of();
-            case CRI -> List.of(CriRuntimes.required(options.criEndpoint));
-            case AUTO -> CriRuntimes.available(options.criEndpoint);
-            case DOCKER -> throw new UsageException("--runtime docker is not available yet; use proc");
-          };
-    }
-    return runtimes;
+  /**
+   * The runtimes asked for containers. One asked for by name must answer now, so that a wrong
+   * endpoint fails the command before it waits for lxcfs or looks at anything.
+   */
+  private static List<ContainerRuntime> runtimes(CommonOptions options) {
+    return switch (options.runtime) {
+      case PROC -> List.of();
+      case CRI -> List.of(CriRuntimes.required(options.criEndpoint));
+      case AUTO -> CriRuntimes.available(options.criEndpoint);
+      case DOCKER -> throw new UsageException("--runtime docker is not available yet; use proc");
+    };
   }
 
   /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
   List<ContainerRuntime> sources() {
-    List<ContainerRuntime> sources = new ArrayList<>(runtimes());
+    List<ContainerRuntime> sources = new ArrayList<>(runtimes);
     if (scansProc()) {
       sources.add(new ProcScanRuntime(proc));
     }

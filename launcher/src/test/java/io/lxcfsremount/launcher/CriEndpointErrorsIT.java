@@ -7,6 +7,9 @@ import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +47,24 @@ class CriEndpointErrorsIT {
             + " (unix:///path/to/socket)");
   }
 
-  private Programs.Result repairWith(String endpoint) {
-    return AgentJar.run(
-        "repair", "--runtime", "cri", "--cri-endpoint", endpoint, "--lxcfs-dir", dir.resolve("lxcfs").toString());
+  @Test
+  void repair_endpointThatDoesNotExist_failsBeforeWaitingForLxcfs() {
+    long start = System.nanoTime();
+
+    Programs.Result result = repairWith("unix:///nonexistent.sock", "--wait", "60s");
+
+    assertOneLineExit2(result, "lxcfs-remount: cannot reach CRI at unix:///nonexistent.sock: no such socket");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  private Programs.Result repairWith(String endpoint, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "repair", "--runtime", "cri", "--cri-endpoint", endpoint,
+                "--lxcfs-dir", dir.resolve("lxcfs").toString()));
+    args.addAll(List.of(more));
+    return AgentJar.run(args.toArray(String[]::new));
   }
 
   private static void assertOneLineExit2(Programs.Result result, String line) {
