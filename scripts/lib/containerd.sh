@@ -22,10 +22,13 @@ ensure_cri_containerd() {
   local dir=$STARTED_CONTAINERD_DIR socket=$STARTED_CONTAINERD_DIR/containerd.sock
   # restrict_oom_score_adj: without it every sandbox fails here with "failed to update
   # /proc/self/oom_score_adj: Permission denied". The sandbox image is our own busybox: nothing can
-  # be pulled.
+  # be pulled. runc's state and the opt plugin's folder go private too (only the shims' sockets stay
+  # in /run/containerd/s, a path containerd 1.6 does not let us choose).
   containerd config default |
     sed -e "s|^root = .*|root = \"$dir/root\"|" \
         -e "s|^state = .*|state = \"$dir/state\"|" \
+        -e "s|^\(\s*\)Root = \"\"|\1Root = \"$dir/runc\"|" \
+        -e "s|^\(\s*\)path = \"/opt/containerd\"|\1path = \"$dir/opt\"|" \
         -e "s|^\(\s*\)address = \"/run/containerd/containerd.sock\"|\1address = \"$socket\"|" \
         -e "s|^\(\s*\)sandbox_image = .*|\1sandbox_image = \"$CRI_TEST_IMAGE\"|" \
         -e "s|^\(\s*\)restrict_oom_score_adj = .*|\1restrict_oom_score_adj = true|" \
