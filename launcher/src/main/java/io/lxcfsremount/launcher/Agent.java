@@ -9,9 +9,12 @@ import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsWaiter;
 import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.proc.ProcScanRuntime;
 import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.launcher.CommonOptions.RuntimeChoice;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The agent's parts, wired from the command line. */
@@ -19,6 +22,7 @@ final class Agent {
   private final ProcFs proc = ProcFs.host();
   private final CommonOptions options;
   private final LxcfsLocator locator;
+  private final List<ContainerRuntime> runtimes;
 
   Agent(CommonOptions options) {
     this.options = options;
@@ -26,6 +30,7 @@ final class Agent {
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
+    this.runtimes = runtimes(options);
   }
 
   LxcfsLocator locator() {
@@ -47,11 +52,34 @@ final class Agent {
   }
 
   private CandidateFinder candidateFinder() {
+    return new CandidateFinder(proc, runtimes, scansProc());
+  }
+
+  /** Whether the /proc scan adds the mount namespaces that no runtime claimed. */
+  private boolean scansProc() {
+    return options.runtime == RuntimeChoice.PROC || options.runtime == RuntimeChoice.AUTO;
+  }
+
+  /**
+   * The runtimes asked for containers. One asked for by name must answer now, so that a wrong
+   * endpoint fails the command before it waits for lxcfs or looks at anything.
+   */
+  private static List<ContainerRuntime> runtimes(CommonOptions options) {
     return switch (options.runtime) {
-      case PROC, AUTO -> new CandidateFinder(proc, List.<ContainerRuntime>of(), true);
-      case DOCKER, CRI -> throw new UsageException(
-          "--runtime " + options.runtime.name().toLowerCase() + " is not available yet; use proc");
+      case PROC -> List.of();
+      case CRI -> List.of(CriRuntimes.required(options.criEndpoint));
+      case AUTO -> CriRuntimes.available(options.criEndpoint);
+      case DOCKER -> throw new UsageException("--runtime docker is not available yet; use proc");
     };
+  }
+
+  /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
+  List<ContainerRuntime> sources() {
+    List<ContainerRuntime> sources = new ArrayList<>(runtimes);
+    if (scansProc()) {
+      sources.add(new ProcScanRuntime(proc));
+    }
+    return sources;
   }
 
   private Strategy strategy() {

@@ -74,4 +74,13 @@ final class CommonOptions {
       defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-4}",
       description = "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
   int parallelism;
+
+  @Option(
+      names = "--cri-endpoint",
+      paramLabel = "ENDPOINT",
+      defaultValue = "${env:LXCFS_REMOUNT_CRI_ENDPOINT}",
+      description =
+          "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd, CRI-O"
+              + " and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
+  String criEndpoint;
 }

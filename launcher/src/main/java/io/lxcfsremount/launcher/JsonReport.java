@@ -10,19 +10,24 @@ import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.report.Summary;
+import java.util.List;
 
 /**
- * The report for machines: one JSON document with {@code lxcfs}, {@code containers} (each with its
- * {@code mounts}), {@code warnings} and {@code summary}.
+ * The report for machines: one JSON document with {@code lxcfs}, {@code runtimes} (when given),
+ * {@code containers} (each with its {@code mounts}), {@code warnings} and {@code summary}.
  */
 final class JsonReport {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private JsonReport() {}
 
-  static String render(ReconcileReport report) {
+  static String render(ReconcileReport report, List<RuntimeDescription> runtimes) {
     ObjectNode root = MAPPER.createObjectNode();
     root.set("lxcfs", lxcfs(report.lxcfs()));
+    if (!runtimes.isEmpty()) {
+      ArrayNode sources = root.putArray("runtimes");
+      runtimes.forEach(r -> sources.addObject().put("name", r.name()).put("describe", r.describe()));
+    }
     ArrayNode containers = root.putArray("containers");
     report.containers().forEach(c -> containers.add(container(c)));
     ArrayNode warnings = root.putArray("warnings");

@@ -30,13 +30,15 @@ final class StatusCommand implements Callable<Integer> {
     Logging.configure(options);
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
     ContainerFilter filter = new ContainerFilter(containers);
+    Agent agent = new Agent(options);
     ReconcileReport report;
     try {
-      report = new Agent(options).reconciler().run(Reconciler.Mode.STATUS, filter);
+      report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    int exit = Reports.print(report, options.output, System.out);
+    List<RuntimeDescription> runtimes = agent.sources().stream().map(RuntimeDescription::of).toList();
+    int exit = Reports.print(report, runtimes, options.output, System.out);
     if (!filter.unmatched().isEmpty()) {
       return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));
     }

@@ -20,12 +20,13 @@ final class TableReport {
 
   private TableReport() {}
 
-  static void print(ReconcileReport report, PrintStream out) {
+  static void print(ReconcileReport report, List<RuntimeDescription> runtimes, PrintStream out) {
     out.printf(
         "lxcfs %s: generation %s, %s%n",
         report.lxcfs().dir(),
         report.lxcfs().generation(),
         report.lxcfs().healthy() ? "healthy" : "NOT healthy (" + report.lxcfs().problem() + ")");
+    runtimes.forEach(runtime -> out.printf("runtime %s: %s%n", runtime.name(), runtime.describe()));
     List<String[]> rows = new ArrayList<>();
     for (ContainerReport container : report.containers()) {
       rows.addAll(rows(container));

@@ -1,0 +1,197 @@
+package io.lxcfsremount.cri;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.ContainerRuntime;
+import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.cri.v1.ContainerFilter;
+import io.lxcfsremount.cri.v1.ContainerState;
+import io.lxcfsremount.cri.v1.ContainerStateValue;
+import io.lxcfsremount.cri.v1.ContainerStatusRequest;
+import io.lxcfsremount.cri.v1.ContainerStatusResponse;
+import io.lxcfsremount.cri.v1.ListContainersRequest;
+import io.lxcfsremount.cri.v1.ListContainersResponse;
+import io.lxcfsremount.cri.v1.ListPodSandboxRequest;
+import io.lxcfsremount.cri.v1.ListPodSandboxResponse;
+import io.lxcfsremount.cri.v1.PodSandbox;
+import io.lxcfsremount.cri.v1.PodSandboxMetadata;
+import io.lxcfsremount.cri.v1.RuntimeServiceGrpc;
+import io.lxcfsremount.cri.v1.RuntimeServiceGrpc.RuntimeServiceFutureStub;
+import io.lxcfsremount.cri.v1.VersionRequest;
+import io.lxcfsremount.cri.v1.VersionResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The containers of Kubernetes pods, from a CRI v1 runtime (containerd, CRI-O, cri-dockerd) on its
+ * unix socket. Each container's init PID comes from its verbose status, its pod from its sandbox.
+ * Every call has a deadline: a hung runtime must not hang the agent.
+ */
+public final class CriRuntime implements ContainerRuntime, AutoCloseable {
+  public static final String NAME = "cri";
+  private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+  private static final Logger log = LoggerFactory.getLogger(CriRuntime.class);
+
+  private final CriEndpoint endpoint;
+  private final Duration deadline;
+  private final ManagedChannel channel;
+
+  /**
+   * Nothing connects until the first call.
+   *
+   * @param deadline what each call may take before the runtime counts as not answering
+   */
+  public CriRuntime(CriEndpoint endpoint, Duration deadline) {
+    this.endpoint = endpoint;
+    this.deadline = deadline;
+    this.channel = CriChannel.open(endpoint);
+  }
+
+  /** With a deadline of 5 s per call. */
+  public CriRuntime(CriEndpoint endpoint) {
+    this(endpoint, DEFAULT_DEADLINE);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** {@code containerd 1.6.20 (CRI v1) at unix:///run/containerd/containerd.sock}. */
+  @Override
+  public String describe() throws RuntimeUnavailableException {
+    endpoint.check();
+    VersionResponse version =
+        await("Version", stub().version(VersionRequest.newBuilder().setVersion("v1").build()));
+    return version.getRuntimeName()
+        + " "
+        + version.getRuntimeVersion()
+        + " (CRI "
+        + version.getRuntimeApiVersion()
+        + ") at "
+        + endpoint;
+  }
+
+  /**
+   * One ListContainers and one ListPodSandbox, then every container's verbose status at once: a
+   * node runs a hundred containers, and the pass waits for the slowest answer, not for their sum.
+   */
+  @Override
+  public List<Container> runningContainers() throws RuntimeUnavailableException {
+    endpoint.check();
+    ListenableFuture<ListContainersResponse> listed = stub().listContainers(runningOnly());
+    ListenableFuture<ListPodSandboxResponse> sandboxes =
+        stub().listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+    List<io.lxcfsremount.cri.v1.Container> containers = await("ListContainers", listed).getContainersList();
+    Map<String, Pod> pods = new HashMap<>();
+    for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
+      pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
+    }
+    List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
+    for (io.lxcfsremount.cri.v1.Container container : containers) {
+      statuses.add(
+          stub()
+              .containerStatus(
+                  ContainerStatusRequest.newBuilder().setContainerId(container.getId()).setVerbose(true).build()));
+    }
+    List<Container> running = new ArrayList<>();
+    for (int i = 0; i < containers.size(); i++) {
+      io.lxcfsremount.cri.v1.Container container = containers.get(i);
+      OptionalLong pid = pid(container.getId(), statuses.get(i));
+      if (pid.isPresent()) {
+        running.add(
+            new Container(
+                NAME, container.getId(), name(container), pid.getAsLong(), pods.get(container.getPodSandboxId())));
+      }
+    }
+    return running;
+  }
+
+  /**
+   * The init PID from the container's verbose status, or empty when it is no longer running: it
+   * may stop or be removed between the list and its status. A runtime gone away fails the whole
+   * list; a status that fails otherwise leaves out that container only, with a warning, so that one
+   * broken container cannot hide the others.
+   */
+  private OptionalLong pid(String id, Future<ContainerStatusResponse> status)
+      throws RuntimeUnavailableException {
+    ContainerStatusResponse response;
+    try {
+      response = await("ContainerStatus", status);
+    } catch (RuntimeUnavailableException e) {
+      switch (Status.fromThrowable(e.getCause()).getCode()) {
+        case NOT_FOUND:
+          return OptionalLong.empty();
+        case UNAVAILABLE:
+          throw e;
+        default:
+          log.warn("container {} left out: {}", id, e.getMessage());
+          return OptionalLong.empty();
+      }
+    }
+    if (response.getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
+      return OptionalLong.empty();
+    }
+    OptionalLong pid = VerboseInfo.pid(response.getInfoMap());
+    if (pid.isEmpty()) {
+      log.warn("container {} left out: CRI at {} gave no pid in its verbose status", id, endpoint);
+    }
+    return pid;
+  }
+
+  private static ListContainersRequest runningOnly() {
+    return ListContainersRequest.newBuilder()
+        .setFilter(
+            ContainerFilter.newBuilder()
+                .setState(ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_RUNNING)))
+        .build();
+  }
+
+  private static Pod pod(PodSandboxMetadata metadata) {
+    return new Pod(metadata.getNamespace(), metadata.getName(), metadata.getUid());
+  }
+
+  private static String name(io.lxcfsremount.cri.v1.Container container) {
+    String name = container.getMetadata().getName();
+    return name.isEmpty() ? container.getId().substring(0, Math.min(12, container.getId().length())) : name;
+  }
+
+  /** A stub whose calls must answer within the deadline, counted from now. */
+  private RuntimeServiceFutureStub stub() {
+    return RuntimeServiceGrpc.newFutureStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private <T> T await(String call, Future<T> answer) throws RuntimeUnavailableException {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      throw CriFailure.of(endpoint, call, e.getCause(), deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answer.cancel(true);
+      throw new RuntimeUnavailableException("interrupted while waiting for " + call + " from CRI at " + endpoint, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return NAME + " at " + endpoint;
+  }
+}

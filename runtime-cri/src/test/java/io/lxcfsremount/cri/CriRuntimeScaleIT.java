@@ -1,0 +1,73 @@
+package io.lxcfsremount.cri;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.cri.CriPods.TestPod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * runningContainers on a node-sized load: 100 containers in 25 pods of a real containerd. The
+ * verbose statuses are asked for at once, so the list takes about as long as one status, not 100.
+ */
+@RequiresReal(CRI)
+class CriRuntimeScaleIT {
+  private static final Logger log = LoggerFactory.getLogger(CriRuntimeScaleIT.class);
+  private static final int PODS = 25;
+  private static final int CONTAINERS_PER_POD = 4;
+
+  private static CriPods pods;
+  private static final List<String> ids = new ArrayList<>();
+
+  @BeforeAll
+  static void startFleet() {
+    pods = CriPods.connect();
+    long start = System.nanoTime();
+    for (int p = 0; p < PODS; p++) {
+      TestPod pod = pods.runPod("scale");
+      for (int c = 0; c < CONTAINERS_PER_POD; c++) {
+        ids.add(pods.startContainer(pod, "c" + c));
+      }
+    }
+    log.info("started {} containers in {} pods in {} ms", ids.size(), PODS, millisSince(start));
+  }
+
+  @AfterAll
+  static void stopFleet() {
+    if (pods != null) {
+      pods.close();
+    }
+  }
+
+  @Test
+  void runningContainers_listsAHundredContainersWithinASecond() throws Exception {
+    try (CriRuntime cri = new CriRuntime(pods.endpoint())) {
+      cri.runningContainers();
+      List<Long> millis = new ArrayList<>();
+      List<Container> containers = List.of();
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        containers = cri.runningContainers();
+        millis.add(millisSince(start));
+      }
+      log.info("runningContainers() for {} containers: {} ms (5 runs; first connection excluded)", containers.size(), millis);
+
+      assertThat(containers).extracting(Container::id).containsAll(ids);
+      assertThat(containers).allSatisfy(c -> assertThat(c.pid()).isPositive());
+      assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow())).isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+}
