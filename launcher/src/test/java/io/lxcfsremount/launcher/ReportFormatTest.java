@@ -27,6 +27,8 @@ class ReportFormatTest {
   private static final Container WEB =
       new Container("docker", "3f4e5d6c7b8a", "web", 1234, new Pod("shop", "web-1", "uid-1"));
   private static final Container GONE = new Container("proc", "mnt:[4026532300]", "sleep", 77, null);
+  private static final List<RuntimeDescription> RUNTIMES =
+      List.of(new RuntimeDescription("docker", "docker 20.10.24 at unix:///var/run/docker.sock"));
   private static final ReconcileReport REPORT =
       new ReconcileReport(
           new Lxcfs("/var/lib/lxcfs", new Device(0, 52), null, Set.of()),
@@ -49,11 +51,12 @@ class ReportFormatTest {
   @Test
   void table_showsARowPerMount_namedByPod_thenTheSummary() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TableReport.print(REPORT, new PrintStream(out, true, StandardCharsets.UTF_8));
+    TableReport.print(REPORT, RUNTIMES, new PrintStream(out, true, StandardCharsets.UTF_8));
 
     assertThat(out.toString(StandardCharsets.UTF_8).lines())
         .containsExactly(
             "lxcfs /var/lib/lxcfs: generation 0:52, healthy",
+            "runtime docker: docker 20.10.24 at unix:///var/run/docker.sock",
             "RUNTIME  CONTAINER       PID   TARGET              RESULT    DETAIL",
             "docker   shop/web-1/web  1234  /proc/meminfo (ro)  repaired  atomic-swap",
             "                               /proc/uptime        failed    move_mount /proc/uptime: EINVAL (Invalid argument)",
@@ -64,8 +67,9 @@ class ReportFormatTest {
 
   @Test
   void json_hasLxcfsContainersWithMountsAndSummary() throws Exception {
-    JsonNode json = new ObjectMapper().readTree(JsonReport.render(REPORT));
+    JsonNode json = new ObjectMapper().readTree(JsonReport.render(REPORT, RUNTIMES));
 
+    assertThat(json.get("runtimes").get(0).get("describe").asText()).startsWith("docker 20.10.24");
     assertThat(json.get("lxcfs").get("generation").asText()).isEqualTo("0:52");
     JsonNode web = json.get("containers").get(0);
     assertThat(web.get("runtime").asText()).isEqualTo("docker");

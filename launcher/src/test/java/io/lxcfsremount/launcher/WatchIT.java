@@ -158,7 +158,7 @@ class WatchIT {
   private List<Long> lxcfsMountCounts() throws Exception {
     List<Long> counts = new ArrayList<>();
     for (StandInContainer container : containers) {
-      counts.add(MountTable.read(container.mountinfo()).count("fuse.lxcfs"));
+      counts.add(lxcfs.mountsIn(container.mountTable()));
     }
     return counts;
   }

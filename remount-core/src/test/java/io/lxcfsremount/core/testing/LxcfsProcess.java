@@ -70,6 +70,13 @@ public final class LxcfsProcess implements AutoCloseable {
     return generations.contains(device);
   }
 
+  /** How many mounts of {@code table}, hidden ones included, belong to this lxcfs. */
+  public long mountsIn(MountTable table) {
+    return table.mounts().stream()
+        .filter(m -> m.fsType().equals("fuse.lxcfs") && owns(m.device()))
+        .count();
+  }
+
   /** Stops lxcfs with SIGTERM (it unmounts its folder) and starts it again. */
   public void restart() throws IOException {
     stop();
