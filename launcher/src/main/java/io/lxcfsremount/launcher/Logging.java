@@ -17,17 +17,21 @@ final class Logging {
   private Logging() {}
 
   static void configure(CommonOptions options) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    configure((LoggerContext) LoggerFactory.getILoggerFactory(), options.logFormat, options.verbose);
+  }
+
+  /** Plain or JSON lines on stderr: warnings from libraries, the agent's own lines at info (or debug). */
+  static void configure(LoggerContext context, CommonOptions.LogFormat format, boolean verbose) {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
     stderr.setTarget("System.err");
-    stderr.setEncoder(encoder(options.logFormat, context));
+    stderr.setEncoder(encoder(format, context));
     stderr.start();
     root.addAppender(stderr);
     root.setLevel(Level.WARN);
-    context.getLogger("io.lxcfsremount").setLevel(options.verbose ? Level.DEBUG : Level.INFO);
+    context.getLogger("io.lxcfsremount").setLevel(verbose ? Level.DEBUG : Level.INFO);
   }
 
   private static Encoder<ILoggingEvent> encoder(CommonOptions.LogFormat format, LoggerContext context) {
