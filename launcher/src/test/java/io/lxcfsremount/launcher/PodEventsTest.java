@@ -77,7 +77,7 @@ class PodEventsTest {
 
   private static ReconcileReport report(ContainerReport... containers) {
     return new ReconcileReport(
-        new Lxcfs("/var/lib/lxcfs", new Device(0, 52), null, Set.of()), List.of(containers), List.of(), Duration.ofMillis(12));
+        new Lxcfs("/var/lib/lxcfs", new Device(0, 52), 7, null, Set.of()), List.of(containers), List.of(), Duration.ofMillis(12));
   }
 
   private static ContainerReport container(Container container, MountReport... mounts) {

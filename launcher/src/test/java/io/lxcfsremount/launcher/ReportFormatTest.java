@@ -31,7 +31,7 @@ class ReportFormatTest {
       List.of(new RuntimeDescription("docker", "docker 20.10.24 at unix:///var/run/docker.sock"));
   private static final ReconcileReport REPORT =
       new ReconcileReport(
-          new Lxcfs("/var/lib/lxcfs", new Device(0, 52), null, Set.of()),
+          new Lxcfs("/var/lib/lxcfs", new Device(0, 52), 7, null, Set.of()),
           List.of(
               ContainerReport.of(
                   new Candidate(WEB, 1234, 4026532301L),

@@ -101,7 +101,7 @@ class WatchIT {
       }
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-      Eventually.within(Duration.ofSeconds(1), "every container healthy after the last restart", this::allHealthy, watch::log);
+      Eventually.within(Duration.ofSeconds(1), "every container healthy after the last restart", this::allHealthy, watch::diagnostics);
       assertThat(lxcfsMountCounts()).isEqualTo(lxcfsMounts);
       for (StandInContainer container : containers) {
         assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);

@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.testing.Programs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,11 @@ final class WatchProcess implements AutoCloseable {
 
   String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** Its log and the stacks of its threads: what to look at when it did not do its job. */
+  String diagnostics() throws IOException {
+    return log() + "\n" + Programs.run("jcmd", Long.toString(process.pid()), "Thread.print").stdout();
   }
 
   String metrics() throws Exception {

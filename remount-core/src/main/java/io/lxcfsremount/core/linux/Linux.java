@@ -2,6 +2,7 @@ package io.lxcfsremount.core.linux;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import jnr.ffi.Pointer;
 
 /**
  * The system calls the agent makes in its own namespace. Each failure is a {@link LinuxException}
@@ -68,13 +69,19 @@ public final class Linux {
 
   /**
    * Asks the filesystem at {@code path} for its attributes, bypassing every cache: for FUSE a
-   * request the server must answer, which on a dead connection fails with ENOTCONN. A plain stat()
-   * would be answered from the attribute cache for up to a second after lxcfs died.
+   * request the server must answer, which on a dead connection fails with ENOTCONN (a plain stat()
+   * would be answered from the attribute cache for up to a second after lxcfs died).
+   *
+   * @return the ID of the mount {@code path} is on: never reused on kernel 6.8+ (a new lxcfs mount
+   *     always has a new one), reusable before
    */
-  public static void statUncached(String path) throws LinuxException {
-    if (Syscalls.statx(Syscalls.AT_FDCWD, path, Syscalls.AT_STATX_FORCE_SYNC, Syscalls.allocate(Syscalls.STATX_SIZE)) != 0) {
+  public static long statUncached(String path) throws LinuxException {
+    Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
+    int mask = Syscalls.STATX_BASIC_STATS | Syscalls.STATX_MNT_ID | Syscalls.STATX_MNT_ID_UNIQUE;
+    if (Syscalls.statx(Syscalls.AT_FDCWD, path, Syscalls.AT_STATX_FORCE_SYNC, mask, statx) != 0) {
       throw new LinuxException("statx", path, Syscalls.errno());
     }
+    return statx.getLong(Syscalls.STATX_MOUNT_ID);
   }
 
   /**

@@ -19,6 +19,11 @@ final class Syscalls {
   /** statx: the cached attributes will do (the device number never changes). */
   static final int AT_STATX_DONT_SYNC = 0x4000;
   static final int STATX_BASIC_STATS = 0x7ff;
+  static final int STATX_MNT_ID = 0x1000;
+  /** Kernel 6.8+: a mount ID that is never reused. */
+  static final int STATX_MNT_ID_UNIQUE = 0x4000;
+  static final int STATX_MASK = 0x0;
+  static final int STATX_MOUNT_ID = 0x90;
   static final int STATX_SIZE = 256;
   static final int STATX_DEV_MAJOR = 0x88;
   static final int STATX_DEV_MINOR = 0x8c;
@@ -141,9 +146,13 @@ final class Syscalls {
   }
 
   static int statx(int dirFd, String path, int flags, Pointer buffer) {
+    return statx(dirFd, path, flags, STATX_BASIC_STATS, buffer);
+  }
+
+  static int statx(int dirFd, String path, int flags, int mask, Pointer buffer) {
     int result;
     do {
-      result = (int) LIBC.syscall(SYS_STATX, dirFd, path, flags, STATX_BASIC_STATS, buffer);
+      result = (int) LIBC.syscall(SYS_STATX, dirFd, path, flags, mask, buffer);
     } while (result < 0 && errno() == EINTR);
     return result;
   }

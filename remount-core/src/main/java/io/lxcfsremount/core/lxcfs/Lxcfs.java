@@ -8,11 +8,15 @@ import java.util.Set;
  *
  * @param dir where it is mounted, e.g. {@code /var/lib/lxcfs}
  * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new one
+ *     (but a number freed by a connection that is gone may be given to the next)
+ * @param mountId the ID of its mount, never reused on kernel 6.8+: with the generation, what tells
+ *     one lxcfs start from the next; 0 while it does not answer
  * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}), or null
  * @param otherInstances devices of other lxcfs instances mounted elsewhere, whose mounts in
  *     containers are theirs and not stale
  */
-public record Lxcfs(String dir, Device generation, String problem, Set<Device> otherInstances) {
+public record Lxcfs(
+    String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   public Lxcfs {

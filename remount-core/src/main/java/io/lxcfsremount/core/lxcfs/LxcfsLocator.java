@@ -13,7 +13,10 @@ import java.util.stream.Collectors;
 
 /** Step 1 of the reconcile pass: finds the lxcfs mount at the configured folder, and its health. */
 public final class LxcfsLocator {
-  /** A file every lxcfs serves. */
+  /**
+   * Healthy means this file, which every lxcfs serves, answers: a server that is gone answers
+   * ENOTCONN, and one that is starting has mounted its folder a moment before its files exist.
+   */
   private static final String HEALTH_PROBE = "/proc/meminfo";
 
   private final ProcFs proc;
@@ -46,19 +49,11 @@ public final class LxcfsLocator {
             .map(MountInfo::device)
             .filter(device -> !device.equals(generation))
             .collect(Collectors.toSet());
-    return Optional.of(new Lxcfs(dir, generation, problem(), others));
-  }
-
-  /**
-   * Healthy means a file under it answers: a server that is gone answers ENOTCONN, and one that is
-   * starting has mounted its folder a moment before its files exist (ENOENT).
-   */
-  private String problem() {
     try {
-      Linux.statUncached(dir + HEALTH_PROBE);
-      return null;
+      long mountId = Linux.statUncached(dir + HEALTH_PROBE);
+      return Optional.of(new Lxcfs(dir, generation, mountId, null, others));
     } catch (LinuxException e) {
-      return e.getMessage();
+      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others));
     }
   }
 }

@@ -50,8 +50,11 @@ public final class Watcher {
   private volatile boolean stopped;
 
   private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
-  private Device repaired;
-  private Device seen;
+  /** The answering lxcfs last seen, and the one the last pass repaired against. */
+  private Instance seen;
+  private Instance repaired;
+  /** lxcfs was seen gone, not answering or exited since {@link #seen}: the next one is new. */
+  private boolean lost;
   private Stopwatch sinceSeen;
   private Stopwatch sinceLastPass;
   private Duration passInterval;
@@ -87,6 +90,7 @@ public final class Watcher {
       }
       Set<WatchEvents.Event> woken = events.await(sleep);
       log.debug("woken by {}", woken.isEmpty() ? "timeout" : woken);
+      lost |= woken.contains(WatchEvents.Event.PROCESS_EXITED);
     }
   }
 
@@ -108,9 +112,11 @@ public final class Watcher {
     listener.lxcfsObserved(lxcfs);
     if (lxcfs.isEmpty()) {
       // A new lxcfs announces itself with a mount-table change.
+      lost = true;
       return resync;
     }
     if (!lxcfs.get().healthy()) {
+      lost = true;
       // Mounted but not answering: starting up (its files appear a moment after its mount), or
       // dead until someone unmounts it. Neither changes the mount table: look again soon, and
       // less often once it has stayed that way for a while.
@@ -120,27 +126,32 @@ public final class Watcher {
       return unhealthySince.elapsed().compareTo(STARTING) < 0 ? RECHECK_STARTING : RECHECK_DEAD;
     }
     unhealthySince = null;
-    Device generation = lxcfs.get().generation();
-    if (!generation.equals(seen)) {
-      log.info("lxcfs at {} is up, generation {}{}", locator.dir(), generation, seen == null ? "" : " (was " + seen + ")");
-      listener.generationChanged(seen, generation);
-      seen = generation;
+    Instance now = Instance.of(lxcfs.get());
+    if (!now.equals(seen) || lost) {
+      Device before = seen == null ? null : seen.generation();
+      log.info("lxcfs at {} is up, generation {}{}", locator.dir(), now.generation(), before == null ? "" : " (was " + before + ")");
+      listener.generationChanged(before, now.generation());
+      seen = now;
+      lost = false;
       sinceSeen = Stopwatch.createStarted(ticker);
+      // Device numbers (and, before kernel 6.8, mount IDs) of an lxcfs that is gone may be given
+      // to the next: a restart is a restart even if the numbers look the same.
+      repaired = null;
       watchProcessOf(lxcfs.get());
     }
-    boolean newGeneration = !generation.equals(repaired);
-    if (newGeneration || sinceLastPass.elapsed().compareTo(passInterval) >= 0) {
-      pass(generation, newGeneration);
+    boolean newInstance = !now.equals(repaired);
+    if (newInstance || sinceLastPass.elapsed().compareTo(passInterval) >= 0) {
+      pass(now, newInstance);
     }
     return passInterval.minus(sinceLastPass.elapsed());
   }
 
-  private void pass(Device generation, boolean newGeneration) {
+  private void pass(Instance lxcfs, boolean newInstance) {
     try {
       ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, filter);
       // A recovery is a restart seen and mended; the catch-up pass at start-up is not one.
-      Duration recovery = newGeneration && repaired != null ? sinceSeen.elapsed() : null;
-      repaired = generation;
+      Duration recovery = newInstance && sinceLastPass != null ? sinceSeen.elapsed() : null;
+      repaired = lxcfs;
       listener.passCompleted(report, recovery);
       if (report.summary().nothingDead()) {
         retry.reset();
@@ -151,6 +162,7 @@ public final class Watcher {
     } catch (LxcfsUnavailableException e) {
       // It went away between the look and the pass: the mount-table change will wake us.
       log.info("lxcfs went away before the pass: {}", e.getMessage());
+      lost = true;
       passInterval = resync;
     } catch (IOException | RuntimeException e) {
       listener.passFailed(e);
@@ -161,6 +173,13 @@ public final class Watcher {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** One start of lxcfs: its device number and the ID of its mount. */
+  private record Instance(Device generation, long mountId) {
+    static Instance of(Lxcfs lxcfs) {
+      return new Instance(lxcfs.generation(), lxcfs.mountId());
+    }
   }
 
   private void watchProcessOf(Lxcfs lxcfs) {

@@ -26,7 +26,7 @@ class LxcfsMountTest {
       38 37 0:22 /null /proc/loadavg rw - tmpfs tmpfs rw
       """;
 
-  private final Lxcfs healthy = new Lxcfs("/var/lib/lxcfs", LIVE, null, Set.of(OTHER_INSTANCE));
+  private final Lxcfs healthy = new Lxcfs("/var/lib/lxcfs", LIVE, 7, null, Set.of(OTHER_INSTANCE));
 
   @Test
   void in_findsTheVisibleLxcfsMountsAndWhichAreStale() throws Exception {
@@ -48,7 +48,7 @@ class LxcfsMountTest {
 
   @Test
   void in_takesEveryMountAsStaleWhileLxcfsIsDead() throws Exception {
-    Lxcfs dead = new Lxcfs("/var/lib/lxcfs", LIVE, "stat /var/lib/lxcfs: ENOTCONN", Set.of());
+    Lxcfs dead = new Lxcfs("/var/lib/lxcfs", LIVE, 0, "stat /var/lib/lxcfs: ENOTCONN", Set.of());
 
     assertThat(LxcfsMount.in(table(), dead)).allMatch(LxcfsMount::stale);
   }
@@ -56,7 +56,7 @@ class LxcfsMountTest {
   @Test
   void liveFolder_isWhereTheLiveFolderIsVisible() throws Exception {
     assertThat(LxcfsMount.liveFolder(table(), healthy)).contains("/var/lib/lxcfs");
-    assertThat(LxcfsMount.liveFolder(table(), new Lxcfs("/x", new Device(0, 99), null, Set.of()))).isEmpty();
+    assertThat(LxcfsMount.liveFolder(table(), new Lxcfs("/x", new Device(0, 99), 8, null, Set.of()))).isEmpty();
   }
 
   @Test

@@ -1,0 +1,111 @@
+package io.lxcfsremount.core.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.WatchEvents;
+import io.lxcfsremount.core.linux.WatchEvents.Event;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.report.ReconcileReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the watcher repairs, on scripted sightings of lxcfs. The kernel cannot be made to reuse a
+ * device number on demand, so this case is pinned here rather than in WatchIT.
+ */
+class WatcherTest {
+  private static final Device GENERATION = new Device(0, 592);
+
+  private final LxcfsLocator locator = mock(LxcfsLocator.class);
+  private final Reconciler reconciler = mock(Reconciler.class);
+  private final WatchEvents events = mock(WatchEvents.class);
+  private final LxcfsProcessFinder processes = mock(LxcfsProcessFinder.class);
+  private final List<Duration> sleeps = new ArrayList<>();
+  private Event wokenBy = Event.MOUNTS_CHANGED;
+  private Watcher watcher;
+
+  @BeforeEach
+  void wire() throws Exception {
+    when(locator.dir()).thenReturn("/var/lib/lxcfs");
+    when(processes.find(any())).thenReturn(OptionalLong.empty());
+    when(reconciler.run(any(), any()))
+        .thenReturn(new ReconcileReport(lxcfs(1), List.of(), List.of(), Duration.ofMillis(5)));
+    watcher =
+        new Watcher(reconciler, c -> true, locator, processes, events, new WatchListener() {}, Duration.ofSeconds(60), Ticker.systemTicker());
+  }
+
+  @Test
+  void anLxcfsThatCameBackWithTheSameNumbers_isRepairedAgain() throws Exception {
+    sightings(Optional.of(lxcfs(7)), Optional.empty(), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    verify(reconciler, times(2)).run(any(), any());
+  }
+
+  @Test
+  void anLxcfsProcessThatExited_makesTheNextSightingARestart() throws Exception {
+    wokenBy = Event.PROCESS_EXITED;
+    sightings(Optional.of(lxcfs(7)), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    verify(reconciler, times(2)).run(any(), any());
+  }
+
+  @Test
+  void theSameLxcfsSeenAgain_isNotRepairedAgainBeforeTheResync() throws Exception {
+    sightings(Optional.of(lxcfs(7)), Optional.of(lxcfs(7)), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    verify(reconciler, times(1)).run(any(), any());
+    assertThat(sleeps).allSatisfy(sleep -> assertThat(sleep).isGreaterThan(Duration.ofSeconds(59)));
+  }
+
+  @Test
+  void aStartingLxcfs_isLookedAtAgainWithinMilliseconds() throws Exception {
+    sightings(Optional.of(new Lxcfs("/var/lib/lxcfs", GENERATION, 0, "statx: ENOENT", Set.of())), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    assertThat(sleeps.get(0)).isLessThanOrEqualTo(Duration.ofMillis(20));
+    verify(reconciler, times(1)).run(any(), any());
+  }
+
+  /** The locator answers these, one per wake-up (each woken by {@link #wokenBy}); then it stops. */
+  @SafeVarargs
+  private void sightings(Optional<Lxcfs> first, Optional<Lxcfs>... rest) throws Exception {
+    when(locator.locate()).thenReturn(first, rest);
+    int[] wakes = {0};
+    when(events.await(any()))
+        .thenAnswer(
+            call -> {
+              sleeps.add(call.getArgument(0));
+              if (++wakes[0] > rest.length) {
+                watcher.stop();
+              }
+              return Set.of(wokenBy);
+            });
+  }
+
+  private static Lxcfs lxcfs(long mountId) {
+    return new Lxcfs("/var/lib/lxcfs", GENERATION, mountId, null, Set.of());
+  }
+}
