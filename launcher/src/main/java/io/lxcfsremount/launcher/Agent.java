@@ -1,8 +1,6 @@
 package io.lxcfsremount.launcher;
 
 import com.google.common.base.Ticker;
-import io.lxcfsremount.core.CandidateFinder;
-import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.Linux;
 import io.lxcfsremount.core.linux.Strategy;
@@ -12,20 +10,27 @@ import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.repair.Rebinder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
-/** The agent's parts, wired from the command line. */
-final class Agent {
+/**
+ * The agent's parts, wired from the command line. Close it to release the runtimes' connections.
+ */
+final class Agent implements AutoCloseable {
   private final ProcFs proc = ProcFs.host();
   private final CommonOptions options;
   private final LxcfsLocator locator;
+  private final Runtimes runtimes;
 
+  /**
+   * @throws UsageException for bad flags, or a runtime named by {@code --runtime} that does not
+   *     answer
+   */
   Agent(CommonOptions options) {
     this.options = options;
     this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir));
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
+    this.runtimes = Runtimes.choose(options);
   }
 
   LxcfsLocator locator() {
@@ -40,18 +45,10 @@ final class Agent {
     return new Reconciler(
         proc,
         locator,
-        candidateFinder(),
+        runtimes.finder(proc),
         new Rebinder(strategy()),
         options.parallelism,
         Ticker.systemTicker());
-  }
-
-  private CandidateFinder candidateFinder() {
-    return switch (options.runtime) {
-      case PROC, AUTO -> new CandidateFinder(proc, List.<ContainerRuntime>of(), true);
-      case DOCKER, CRI -> throw new UsageException(
-          "--runtime " + options.runtime.name().toLowerCase() + " is not available yet; use proc");
-    };
   }
 
   private Strategy strategy() {
@@ -80,5 +77,10 @@ final class Agent {
     } catch (IOException e) {
       throw new UsageException("--lxcfs-dir " + dir + ": " + e.getMessage() + " does not exist", e);
     }
+  }
+
+  @Override
+  public void close() {
+    runtimes.close();
   }
 }

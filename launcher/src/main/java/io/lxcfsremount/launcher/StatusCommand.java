@@ -31,8 +31,8 @@ final class StatusCommand implements Callable<Integer> {
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
     ContainerFilter filter = new ContainerFilter(containers);
     ReconcileReport report;
-    try {
-      report = new Agent(options).reconciler().run(Reconciler.Mode.STATUS, filter);
+    try (Agent agent = new Agent(options)) {
+      report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
