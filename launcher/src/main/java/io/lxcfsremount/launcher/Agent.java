@@ -19,6 +19,7 @@ final class Agent implements AutoCloseable {
   private final CommonOptions options;
   private final LxcfsLocator locator;
   private final Runtimes runtimes;
+  private final Strategy strategy;
 
   /**
    * @throws UsageException for bad flags, or a runtime named by {@code --runtime} that does not
@@ -30,7 +31,15 @@ final class Agent implements AutoCloseable {
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
-    this.runtimes = Runtimes.choose(options);
+    this.runtimes = Runtimes.start(options);
+    try {
+      // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
+      this.strategy = strategy();
+      runtimes.check();
+    } catch (RuntimeException e) {
+      runtimes.close();
+      throw e;
+    }
   }
 
   LxcfsLocator locator() {
@@ -46,7 +55,7 @@ final class Agent implements AutoCloseable {
         proc,
         locator,
         runtimes.finder(proc),
-        new Rebinder(strategy()),
+        new Rebinder(strategy),
         options.parallelism,
         Ticker.systemTicker());
   }

@@ -10,45 +10,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The container runtimes a pass asks, chosen by {@code --runtime}, and whether the /proc scan adds
- * the mount namespaces none of them claims. Each runtime is asked once here, so that a runtime the
- * user named and that does not answer is one line and exit 2 before anything else happens.
+ * the mount namespaces none of them claims. Runtimes start connecting when chosen and are checked
+ * once, so that a runtime the user named and that does not answer is one line and exit 2 before
+ * anything else happens; in between, the caller can get on with its own start-up.
  */
 final class Runtimes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runtimes.class);
 
-  private final List<ContainerRuntime> runtimes;
+  private final List<ContainerRuntime> required;
+  private final List<ContainerRuntime> optional;
   private final boolean includeUnclaimed;
+  private final List<ContainerRuntime> answering = new ArrayList<>();
+  private boolean checked;
 
-  private Runtimes(List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
-    this.runtimes = List.copyOf(runtimes);
+  private Runtimes(List<ContainerRuntime> required, List<ContainerRuntime> optional, boolean includeUnclaimed) {
+    this.required = List.copyOf(required);
+    this.optional = List.copyOf(optional);
     this.includeUnclaimed = includeUnclaimed;
   }
 
   /**
-   * @throws UsageException for a malformed endpoint, a runtime named on the command line that does
-   *     not answer, or one that is not available in this build
+   * Chooses the runtimes and starts connecting to them; {@link #check()} waits for their answers.
+   *
+   * @throws UsageException for a malformed endpoint, or a runtime not available in this build
    */
-  static Runtimes choose(CommonOptions options) {
+  static Runtimes start(CommonOptions options) {
     return switch (options.runtime) {
-      case PROC -> new Runtimes(List.of(), true);
-      case DOCKER -> new Runtimes(List.of(requireDocker(dockerHost(options))), false);
-      case AUTO -> {
-        List<ContainerRuntime> answering = new ArrayList<>();
-        dockerIfAnswering(dockerHost(options)).ifPresent(answering::add);
-        yield new Runtimes(answering, true);
-      }
+      case PROC -> new Runtimes(List.of(), List.of(), true);
+      case DOCKER -> new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
+      case AUTO -> new Runtimes(List.of(), dockerIfInstalled(dockerHost(options)), true);
       case CRI -> throw new UsageException("--runtime cri is not available yet; use docker, proc or auto");
     };
   }
 
+  /**
+   * Waits until every runtime has answered or failed to. A runtime that {@code --runtime} named must
+   * answer; one that auto found is used when it answers, and is a warning when it does not.
+   *
+   * @throws UsageException naming the endpoint of a named runtime that does not answer
+   */
+  void check() {
+    for (ContainerRuntime runtime : required) {
+      try {
+        log.debug("containers from {}", runtime.describe());
+        answering.add(runtime);
+      } catch (RuntimeUnavailableException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    for (ContainerRuntime runtime : optional) {
+      try {
+        log.debug("containers from {}", runtime.describe());
+        answering.add(runtime);
+      } catch (RuntimeUnavailableException e) {
+        log.warn("{}; containers come from /proc only", e.getMessage());
+      }
+    }
+    checked = true;
+  }
+
+  /** The candidates of a pass: the runtimes that answered {@link #check()}, and the scan. */
   CandidateFinder finder(ProcFs proc) {
-    return new CandidateFinder(proc, runtimes, includeUnclaimed);
+    if (!checked) {
+      throw new IllegalStateException("runtimes used before check()");
+    }
+    return new CandidateFinder(proc, answering, includeUnclaimed);
   }
 
   private static DockerHost dockerHost(CommonOptions options) {
@@ -59,40 +90,21 @@ final class Runtimes implements AutoCloseable {
     }
   }
 
-  private static DockerRuntime requireDocker(DockerHost host) {
-    DockerRuntime docker = DockerRuntime.connect(host);
-    try {
-      log.debug("containers from {}", docker.describe());
-      return docker;
-    } catch (RuntimeUnavailableException e) {
-      docker.close();
-      throw new UsageException(e.getMessage(), e);
-    }
-  }
-
   /**
-   * Docker when it answers. No socket at the default path means Docker is not installed, which is
-   * no news; an endpoint that exists (or that the user named) and does not answer is a warning.
+   * Docker, unless no socket is at the default path: Docker is not installed, which is no news. An
+   * endpoint that exists (or that the user named) and does not answer is a warning, in check().
    */
-  private static Optional<DockerRuntime> dockerIfAnswering(DockerHost host) {
+  private static List<ContainerRuntime> dockerIfInstalled(DockerHost host) {
     if (host.equals(DockerHost.DEFAULT) && !Files.exists(Path.of(host.socketPath()))) {
       log.debug("no Docker socket at {}: containers come from /proc only", host.socketPath());
-      return Optional.empty();
+      return List.of();
     }
-    DockerRuntime docker = DockerRuntime.connect(host);
-    try {
-      log.debug("containers from {}", docker.describe());
-      return Optional.of(docker);
-    } catch (RuntimeUnavailableException e) {
-      docker.close();
-      log.warn("{}; containers come from /proc only", e.getMessage());
-      return Optional.empty();
-    }
+    return List.of(DockerRuntime.connect(host));
   }
 
   @Override
   public void close() {
-    for (ContainerRuntime runtime : runtimes) {
+    for (ContainerRuntime runtime : concat(required, optional)) {
       if (runtime instanceof AutoCloseable closeable) {
         try {
           closeable.close();
@@ -101,5 +113,11 @@ final class Runtimes implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static List<ContainerRuntime> concat(List<ContainerRuntime> a, List<ContainerRuntime> b) {
+    List<ContainerRuntime> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

@@ -5,6 +5,7 @@ import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,25 +27,38 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private static final int PARALLEL_INSPECTS = 8;
 
   private final DockerHost host;
-  private final EngineApi api;
-  private volatile String description;
+  private final CompletableFuture<EngineApi> api = new CompletableFuture<>();
+  private final CompletableFuture<String> description = new CompletableFuture<>();
 
-  private DockerRuntime(DockerHost host, EngineApi api) {
+  private DockerRuntime(DockerHost host) {
     this.host = host;
-    this.api = api;
   }
 
   /**
-   * A runtime for the Engine at {@code host}. Nothing is asked yet: {@link #describe()} is the cheap
-   * way to find out whether it answers. Only {@code host} counts; DOCKER_* variables and Docker CLI
-   * contexts are not read.
+   * A runtime for the Engine at {@code host}, which it starts to reach at once, in the background:
+   * setting up the transport costs a fresh JVM some 0.2 s (httpclient5 prepares TLS even for a unix
+   * socket), time the caller can spend on its own start-up meanwhile. The Engine's version is asked
+   * right away too, so that {@link #describe()}, the check that it answers, rarely waits. Only
+   * {@code host} counts; DOCKER_* variables and Docker CLI contexts are not read.
    */
   public static DockerRuntime connect(DockerHost host) {
-    return new DockerRuntime(host, new EngineApi(host, PARALLEL_INSPECTS));
+    DockerRuntime docker = new DockerRuntime(host);
+    Thread connect = new Thread(docker::reach, "docker-connect");
+    connect.setDaemon(true);
+    connect.start();
+    return docker;
   }
 
-  public DockerHost host() {
-    return host;
+  private void reach() {
+    try {
+      EngineApi reached = new EngineApi(host, PARALLEL_INSPECTS);
+      api.complete(reached);
+      String version = reached.get("/version", EngineJson::version).orElse("unknown");
+      description.complete(NAME + " " + version + " at " + host);
+    } catch (RuntimeUnavailableException | RuntimeException e) {
+      api.completeExceptionally(e);
+      description.completeExceptionally(e);
+    }
   }
 
   @Override
@@ -53,17 +67,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * {@code docker 20.10.24 at unix:///var/run/docker.sock}; asks the Engine once, then remembers.
+   * {@code docker 20.10.24 at unix:///var/run/docker.sock}, as the Engine answered when connecting.
    *
-   * @throws RuntimeUnavailableException when the Engine does not answer, naming the endpoint
+   * @throws RuntimeUnavailableException when the Engine did not answer, naming the endpoint
    */
   @Override
   public String describe() throws RuntimeUnavailableException {
-    if (description == null) {
-      String version = api.get("/version", EngineJson::version).orElse("unknown");
-      description = NAME + " " + version + " at " + host;
-    }
-    return description;
+    return await(description);
   }
 
   /**
@@ -74,19 +84,20 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
+    EngineApi engine = await(api);
     List<EngineJson.Listed> listed =
-        api.get("/containers/json", EngineJson::containers).orElse(List.of());
+        engine.get("/containers/json", EngineJson::containers).orElse(List.of());
     if (listed.size() <= 1) {
       List<Container> containers = new ArrayList<>();
       for (EngineJson.Listed one : listed) {
-        containers.add(container(one, pid(one.id())));
+        containers.add(container(one, pid(engine, one.id())));
       }
       return containers;
     }
-    return inspectInParallel(listed);
+    return inspectInParallel(engine, listed);
   }
 
-  private List<Container> inspectInParallel(List<EngineJson.Listed> listed)
+  private List<Container> inspectInParallel(EngineApi engine, List<EngineJson.Listed> listed)
       throws RuntimeUnavailableException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -99,7 +110,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     try {
       List<Future<Long>> pids = new ArrayList<>();
       for (EngineJson.Listed one : listed) {
-        pids.add(pool.submit(() -> pid(one.id())));
+        pids.add(pool.submit(() -> pid(engine, one.id())));
       }
       List<Container> containers = new ArrayList<>();
       for (int i = 0; i < listed.size(); i++) {
@@ -120,8 +131,22 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /** The host PID of the container's init, or 0 once it has stopped or is gone. */
-  private long pid(String id) throws RuntimeUnavailableException {
-    return api.get("/containers/" + id + "/json", EngineJson::pid).orElse(0L);
+  private static long pid(EngineApi engine, String id) throws RuntimeUnavailableException {
+    return engine.get("/containers/" + id + "/json", EngineJson::pid).orElse(0L);
+  }
+
+  private <T> T await(CompletableFuture<T> reached) throws RuntimeUnavailableException {
+    try {
+      return reached.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
+        throw unavailable;
+      }
+      throw new IllegalStateException("connecting to Docker at " + host, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException("interrupted while connecting to Docker at " + host, e);
+    }
   }
 
   private static Container container(EngineJson.Listed listed, long pid) {
@@ -133,9 +158,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         PodLabels.podOf(listed.labels()));
   }
 
-  /** Releases the pooled connections. */
+  /** Releases the pooled connections, also those of a connection still being set up. */
   @Override
   public void close() {
-    api.close();
+    api.thenAccept(EngineApi::close);
   }
 }

@@ -95,6 +95,9 @@ class DockerRuntimeTest {
       assertThatThrownBy(unreachable::describe)
           .isInstanceOf(RuntimeUnavailableException.class)
           .hasMessage("cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
+      assertThatThrownBy(unreachable::runningContainers)
+          .isInstanceOf(RuntimeUnavailableException.class)
+          .hasMessage("cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
     }
   }
 }
