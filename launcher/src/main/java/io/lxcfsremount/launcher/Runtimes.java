@@ -28,7 +28,8 @@ final class Runtimes implements AutoCloseable {
   private final List<ContainerRuntime> answering = new ArrayList<>();
   private boolean checked;
 
-  private Runtimes(List<ContainerRuntime> required, List<ContainerRuntime> optional, boolean includeUnclaimed) {
+  private Runtimes(
+      List<ContainerRuntime> required, List<ContainerRuntime> optional, boolean includeUnclaimed) {
     this.required = List.copyOf(required);
     this.optional = List.copyOf(optional);
     this.includeUnclaimed = includeUnclaimed;
@@ -42,15 +43,17 @@ final class Runtimes implements AutoCloseable {
   static Runtimes start(CommonOptions options) {
     return switch (options.runtime) {
       case PROC -> new Runtimes(List.of(), List.of(), true);
-      case DOCKER -> new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
+      case DOCKER ->
+          new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
       case AUTO -> new Runtimes(List.of(), dockerIfInstalled(dockerHost(options)), true);
-      case CRI -> throw new UsageException("--runtime cri is not available yet; use docker, proc or auto");
+      case CRI ->
+          throw new UsageException("--runtime cri is not available yet; use docker, proc or auto");
     };
   }
 
   /**
-   * Waits until every runtime has answered or failed to. A runtime that {@code --runtime} named must
-   * answer; one that auto found is used when it answers, and is a warning when it does not.
+   * Waits until every runtime has answered or failed to. A runtime that {@code --runtime} named
+   * must answer; one that auto found is used when it answers, and is a warning when it does not.
    *
    * @throws UsageException naming the endpoint of a named runtime that does not answer
    */

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code lxcfs-remount} with Docker, as a user runs it: the built jar, a real dockerd, a real lxcfs.
- * Every repair is limited with {@code --container} to this test's own containers.
+ * {@code lxcfs-remount} with Docker, as a user runs it: the built jar, a real dockerd, a real
+ * lxcfs. Every repair is limited with {@code --container} to this test's own containers.
  */
 @RequiresReal({LXCFS, DOCKER})
 class DockerCommandLineIT {
@@ -50,17 +50,20 @@ class DockerCommandLineIT {
   @Test
   void repair_runtimeDockerUnreachable_isOneLineNamingTheSocket_exit2() throws Exception {
     Programs.Result result =
-        LxcfsRemountJar.run("repair", "--runtime", "docker", "--docker-host", NOWHERE, "--lxcfs-dir", dir());
+        LxcfsRemountJar.run(
+            "repair", "--runtime", "docker", "--docker-host", NOWHERE, "--lxcfs-dir", dir());
 
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(result.stdout()).isEmpty();
     assertThat(result.stderr().lines().toList())
-        .containsExactly("lxcfs-remount: cannot reach Docker at " + NOWHERE + ": no such file or directory");
+        .containsExactly(
+            "lxcfs-remount: cannot reach Docker at " + NOWHERE + ": no such file or directory");
   }
 
   @Test
   void repair_dockerHostThatIsNoEndpoint_isOneLine_exit2() throws Exception {
-    Programs.Result result = LxcfsRemountJar.run("status", "--docker-host", "docker.sock", "--lxcfs-dir", dir());
+    Programs.Result result =
+        LxcfsRemountJar.run("status", "--docker-host", "docker.sock", "--lxcfs-dir", dir());
 
     assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(result.stderr().lines().toList())
@@ -78,12 +81,20 @@ class DockerCommandLineIT {
 
       Programs.Result result =
           LxcfsRemountJar.run(
-              "repair", "--runtime", "auto", "--docker-host", NOWHERE, "--lxcfs-dir", dir(),
-              "--container", Long.toString(standIn.pid()));
+              "repair",
+              "--runtime",
+              "auto",
+              "--docker-host",
+              NOWHERE,
+              "--lxcfs-dir",
+              dir(),
+              "--container",
+              Long.toString(standIn.pid()));
 
       assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
       assertThat(result.stderr())
-          .containsPattern("WARN .*cannot reach Docker at " + NOWHERE + ": no such file or directory");
+          .containsPattern(
+              "WARN .*cannot reach Docker at " + NOWHERE + ": no such file or directory");
       assertThat(result.stdout())
           .containsPattern("proc +sleep +" + standIn.pid() + " ")
           .containsPattern(" /proc/meminfo +repaired ");
@@ -110,7 +121,9 @@ class DockerCommandLineIT {
     assertThat(second.headOf("/proc/meminfo")).contains(LIMIT);
   }
 
-  /** The default runtime is auto: Docker names the container, the /proc scan does not list it again. */
+  /**
+   * The default runtime is auto: Docker names the container, the /proc scan does not list it again.
+   */
   @Test
   void repair_byDefault_reportsADockerContainerOnce_underItsNameAndPod() throws Exception {
     TestContainer inPod =
@@ -125,7 +138,14 @@ class DockerCommandLineIT {
     lxcfs.restart();
 
     Programs.Result result =
-        LxcfsRemountJar.run("repair", "--lxcfs-dir", dir(), "--output", "json", "--container", Long.toString(inPod.pid()));
+        LxcfsRemountJar.run(
+            "repair",
+            "--lxcfs-dir",
+            dir(),
+            "--output",
+            "json",
+            "--container",
+            Long.toString(inPod.pid()));
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
     JsonNode containers = new ObjectMapper().readTree(result.stdout()).get("containers");
@@ -141,10 +161,13 @@ class DockerCommandLineIT {
     assertThat(container.get("mounts").get(0).get("state").asText()).isEqualTo("repaired");
     assertThat(inPod.headOf("/proc/meminfo")).contains(LIMIT);
 
-    Programs.Result status = LxcfsRemountJar.run("status", "--lxcfs-dir", dir(), "--container", inPod.name());
+    Programs.Result status =
+        LxcfsRemountJar.run("status", "--lxcfs-dir", dir(), "--container", inPod.name());
 
     assertThat(status.exitCode()).as(status.output()).isEqualTo(ExitCode.CLEAN);
-    assertThat(status.stdout()).containsPattern("docker +shop/web-0/" + inPod.name() + " +" + inPod.pid() + " +/proc/meminfo +healthy");
+    assertThat(status.stdout())
+        .containsPattern(
+            "docker +shop/web-0/" + inPod.name() + " +" + inPod.pid() + " +/proc/meminfo +healthy");
   }
 
   /**
@@ -160,7 +183,9 @@ class DockerCommandLineIT {
   }
 
   private Programs.Result repairDocker(String... more) throws Exception {
-    return LxcfsRemountJar.run(concat(List.of("repair", "--runtime", "docker", "--lxcfs-dir", dir()), List.of(more)).toArray(String[]::new));
+    return LxcfsRemountJar.run(
+        concat(List.of("repair", "--runtime", "docker", "--lxcfs-dir", dir()), List.of(more))
+            .toArray(String[]::new));
   }
 
   private List<String> meminfo() {

@@ -21,13 +21,19 @@ final class LxcfsRemountJar {
   static Programs.Result run(String... arguments) throws IOException, InterruptedException {
     String jar = System.getenv("LXCFS_REMOUNT_JAR");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("LXCFS_REMOUNT_JAR is unset or not a file (" + jar + "): run with mvn verify");
+      throw new IllegalStateException(
+          "LXCFS_REMOUNT_JAR is unset or not a file (" + jar + "): run with mvn verify");
     }
     List<String> command =
-        new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(name -> name.startsWith("LXCFS_REMOUNT_") || name.equals("DOCKER_HOST"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("LXCFS_REMOUNT_") || name.equals("DOCKER_HOST"));
     Path out = Files.createTempFile("lxcfs-remount-jar", ".out");
     Path err = Files.createTempFile("lxcfs-remount-jar", ".err");
     try {
@@ -42,7 +48,9 @@ final class LxcfsRemountJar {
         throw new IllegalStateException("timed out: " + String.join(" ", command));
       }
       return new Programs.Result(
-          process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);

@@ -20,9 +20,13 @@ final class DockerFailures {
     return decapitalize(firstLine(message));
   }
 
-  /** {@code Connection refused} reads {@code connection refused} after a colon; {@code EOF} stays. */
+  /**
+   * {@code Connection refused} reads {@code connection refused} after a colon; {@code EOF} stays.
+   */
   private static String decapitalize(String message) {
-    if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
+    if (message.length() > 1
+        && Character.isUpperCase(message.charAt(0))
+        && Character.isLowerCase(message.charAt(1))) {
       return Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
     return message;

@@ -24,7 +24,8 @@ public record DockerHost(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme();
     boolean valid =
         switch (scheme) {
-          case "unix" -> uri.getPath() != null && uri.getPath().startsWith("/") && uri.getPath().length() > 1;
+          case "unix" ->
+              uri.getPath() != null && uri.getPath().startsWith("/") && uri.getPath().length() > 1;
           case "tcp" -> uri.getHost() != null && uri.getPort() > 0;
           default -> false;
         };
@@ -36,15 +37,12 @@ public record DockerHost(URI uri) {
 
   private static IllegalArgumentException invalid(String value) {
     return new IllegalArgumentException(
-        "'" + value + "' is not a Docker host (expected unix:///path/to/docker.sock or tcp://HOST:PORT)");
+        "'"
+            + value
+            + "' is not a Docker host (expected unix:///path/to/docker.sock or tcp://HOST:PORT)");
   }
 
-  /** Whether the host is a unix socket path of this machine. */
-  public boolean isUnixSocket() {
-    return uri.getScheme().equals("unix");
-  }
-
-  /** The socket's path, for a unix socket. */
+  /** The socket's path, for a unix socket; empty for a tcp host. */
   public String socketPath() {
     return uri.getPath();
   }

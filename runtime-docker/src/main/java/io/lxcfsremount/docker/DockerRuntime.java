@@ -7,24 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The containers of a Docker Engine, through its API: running and paused ones, each with its init
- * PID, name, full id and, for containers kubelet created through a Docker shim (cri-dockerd), its
- * pod.
- *
- * <p>The container list does not carry the PID, so every listed container is inspected; the
- * inspects run side by side on pooled connections, so a pass over a full node costs a few round
- * trips' worth of latency rather than one per container. Close the runtime to release them.
+ * PID (from an inspect, see {@link Inspections}), name, full id and, for containers kubelet created
+ * through a Docker shim (cri-dockerd), its pod. Close the runtime to release its connections.
  */
 public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "docker";
-
-  /** Inspects in flight at once: enough to hide the latency, few enough not to load dockerd. */
-  private static final int PARALLEL_INSPECTS = 8;
 
   private final DockerHost host;
   private final CompletableFuture<EngineApi> api = new CompletableFuture<>();
@@ -51,7 +41,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   private void reach() {
     try {
-      EngineApi reached = new EngineApi(host, PARALLEL_INSPECTS);
+      EngineApi reached = new EngineApi(host, Inspections.PARALLEL);
       api.complete(reached);
       String version = reached.get("/version", EngineJson::version).orElse("unknown");
       description.complete(NAME + " " + version + " at " + host);
@@ -87,52 +77,15 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     EngineApi engine = await(api);
     List<EngineJson.Listed> listed =
         engine.get("/containers/json", EngineJson::containers).orElse(List.of());
-    if (listed.size() <= 1) {
-      List<Container> containers = new ArrayList<>();
-      for (EngineJson.Listed one : listed) {
-        containers.add(container(one, pid(engine, one.id())));
-      }
-      return containers;
+    List<Long> pids = Inspections.pids(engine, listed.stream().map(EngineJson.Listed::id).toList());
+    List<Container> containers = new ArrayList<>();
+    for (int i = 0; i < listed.size(); i++) {
+      EngineJson.Listed one = listed.get(i);
+      String name = ContainerNames.primary(one.names(), one.id());
+      containers.add(
+          new Container(NAME, one.id(), name, pids.get(i), PodLabels.podOf(one.labels())));
     }
-    return inspectInParallel(engine, listed);
-  }
-
-  private List<Container> inspectInParallel(EngineApi engine, List<EngineJson.Listed> listed)
-      throws RuntimeUnavailableException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(PARALLEL_INSPECTS, listed.size()),
-            task -> {
-              Thread thread = new Thread(task, "docker-inspect");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      List<Future<Long>> pids = new ArrayList<>();
-      for (EngineJson.Listed one : listed) {
-        pids.add(pool.submit(() -> pid(engine, one.id())));
-      }
-      List<Container> containers = new ArrayList<>();
-      for (int i = 0; i < listed.size(); i++) {
-        containers.add(container(listed.get(i), pids.get(i).get()));
-      }
-      return containers;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
-        throw unavailable;
-      }
-      throw new IllegalStateException("inspecting the containers of Docker at " + host, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RuntimeUnavailableException("interrupted while asking Docker at " + host, e);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** The host PID of the container's init, or 0 once it has stopped or is gone. */
-  private static long pid(EngineApi engine, String id) throws RuntimeUnavailableException {
-    return engine.get("/containers/" + id + "/json", EngineJson::pid).orElse(0L);
+    return containers;
   }
 
   private <T> T await(CompletableFuture<T> reached) throws RuntimeUnavailableException {
@@ -147,15 +100,6 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new RuntimeUnavailableException("interrupted while connecting to Docker at " + host, e);
     }
-  }
-
-  private static Container container(EngineJson.Listed listed, long pid) {
-    return new Container(
-        NAME,
-        listed.id(),
-        ContainerNames.primary(listed.names(), listed.id()),
-        pid,
-        PodLabels.podOf(listed.labels()));
   }
 
   /** Releases the pooled connections, also those of a connection still being set up. */

@@ -16,8 +16,10 @@ import java.util.Optional;
 final class EngineApi implements AutoCloseable {
   /** A unix socket connects or fails at once; this bounds a tcp host that does not answer. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   /** A dockerd that accepts but hangs (stuck on its containerd, say) must not hang the pass. */
   private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
   private static final int NOT_FOUND = 404;
 
   private final DockerHost host;
@@ -34,29 +36,9 @@ final class EngineApi implements AutoCloseable {
             .build();
   }
 
-  /** The answer's body, or empty when the Engine answers 404 (e.g. a container that is gone). */
-  Optional<byte[]> get(String path) throws RuntimeUnavailableException {
-    DockerHttpClient.Request request =
-        DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
-    try (DockerHttpClient.Response response = http.execute(request)) {
-      byte[] body = readBody(response);
-      int status = response.getStatusCode();
-      if (status == NOT_FOUND) {
-        return Optional.empty();
-      }
-      if (status / 100 != 2) {
-        throw new RuntimeUnavailableException(
-            "Docker at " + host + " answered GET " + path + " with HTTP " + status + ": "
-                + EngineJson.message(body));
-      }
-      return Optional.of(body);
-    } catch (IOException | RuntimeException e) {
-      throw new RuntimeUnavailableException(
-          "cannot reach Docker at " + host + ": " + DockerFailures.reason(e), e);
-    }
-  }
-
-  /** Reads {@code path} with {@code reader}; a body the reader cannot make sense of is a failure. */
+  /**
+   * Reads {@code path} with {@code reader}; a body the reader cannot make sense of is a failure.
+   */
   <T> Optional<T> get(String path, EngineReader<T> reader) throws RuntimeUnavailableException {
     Optional<byte[]> body = get(path);
     if (body.isEmpty()) {
@@ -65,8 +47,34 @@ final class EngineApi implements AutoCloseable {
     try {
       return Optional.of(reader.read(body.get()));
     } catch (IOException e) {
+      String answer = String.format("Docker at %s answered GET %s with ", host, path);
+      throw new RuntimeUnavailableException(answer + "something unexpected: " + e.getMessage(), e);
+    }
+  }
+
+  /** The answer's body, or empty when the Engine answers 404 (e.g. a container that is gone). */
+  private Optional<byte[]> get(String path) throws RuntimeUnavailableException {
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path(path)
+            .build();
+    try (DockerHttpClient.Response response = http.execute(request)) {
+      byte[] body = readBody(response);
+      int status = response.getStatusCode();
+      if (status == NOT_FOUND) {
+        return Optional.empty();
+      }
+      if (status / 100 != 2) {
+        throw new RuntimeUnavailableException(
+            String.format(
+                "Docker at %s answered GET %s with HTTP %d: %s",
+                host, path, status, EngineJson.message(body)));
+      }
+      return Optional.of(body);
+    } catch (IOException | RuntimeException e) {
       throw new RuntimeUnavailableException(
-          "Docker at " + host + " answered GET " + path + " with something unexpected: " + e.getMessage(), e);
+          "cannot reach Docker at " + host + ": " + DockerFailures.reason(e), e);
     }
   }
 

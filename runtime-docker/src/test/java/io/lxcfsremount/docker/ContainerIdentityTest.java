@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** How a listed Docker container is named: its name, and its pod when kubelet created it. */
 class ContainerIdentityTest {
-  private static final String ID = "ca08ef4cb768afa869e61b7d3606e7a0bbc3d7280ff5fc6b93eb96c43ce521ed";
+  private static final String ID =
+      "ca08ef4cb768afa869e61b7d3606e7a0bbc3d7280ff5fc6b93eb96c43ce521ed";
 
   @Test
   void name_isTheNameWithoutItsSlash() {
@@ -30,10 +31,14 @@ class ContainerIdentityTest {
   void pod_fromKubeletLabels() {
     Map<String, String> labels =
         Map.of(
-            PodLabels.NAME, "web-0",
-            PodLabels.NAMESPACE, "shop",
-            PodLabels.UID, "5f0c1a9e",
-            "io.kubernetes.container.name", "nginx");
+            PodLabels.NAME,
+            "web-0",
+            PodLabels.NAMESPACE,
+            "shop",
+            PodLabels.UID,
+            "5f0c1a9e",
+            "io.kubernetes.container.name",
+            "nginx");
 
     assertThat(PodLabels.podOf(labels)).isEqualTo(new Pod("shop", "web-0", "5f0c1a9e"));
   }

@@ -22,6 +22,7 @@ class DockerFailuresTest {
 
   @Test
   void reason_withoutMessageIsTheExceptionsName() {
-    assertThat(DockerFailures.reason(new RuntimeException(new SocketException()))).isEqualTo("SocketException");
+    assertThat(DockerFailures.reason(new RuntimeException(new SocketException())))
+        .isEqualTo("SocketException");
   }
 }

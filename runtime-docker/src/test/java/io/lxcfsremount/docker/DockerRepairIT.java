@@ -39,18 +39,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue's scenarios on a real dockerd and a real lxcfs: Docker containers with lxcfs files bound
- * in, an lxcfs restart, a repair pass through {@link DockerRuntime}, and what a user would check:
- * {@code docker exec C head -1 /proc/meminfo} shows the 64 MiB limit, then {@code Transport endpoint
- * is not connected}, then the limit again; no lxcfs mount piles up; nothing else in the container
- * changed. Every pass is limited to this test's own containers.
+ * The issue's scenarios on a real dockerd and a real lxcfs: Docker containers with lxcfs files
+ * bound in, an lxcfs restart, a repair pass through {@link DockerRuntime}, and what a user would
+ * check: {@code docker exec C head -1 /proc/meminfo} shows the 64 MiB limit, then {@code Transport
+ * endpoint is not connected}, then the limit again; no lxcfs mount piles up; nothing else in the
+ * container changed. Every pass is limited to this test's own containers.
  */
 @RequiresReal({LXCFS, DOCKER})
 class DockerRepairIT {
   private static final String LIMIT = "65536 kB";
   private static final String DEAD = "Transport endpoint is not connected";
   private static final List<String> SEED_FILES =
-      List.of("/proc/meminfo", "/proc/cpuinfo", "/proc/stat", "/proc/uptime", "/proc/swaps", "/proc/diskstats");
+      List.of(
+          "/proc/meminfo",
+          "/proc/cpuinfo",
+          "/proc/stat",
+          "/proc/uptime",
+          "/proc/swaps",
+          "/proc/diskstats");
   private static final List<String> EIGHT_FILES =
       concat(SEED_FILES, List.of("/proc/loadavg", "/sys/devices/system/cpu/online"));
 
@@ -91,22 +97,27 @@ class DockerRepairIT {
 
   @Test
   void repair_keepsReadOnlyMountsReadOnly() throws Exception {
-    List<String> args = concat(binds(List.of("/proc/meminfo", "/proc/uptime"), ":ro"), binds(List.of("/proc/stat"), ""));
+    List<String> args =
+        concat(
+            binds(List.of("/proc/meminfo", "/proc/uptime"), ":ro"),
+            binds(List.of("/proc/stat"), ""));
     TestContainer container = fleet.run("read-only", args);
     assertThat(readOnly(container, "/proc/meminfo")).isTrue();
 
-    assertRestartThenRepairIsInvisible(List.of(container), List.of("/proc/meminfo", "/proc/uptime", "/proc/stat"));
+    assertRestartThenRepairIsInvisible(
+        List.of(container), List.of("/proc/meminfo", "/proc/uptime", "/proc/stat"));
 
     assertThat(readOnly(container, "/proc/meminfo")).isTrue();
     assertThat(readOnly(container, "/proc/uptime")).isTrue();
     assertThat(readOnly(container, "/proc/stat")).isFalse();
-    assertThat(container.exec("sh", "-c", "echo 1 > /proc/meminfo").output()).contains("Read-only file system");
+    assertThat(container.exec("sh", "-c", "echo 1 > /proc/meminfo").output())
+        .contains("Read-only file system");
   }
 
   /**
    * The seed setups share the lxcfs folder into the container ({@code -v DIR:DIR:rslave}). That
-   * bind is of the lxcfs mount itself, which a new lxcfs does not replace: it is as dead as the file
-   * mounts and is repaired like them. Sharing the folder's parent instead lets the new lxcfs
+   * bind is of the lxcfs mount itself, which a new lxcfs does not replace: it is as dead as the
+   * file mounts and is repaired like them. Sharing the folder's parent instead lets the new lxcfs
    * propagate in. Either way, two restarts later, the mount count is what it was.
    */
   @Test
@@ -114,9 +125,16 @@ class DockerRepairIT {
     String dir = lxcfs.dir().toString();
     String parent = lxcfs.dir().getParent().toString();
     TestContainer folder =
-        fleet.run("folder", concat(binds(List.of("/proc/meminfo"), ""), List.of("-v", dir + ":" + dir + ":rslave")));
+        fleet.run(
+            "folder",
+            concat(
+                binds(List.of("/proc/meminfo"), ""), List.of("-v", dir + ":" + dir + ":rslave")));
     TestContainer parentFolder =
-        fleet.run("parent", concat(binds(List.of("/proc/meminfo"), ""), List.of("-v", parent + ":" + parent + ":rslave")));
+        fleet.run(
+            "parent",
+            concat(
+                binds(List.of("/proc/meminfo"), ""),
+                List.of("-v", parent + ":" + parent + ":rslave")));
     List<String> targets = List.of("/proc/meminfo", dir + "/proc/meminfo");
 
     assertRestartThenRepairIsInvisible(List.of(folder, parentFolder), targets);
@@ -139,7 +157,9 @@ class DockerRepairIT {
     paused.unpause();
 
     assertThat(statesOf(repair, plain)).isEmpty();
-    assertThat(statesOf(repair, paused)).hasSize(SEED_FILES.size()).containsOnly(MountState.REPAIRED);
+    assertThat(statesOf(repair, paused))
+        .hasSize(SEED_FILES.size())
+        .containsOnly(MountState.REPAIRED);
     assertThat(mountinfo(plain)).isEqualTo(plainBefore);
     for (String target : SEED_FILES) {
       assertThat(paused.exec("head", "-1", target).exitCode()).as(target).isZero();
@@ -163,7 +183,9 @@ class DockerRepairIT {
     assertThat(skipped.mounts()).isEmpty();
     assertThat(report.summary().failedContainers()).isZero();
     for (TestContainer repaired : List.of(first, last)) {
-      assertThat(statesOf(report, repaired)).hasSize(SEED_FILES.size()).containsOnly(MountState.REPAIRED);
+      assertThat(statesOf(report, repaired))
+          .hasSize(SEED_FILES.size())
+          .containsOnly(MountState.REPAIRED);
       assertThat(repaired.headOf("/proc/meminfo")).contains(LIMIT);
     }
   }
@@ -173,8 +195,8 @@ class DockerRepairIT {
    * after the restart, reads again after the repair (meminfo with the container's limit); each
    * container keeps its lxcfs mount count and every other mount exactly as it was.
    */
-  private void assertRestartThenRepairIsInvisible(List<TestContainer> containers, List<String> targets)
-      throws Exception {
+  private void assertRestartThenRepairIsInvisible(
+      List<TestContainer> containers, List<String> targets) throws Exception {
     Map<TestContainer, Snapshot> before = snapshots(containers);
     for (TestContainer container : containers) {
       assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
@@ -188,9 +210,13 @@ class DockerRepairIT {
 
     assertThat(report.summary().nothingDead()).as(report.toString()).isTrue();
     for (TestContainer container : containers) {
-      assertThat(statesOf(report, container)).contains(MountState.REPAIRED).doesNotContain(MountState.FAILED);
+      assertThat(statesOf(report, container))
+          .contains(MountState.REPAIRED)
+          .doesNotContain(MountState.FAILED);
       for (String target : targets) {
-        assertThat(container.exec("head", "-1", target).exitCode()).as(container.name() + " " + target).isZero();
+        assertThat(container.exec("head", "-1", target).exitCode())
+            .as(container.name() + " " + target)
+            .isZero();
       }
       assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
       before.get(container).assertUnchangedBut(Snapshot.of(container), container);
@@ -199,21 +225,25 @@ class DockerRepairIT {
 
   /**
    * What a repair must not change in a container: how many lxcfs mounts it holds, which lxcfs file
-   * sits where with which options, and every other mount. A repaired mount must also never be a peer
-   * of the host's lxcfs mount: mounts and unmounts would then propagate between containers.
+   * sits where with which options, and every other mount. A repaired mount must also never be a
+   * peer of the host's lxcfs mount: mounts and unmounts would then propagate between containers.
    */
-  private record Snapshot(String name, long lxcfsMounts, Set<String> lxcfsShape, List<MountInfo> otherMounts) {
+  private record Snapshot(
+      String name, long lxcfsMounts, Set<String> lxcfsShape, List<MountInfo> otherMounts) {
     static Snapshot of(TestContainer container) throws Exception {
       Set<String> shape =
           container.visibleLxcfsMounts().stream()
               .map(m -> m.mountPoint() + " " + m.root() + " " + m.options())
               .collect(Collectors.toSet());
-      return new Snapshot(container.name(), container.lxcfsMountCount(), shape, container.otherMounts());
+      return new Snapshot(
+          container.name(), container.lxcfsMountCount(), shape, container.otherMounts());
     }
 
     void assertUnchangedBut(Snapshot after, TestContainer container) throws Exception {
       assertThat(after.lxcfsMounts).as(name + ": lxcfs mounts").isEqualTo(lxcfsMounts);
-      assertThat(after.lxcfsShape).as(name + ": lxcfs files, targets and options").isEqualTo(lxcfsShape);
+      assertThat(after.lxcfsShape)
+          .as(name + ": lxcfs files, targets and options")
+          .isEqualTo(lxcfsShape);
       assertThat(after.otherMounts).as(name + ": every other mount").isEqualTo(otherMounts);
       assertThat(container.visibleLxcfsMounts())
           .as(name + ": propagation of lxcfs mounts")
@@ -221,7 +251,8 @@ class DockerRepairIT {
     }
   }
 
-  private static Map<TestContainer, Snapshot> snapshots(List<TestContainer> containers) throws Exception {
+  private static Map<TestContainer, Snapshot> snapshots(List<TestContainer> containers)
+      throws Exception {
     Map<TestContainer, Snapshot> snapshots = new HashMap<>();
     for (TestContainer container : containers) {
       snapshots.put(container, Snapshot.of(container));
@@ -233,7 +264,8 @@ class DockerRepairIT {
     return pass(mode, docker, ours);
   }
 
-  private ReconcileReport pass(Mode mode, ContainerRuntime runtime, TestContainer... ours) throws Exception {
+  private ReconcileReport pass(Mode mode, ContainerRuntime runtime, TestContainer... ours)
+      throws Exception {
     ProcFs proc = ProcFs.host();
     Set<String> ids = Arrays.stream(ours).map(TestContainer::id).collect(Collectors.toSet());
     Reconciler reconciler =
@@ -245,7 +277,9 @@ class DockerRepairIT {
             4,
             Ticker.systemTicker());
     ReconcileReport report = reconciler.run(mode, c -> ids.contains(c.id()));
-    assertThat(report.containers()).extracting(c -> c.candidate().container().id()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(report.containers())
+        .extracting(c -> c.candidate().container().id())
+        .containsExactlyInAnyOrderElementsOf(ids);
     return report;
   }
 
@@ -284,7 +318,8 @@ class DockerRepairIT {
   }
 
   /** Docker's answer, then {@code victim} stops before the pass gets to it. */
-  private record StopsAfterListing(DockerRuntime docker, TestContainer victim) implements ContainerRuntime {
+  private record StopsAfterListing(DockerRuntime docker, TestContainer victim)
+      implements ContainerRuntime {
     @Override
     public String name() {
       return docker.name();

@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** DockerRuntime against the real dockerd: what it says about running, paused and stopped containers. */
+/**
+ * DockerRuntime against the real dockerd: what it says about running, paused and stopped
+ * containers.
+ */
 @RequiresReal(DOCKER)
 class DockerRuntimeIT {
   private final DockerFleet fleet = new DockerFleet();
@@ -32,7 +35,8 @@ class DockerRuntimeIT {
   void describe_namesTheEngineVersionAndSocket() throws Exception {
     String version = Programs.check("docker", "version", "--format", "{{.Server.Version}}").strip();
 
-    assertThat(docker.describe()).isEqualTo("docker " + version + " at unix:///var/run/docker.sock");
+    assertThat(docker.describe())
+        .isEqualTo("docker " + version + " at unix:///var/run/docker.sock");
   }
 
   @Test
@@ -51,14 +55,20 @@ class DockerRuntimeIT {
     stopped.stopNow();
 
     Map<String, Container> byId =
-        docker.runningContainers().stream().collect(Collectors.toMap(Container::id, Function.identity()));
+        docker.runningContainers().stream()
+            .collect(Collectors.toMap(Container::id, Function.identity()));
 
-    assertThat(byId.get(plain.id())).isEqualTo(new Container("docker", plain.id(), plain.name(), plain.pid(), null));
-    assertThat(byId.get(paused.id())).isEqualTo(new Container("docker", paused.id(), paused.name(), paused.pid(), null));
+    assertThat(byId.get(plain.id()))
+        .isEqualTo(new Container("docker", plain.id(), plain.name(), plain.pid(), null));
+    assertThat(byId.get(paused.id()))
+        .isEqualTo(new Container("docker", paused.id(), paused.name(), paused.pid(), null));
     assertThat(byId.get(inPod.id()))
         .isEqualTo(
             new Container(
-                "docker", inPod.id(), inPod.name(), inPod.pid(),
+                "docker",
+                inPod.id(),
+                inPod.name(),
+                inPod.pid(),
                 new Pod("shop", "web-0", "5f0c1a9e-1b2c-4d3e-8f40-123456789abc")));
     assertThat(byId).doesNotContainKey(stopped.id());
   }

@@ -42,7 +42,10 @@ class DockerRuntimeTest {
     for (int i = 0; i < 20; i++) {
       String id = String.format("%064d", i);
       listed.add("{\"Id\":\"" + id + "\",\"Names\":[\"/c" + i + "\"],\"Labels\":{}}");
-      engine.answer("/containers/" + id + "/json", 200, "{\"State\":{\"Running\":true,\"Pid\":" + (1000 + i) + "}}");
+      engine.answer(
+          "/containers/" + id + "/json",
+          200,
+          "{\"State\":{\"Running\":true,\"Pid\":" + (1000 + i) + "}}");
     }
     engine.answer("/containers/json", 200, "[" + String.join(",", listed) + "]");
 
@@ -50,7 +53,8 @@ class DockerRuntimeTest {
 
     assertThat(containers).hasSize(20);
     for (int i = 0; i < 20; i++) {
-      assertThat(containers.get(i)).isEqualTo(new Container("docker", String.format("%064d", i), "c" + i, 1000 + i, null));
+      assertThat(containers.get(i))
+          .isEqualTo(new Container("docker", String.format("%064d", i), "c" + i, 1000 + i, null));
     }
   }
 
@@ -66,13 +70,22 @@ class DockerRuntimeTest {
         .answer("/containers/abcd/json", 200, "{\"State\":{\"Running\":true,\"Pid\":42}}");
 
     assertThat(docker.runningContainers())
-        .containsExactly(new Container("docker", "abcd", "k8s_nginx_web-0_shop_5f0c_0", 42, new Pod("shop", "web-0", "5f0c")));
+        .containsExactly(
+            new Container(
+                "docker",
+                "abcd",
+                "k8s_nginx_web-0_shop_5f0c_0",
+                42,
+                new Pod("shop", "web-0", "5f0c")));
   }
 
   @Test
   void runningContainers_keepAContainerThatWentAway_withPidZero() throws Exception {
     engine
-        .answer("/containers/json", 200, "[{\"Id\":\"gone\",\"Names\":[\"/a\"]},{\"Id\":\"stopped\",\"Names\":[\"/b\"]}]")
+        .answer(
+            "/containers/json",
+            200,
+            "[{\"Id\":\"gone\",\"Names\":[\"/a\"]},{\"Id\":\"stopped\",\"Names\":[\"/b\"]}]")
         .answer("/containers/stopped/json", 200, "{\"State\":{\"Running\":false,\"Pid\":0}}");
 
     assertThat(docker.runningContainers()).extracting(Container::pid).containsExactly(0L, 0L);
@@ -85,7 +98,9 @@ class DockerRuntimeTest {
     assertThatThrownBy(() -> docker.runningContainers())
         .isInstanceOf(RuntimeUnavailableException.class)
         .hasMessage(
-            "Docker at " + engine.host() + " answered GET /containers/json with HTTP 500: containerd is not running");
+            "Docker at "
+                + engine.host()
+                + " answered GET /containers/json with HTTP 500: containerd is not running");
   }
 
   @Test
@@ -94,10 +109,12 @@ class DockerRuntimeTest {
     try (DockerRuntime unreachable = DockerRuntime.connect(nowhere)) {
       assertThatThrownBy(unreachable::describe)
           .isInstanceOf(RuntimeUnavailableException.class)
-          .hasMessage("cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
+          .hasMessage(
+              "cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
       assertThatThrownBy(unreachable::runningContainers)
           .isInstanceOf(RuntimeUnavailableException.class)
-          .hasMessage("cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
+          .hasMessage(
+              "cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
     }
   }
 }

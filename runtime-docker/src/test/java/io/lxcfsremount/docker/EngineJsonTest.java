@@ -23,7 +23,8 @@ class EngineJsonTest {
 
     assertThat(listed).hasSize(1);
     EngineJson.Listed container = listed.get(0);
-    assertThat(container.id()).isEqualTo("ca08ef4cb768afa869e61b7d3606e7a0bbc3d7280ff5fc6b93eb96c43ce521ed");
+    assertThat(container.id())
+        .isEqualTo("ca08ef4cb768afa869e61b7d3606e7a0bbc3d7280ff5fc6b93eb96c43ce521ed");
     assertThat(container.names()).containsExactly("/lxcfs-remount-fixture");
     assertThat(container.labels())
         .containsEntry("io.kubernetes.pod.name", "web-0")
@@ -35,7 +36,8 @@ class EngineJsonTest {
   void containers_toleratesNullLabelsAndAnEmptyList() throws IOException {
     assertThat(EngineJson.containers(bytes("[]"))).isEmpty();
     List<EngineJson.Listed> listed =
-        EngineJson.containers(bytes("[{\"Id\":\"abc\",\"Names\":null,\"Labels\":null,\"Extra\":{\"a\":[1]}}]"));
+        EngineJson.containers(
+            bytes("[{\"Id\":\"abc\",\"Names\":null,\"Labels\":null,\"Extra\":{\"a\":[1]}}]"));
     assertThat(listed).containsExactly(new EngineJson.Listed("abc", List.of(), java.util.Map.of()));
   }
 

@@ -46,11 +46,15 @@ final class FakeEngine implements AutoCloseable {
     while (server.isOpen()) {
       try (SocketChannel client = server.accept()) {
         String path = requestPath(client);
-        Answer answer = answers.getOrDefault(path, new Answer(404, "{\"message\":\"page not found\"}"));
+        Answer answer =
+            answers.getOrDefault(path, new Answer(404, "{\"message\":\"page not found\"}"));
         byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
         String head =
-            "HTTP/1.1 " + answer.status() + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\nConnection: close\r\n\r\n";
+            "HTTP/1.1 "
+                + answer.status()
+                + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n";
         client.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
         client.write(ByteBuffer.wrap(body));
       } catch (IOException e) {

@@ -12,10 +12,12 @@ import java.util.UUID;
  */
 public final class DockerFleet implements AutoCloseable {
   public static final String IMAGE = "local/busybox:1";
+
   /** On every test container, so that a crashed test's leftovers can be found. */
   public static final String LABEL = "io.lxcfsremount.test";
 
-  private final String prefix = "lxcfs-remount-it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+  private final String prefix =
+      "lxcfs-remount-it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
   private final List<String> names = new ArrayList<>();
 
   /**
@@ -27,15 +29,29 @@ public final class DockerFleet implements AutoCloseable {
     names.add(fullName);
     List<String> command =
         new ArrayList<>(
-            List.of("docker", "run", "-d", "--name", fullName, "--network", "none", "-m", "64m", "--label", LABEL + "=1"));
+            List.of(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                fullName,
+                "--network",
+                "none",
+                "-m",
+                "64m",
+                "--label",
+                LABEL + "=1"));
     command.addAll(arguments);
     command.add(IMAGE);
     Programs.Result result = Programs.run(command);
     if (result.exitCode() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output().strip());
+      throw new IllegalStateException(
+          String.join(" ", command) + " failed: " + result.output().strip());
     }
     String id = result.stdout().strip();
-    long pid = Long.parseLong(Programs.check("docker", "inspect", "--format", "{{.State.Pid}}", id).strip());
+    long pid =
+        Long.parseLong(
+            Programs.check("docker", "inspect", "--format", "{{.State.Pid}}", id).strip());
     return new TestContainer(fullName, id, pid);
   }
 

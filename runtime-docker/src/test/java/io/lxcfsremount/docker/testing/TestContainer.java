@@ -18,9 +18,12 @@ import java.util.stream.Stream;
 public record TestContainer(String name, String id, long pid) {
   private static final String LXCFS = "fuse.lxcfs";
 
-  /** Runs {@code command} inside the container, as its own processes run (its cgroup, its mounts). */
+  /**
+   * Runs {@code command} inside the container, as its own processes run (its cgroup, its mounts).
+   */
   public Programs.Result exec(String... command) {
-    return Programs.run(Stream.concat(Stream.of("docker", "exec", id), Stream.of(command)).toList());
+    return Programs.run(
+        Stream.concat(Stream.of("docker", "exec", id), Stream.of(command)).toList());
   }
 
   /** What {@code head -1 FILE} prints inside the container, or the error it prints. */
@@ -48,24 +51,32 @@ public record TestContainer(String name, String id, long pid) {
     return MountTable.read(Path.of("/proc", Long.toString(pid), "mountinfo"));
   }
 
-  /** How many lxcfs mounts its namespace holds, hidden ones included: what piles up, if anything. */
+  /**
+   * How many lxcfs mounts its namespace holds, hidden ones included: what piles up, if anything.
+   */
   public long lxcfsMountCount() throws IOException {
     return mountTable().count(LXCFS);
   }
 
   /** The lxcfs mounts a process in the container sees (the top one at each target). */
   public List<MountInfo> visibleLxcfsMounts() throws IOException {
-    return mountTable().topMounts().stream().filter(m -> m.fsType().equals(LXCFS)).collect(Collectors.toList());
+    return mountTable().topMounts().stream()
+        .filter(m -> m.fsType().equals(LXCFS))
+        .collect(Collectors.toList());
   }
 
   /** Its mount table without the lxcfs mounts: everything a repair must leave exactly as it was. */
   public List<MountInfo> otherMounts() throws IOException {
-    return mountTable().mounts().stream().filter(m -> !m.fsType().equals(LXCFS)).collect(Collectors.toList());
+    return mountTable().mounts().stream()
+        .filter(m -> !m.fsType().equals(LXCFS))
+        .collect(Collectors.toList());
   }
 
   /** The visible mount at {@code target}. */
   public MountInfo topAt(String target) throws IOException {
-    return mountTable().topAt(target).orElseThrow(() -> new AssertionError("nothing mounted at " + target + " in " + name));
+    return mountTable()
+        .topAt(target)
+        .orElseThrow(() -> new AssertionError("nothing mounted at " + target + " in " + name));
   }
 
   private static void sleep() {
