@@ -42,6 +42,11 @@ public record DockerHost(URI uri) {
             + "' is not a Docker host (expected unix:///path/to/docker.sock or tcp://HOST:PORT)");
   }
 
+  /** Whether the host is a unix socket of this machine (else a tcp host). */
+  public boolean isUnixSocket() {
+    return uri.getScheme().equals("unix");
+  }
+
   /** The socket's path, for a unix socket; empty for a tcp host. */
   public String socketPath() {
     return uri.getPath();

@@ -30,6 +30,7 @@ final class EngineApi implements AutoCloseable {
     this.http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(host.uri())
+            .sslConfig(host.isUnixSocket() ? new UnusedTlsContext() : null)
             .maxConnections(maxConnections)
             .connectionTimeout(CONNECT_TIMEOUT)
             .responseTimeout(RESPONSE_TIMEOUT)

@@ -13,13 +13,17 @@ class DockerHostTest {
   void parse_unixSocket() {
     DockerHost host = DockerHost.parse("unix:///run/docker.sock");
 
+    assertThat(host.isUnixSocket()).isTrue();
     assertThat(host.socketPath()).isEqualTo("/run/docker.sock");
     assertThat(host).hasToString("unix:///run/docker.sock");
   }
 
   @Test
   void parse_tcp() {
-    assertThat(DockerHost.parse("tcp://127.0.0.1:2375")).hasToString("tcp://127.0.0.1:2375");
+    DockerHost host = DockerHost.parse("tcp://127.0.0.1:2375");
+
+    assertThat(host.isUnixSocket()).isFalse();
+    assertThat(host).hasToString("tcp://127.0.0.1:2375");
   }
 
   @Test
