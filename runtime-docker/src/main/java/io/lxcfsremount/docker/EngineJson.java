@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Reads the few fields the agent needs from Engine API answers, with Jackson's streaming parser and
  * nothing else: docker-java's model of these answers costs a short-lived process some 0.3 s of
- * class loading and databind set-up, for four fields. Unknown fields are skipped, so newer Engines
- * parse.
+ * class loading and databind set-up, for a handful of fields. Unknown fields are skipped, so newer
+ * Engines parse.
  */
 final class EngineJson {
   private static final JsonFactory FACTORY = new JsonFactory();
