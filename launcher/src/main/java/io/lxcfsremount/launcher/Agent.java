@@ -1,7 +1,6 @@
 package io.lxcfsremount.launcher;
 
 import com.google.common.base.Ticker;
-import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.Linux;
@@ -9,28 +8,45 @@ import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsWaiter;
 import io.lxcfsremount.core.proc.ProcFs;
-import io.lxcfsremount.core.proc.ProcScanRuntime;
 import io.lxcfsremount.core.repair.Rebinder;
-import io.lxcfsremount.launcher.CommonOptions.RuntimeChoice;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The agent's parts, wired from the command line. */
-final class Agent {
+/**
+ * The agent's parts, wired from the command line. Close it to release the runtimes' connections.
+ */
+final class Agent implements AutoCloseable {
   private final ProcFs proc = ProcFs.host();
   private final CommonOptions options;
   private final LxcfsLocator locator;
-  private final List<ContainerRuntime> runtimes;
+  private final Runtimes runtimes;
+  private final Strategy strategy;
 
+  /**
+   * @throws UsageException for bad flags, or a runtime named by {@code --runtime} that does not
+   *     answer
+   */
   Agent(CommonOptions options) {
     this.options = options;
     this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir));
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
-    this.runtimes = runtimes(options);
+    this.runtimes = Runtimes.start(options);
+    try {
+      // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
+      this.strategy = strategy();
+      runtimes.check();
+    } catch (RuntimeException e) {
+      runtimes.close();
+      throw e;
+    }
+  }
+
+  /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
+  List<ContainerRuntime> sources() {
+    return runtimes.sources(proc);
   }
 
   LxcfsLocator locator() {
@@ -45,41 +61,10 @@ final class Agent {
     return new Reconciler(
         proc,
         locator,
-        candidateFinder(),
-        new Rebinder(strategy()),
+        runtimes.finder(proc),
+        new Rebinder(strategy),
         options.parallelism,
         Ticker.systemTicker());
-  }
-
-  private CandidateFinder candidateFinder() {
-    return new CandidateFinder(proc, runtimes, scansProc());
-  }
-
-  /** Whether the /proc scan adds the mount namespaces that no runtime claimed. */
-  private boolean scansProc() {
-    return options.runtime == RuntimeChoice.PROC || options.runtime == RuntimeChoice.AUTO;
-  }
-
-  /**
-   * The runtimes asked for containers. One asked for by name must answer now, so that a wrong
-   * endpoint fails the command before it waits for lxcfs or looks at anything.
-   */
-  private static List<ContainerRuntime> runtimes(CommonOptions options) {
-    return switch (options.runtime) {
-      case PROC -> List.of();
-      case CRI -> List.of(CriRuntimes.required(options.criEndpoint));
-      case AUTO -> CriRuntimes.available(options.criEndpoint);
-      case DOCKER -> throw new UsageException("--runtime docker is not available yet; use proc");
-    };
-  }
-
-  /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
-  List<ContainerRuntime> sources() {
-    List<ContainerRuntime> sources = new ArrayList<>(runtimes);
-    if (scansProc()) {
-      sources.add(new ProcScanRuntime(proc));
-    }
-    return sources;
   }
 
   private Strategy strategy() {
@@ -108,5 +93,10 @@ final class Agent {
     } catch (IOException e) {
       throw new UsageException("--lxcfs-dir " + dir + ": " + e.getMessage() + " does not exist", e);
     }
+  }
+
+  @Override
+  public void close() {
+    runtimes.close();
   }
 }

@@ -33,11 +33,21 @@ final class CommonOptions {
   @Option(
       names = "--runtime",
       paramLabel = "RUNTIME",
-      defaultValue = "${env:LXCFS_REMOUNT_RUNTIME:-proc}",
+      defaultValue = "${env:LXCFS_REMOUNT_RUNTIME:-auto}",
       description =
-          "Where containers come from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE};"
+          "Where containers come from: ${COMPLETION-CANDIDATES}. auto asks Docker when it answers and"
+              + " scans /proc for every other mount namespace (default: ${DEFAULT-VALUE};"
               + " env LXCFS_REMOUNT_RUNTIME).")
   RuntimeChoice runtime;
+
+  @Option(
+      names = "--docker-host",
+      paramLabel = "URL",
+      defaultValue = "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}",
+      description =
+          "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST, else"
+              + " DOCKER_HOST).")
+  String dockerHost;
 
   @Option(
       names = "--output",

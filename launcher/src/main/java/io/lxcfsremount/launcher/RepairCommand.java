@@ -56,7 +56,12 @@ final class RepairCommand implements Callable<Integer> {
       Privileges.require(
           "repair", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
     }
-    Agent agent = new Agent(options);
+    try (Agent agent = new Agent(options)) {
+      return repair(agent);
+    }
+  }
+
+  private int repair(Agent agent) throws Exception {
     if (!wait.isZero()) {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
       if (lxcfs.isEmpty()) {

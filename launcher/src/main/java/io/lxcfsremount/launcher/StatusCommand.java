@@ -30,14 +30,14 @@ final class StatusCommand implements Callable<Integer> {
     Logging.configure(options);
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
     ContainerFilter filter = new ContainerFilter(containers);
-    Agent agent = new Agent(options);
     ReconcileReport report;
-    try {
+    List<RuntimeDescription> runtimes;
+    try (Agent agent = new Agent(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
+      runtimes = agent.sources().stream().map(RuntimeDescription::of).toList();
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    List<RuntimeDescription> runtimes = agent.sources().stream().map(RuntimeDescription::of).toList();
     int exit = Reports.print(report, runtimes, options.output, System.out);
     if (!filter.unmatched().isEmpty()) {
       return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));

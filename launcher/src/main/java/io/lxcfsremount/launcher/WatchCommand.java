@@ -80,12 +80,12 @@ final class WatchCommand implements Callable<Integer> {
     if (resync.isZero()) {
       throw new UsageException("--resync must be longer than 0s");
     }
-    Agent agent = new Agent(options);
     AgentMetrics metrics = new AgentMetrics();
     Readiness readiness = new Readiness();
     List<WatchListener> listeners = new ArrayList<>(List.of(metrics, readiness, new PassLog()));
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient kubernetes = kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
+    try (Agent agent = new Agent(options);
+        KubernetesClient kubernetes = kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
         PodEvents events = kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
         WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
         HealthServer http = HealthServer.start(listen, metrics.registry(), readiness)) {

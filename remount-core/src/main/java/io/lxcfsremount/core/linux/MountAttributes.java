@@ -14,7 +14,6 @@ final class MountAttributes {
   private static final long MOUNT_ATTR_NOATIME = 0x10;
   private static final long MOUNT_ATTR_STRICTATIME = 0x20;
   private static final long MOUNT_ATTR_NODIRATIME = 0x80;
-  private static final long MS_PRIVATE = 1 << 18;
 
   private MountAttributes() {}
 
@@ -38,9 +37,11 @@ final class MountAttributes {
 
   /**
    * A struct mount_attr that sets exactly {@code flags}: what is wanted goes in attr_set, the rest in
-   * attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)). The clone is made
-   * private: a clone of a mount in a shared peer group would otherwise join that group, and the
-   * container's mount would start receiving the host's mount events (container binds are private).
+   * attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)). It also makes the
+   * mount private: a clone of a shared lxcfs mount (systemd makes every host mount shared) would
+   * otherwise join the host's peer group, and every repaired container with it, so that mounting
+   * and detaching in one container would propagate into the host's lxcfs folder and into the other
+   * containers (concurrent repairs then detached each other's fresh mounts).
    */
   static Pointer mountAttr(MountFlags flags) {
     long set = 0;
@@ -63,7 +64,7 @@ final class MountAttributes {
     Pointer attr = Syscalls.allocate(Syscalls.MOUNT_ATTR_SIZE);
     attr.putLong(0, set);
     attr.putLong(8, (all & ~set) | MOUNT_ATTR__ATIME);
-    attr.putLong(16, MS_PRIVATE);
+    attr.putLong(16, Syscalls.MS_PRIVATE);
     return attr;
   }
 }

@@ -44,6 +44,7 @@ final class Syscalls {
   static final long MS_NOATIME = 0x400;
   static final long MS_NODIRATIME = 0x800;
   static final long MS_BIND = 0x1000;
+  static final long MS_PRIVATE = 0x40000;
   static final long MS_RELATIME = 0x200000;
   static final long MS_STRICTATIME = 0x1000000;
   static final int OPEN_TREE_CLONE = 0x1;

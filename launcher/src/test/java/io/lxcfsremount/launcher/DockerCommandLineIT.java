@@ -1,0 +1,202 @@
+package io.lxcfsremount.launcher;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.Programs;
+import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.StandInContainer;
+import io.lxcfsremount.docker.testing.DockerFleet;
+import io.lxcfsremount.docker.testing.TestContainer;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code lxcfs-remount} with Docker, as a user runs it: the built jar, a real dockerd, a real
+ * lxcfs. Every repair is limited with {@code --container} to this test's own containers.
+ */
+@RequiresReal({LXCFS, DOCKER})
+class DockerCommandLineIT {
+  private static final String LIMIT = "65536 kB";
+  private static final String DEAD = "Transport endpoint is not connected";
+  private static final String NOWHERE = "unix:///nonexistent.sock";
+
+  private LxcfsProcess lxcfs;
+  private DockerFleet fleet;
+
+  @BeforeEach
+  void start() throws Exception {
+    lxcfs = LxcfsProcess.start();
+    fleet = new DockerFleet();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      fleet.close();
+    } finally {
+      lxcfs.close();
+    }
+  }
+
+  @Test
+  void repair_runtimeDockerUnreachable_isOneLineNamingTheSocket_exit2() throws Exception {
+    Programs.Result result =
+        LxcfsRemountJar.run(
+            "repair", "--runtime", "docker", "--docker-host", NOWHERE, "--lxcfs-dir", dir());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr().lines().toList())
+        .containsExactly(
+            "lxcfs-remount: cannot reach Docker at " + NOWHERE + ": no such file or directory");
+  }
+
+  @Test
+  void repair_dockerHostThatIsNoEndpoint_isOneLine_exit2() throws Exception {
+    Programs.Result result =
+        LxcfsRemountJar.run("status", "--docker-host", "docker.sock", "--lxcfs-dir", dir());
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(result.stderr().lines().toList())
+        .containsExactly(
+            "lxcfs-remount: --docker-host: 'docker.sock' is not a Docker host (expected"
+                + " unix:///path/to/docker.sock or tcp://HOST:PORT)");
+  }
+
+  @Test
+  void repair_autoWithDockerUnreachable_warnsAndRepairsFromTheProcScan() throws Exception {
+    try (StandInContainer standIn = StandInContainer.start(lxcfs, "private")) {
+      standIn.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
+      dropInheritedLxcfsMounts(standIn);
+      lxcfs.restart();
+
+      Programs.Result result =
+          LxcfsRemountJar.run(
+              "repair",
+              "--runtime",
+              "auto",
+              "--docker-host",
+              NOWHERE,
+              "--lxcfs-dir",
+              dir(),
+              "--container",
+              Long.toString(standIn.pid()));
+
+      assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
+      assertThat(result.stderr())
+          .containsPattern(
+              "WARN .*cannot reach Docker at " + NOWHERE + ": no such file or directory");
+      assertThat(result.stdout())
+          .containsPattern("proc +sleep +" + standIn.pid() + " ")
+          .containsPattern(" /proc/meminfo +repaired ");
+    }
+  }
+
+  @Test
+  void repair_containerByNameThenById_repairsOnlyThatOne() throws Exception {
+    TestContainer first = fleet.run("first", meminfo());
+    TestContainer second = fleet.run("second", meminfo());
+    lxcfs.restart();
+
+    Programs.Result byName = repairDocker("--container", first.name());
+
+    assertThat(byName.exitCode()).as(byName.output()).isEqualTo(ExitCode.CLEAN);
+    assertThat(byName.stdout()).contains(first.name()).doesNotContain(second.name());
+    assertThat(first.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(second.headOf("/proc/meminfo")).contains(DEAD);
+
+    Programs.Result byId = repairDocker("--container", second.id().substring(0, 12));
+
+    assertThat(byId.exitCode()).as(byId.output()).isEqualTo(ExitCode.CLEAN);
+    assertThat(byId.stdout()).contains(second.name()).doesNotContain(first.name());
+    assertThat(second.headOf("/proc/meminfo")).contains(LIMIT);
+  }
+
+  /**
+   * The default runtime is auto: Docker names the container, the /proc scan does not list it again.
+   */
+  @Test
+  void repair_byDefault_reportsADockerContainerOnce_underItsNameAndPod() throws Exception {
+    TestContainer inPod =
+        fleet.run(
+            "in-pod",
+            concat(
+                meminfo(),
+                List.of(
+                    "--label", "io.kubernetes.pod.name=web-0",
+                    "--label", "io.kubernetes.pod.namespace=shop",
+                    "--label", "io.kubernetes.pod.uid=5f0c1a9e")));
+    lxcfs.restart();
+
+    Programs.Result result =
+        LxcfsRemountJar.run(
+            "repair",
+            "--lxcfs-dir",
+            dir(),
+            "--output",
+            "json",
+            "--container",
+            Long.toString(inPod.pid()));
+
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
+    JsonNode containers = new ObjectMapper().readTree(result.stdout()).get("containers");
+    assertThat(containers).hasSize(1);
+    JsonNode container = containers.get(0);
+    assertThat(container.get("runtime").asText()).isEqualTo("docker");
+    assertThat(container.get("id").asText()).isEqualTo(inPod.id());
+    assertThat(container.get("name").asText()).isEqualTo(inPod.name());
+    assertThat(container.get("pid").asLong()).isEqualTo(inPod.pid());
+    assertThat(container.get("pod").get("namespace").asText()).isEqualTo("shop");
+    assertThat(container.get("pod").get("name").asText()).isEqualTo("web-0");
+    assertThat(container.get("pod").get("uid").asText()).isEqualTo("5f0c1a9e");
+    assertThat(container.get("mounts").get(0).get("state").asText()).isEqualTo("repaired");
+    assertThat(inPod.headOf("/proc/meminfo")).contains(LIMIT);
+
+    Programs.Result status =
+        LxcfsRemountJar.run("status", "--lxcfs-dir", dir(), "--container", inPod.name());
+
+    assertThat(status.exitCode()).as(status.output()).isEqualTo(ExitCode.CLEAN);
+    assertThat(status.stdout())
+        .containsPattern(
+            "docker +shop/web-0/" + inPod.name() + " +" + inPod.pid() + " +/proc/meminfo +healthy");
+  }
+
+  /**
+   * A stand-in starts with a copy of the host's mounts: this test's lxcfs folder, and those of
+   * other tests running at the same time. Only its meminfo bind is this test's business.
+   */
+  private static void dropInheritedLxcfsMounts(StandInContainer standIn) throws Exception {
+    for (MountInfo mount : standIn.mountTable().topMounts()) {
+      if (mount.fsType().equals("fuse.lxcfs") && !mount.mountPoint().equals("/proc/meminfo")) {
+        standIn.exec("umount", "-l", mount.mountPoint());
+      }
+    }
+  }
+
+  private Programs.Result repairDocker(String... more) throws Exception {
+    return LxcfsRemountJar.run(
+        concat(List.of("repair", "--runtime", "docker", "--lxcfs-dir", dir()), List.of(more))
+            .toArray(String[]::new));
+  }
+
+  private List<String> meminfo() {
+    return List.of("-v", lxcfs.file("proc/meminfo") + ":/proc/meminfo");
+  }
+
+  private String dir() {
+    return lxcfs.dir().toString();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return Stream.concat(a.stream(), b.stream()).toList();
+  }
+}

@@ -1,0 +1,120 @@
+package io.lxcfsremount.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** DockerRuntime against a stand-in Engine: what it asks, and what it makes of the answers. */
+class DockerRuntimeTest {
+  private FakeEngine engine;
+  private DockerRuntime docker;
+
+  @BeforeEach
+  void start() throws Exception {
+    engine = new FakeEngine();
+    docker = DockerRuntime.connect(engine.host());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    docker.close();
+    engine.close();
+  }
+
+  @Test
+  void describe_namesVersionAndEndpoint() throws Exception {
+    engine.answer("/version", 200, "{\"Version\":\"20.10.24\",\"ApiVersion\":\"1.41\"}");
+
+    assertThat(docker.describe()).isEqualTo("docker 20.10.24 at " + engine.host());
+  }
+
+  @Test
+  void runningContainers_inspectsEachForItsPid_inListOrder() throws Exception {
+    List<String> listed = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String id = String.format("%064d", i);
+      listed.add("{\"Id\":\"" + id + "\",\"Names\":[\"/c" + i + "\"],\"Labels\":{}}");
+      engine.answer(
+          "/containers/" + id + "/json",
+          200,
+          "{\"State\":{\"Running\":true,\"Pid\":" + (1000 + i) + "}}");
+    }
+    engine.answer("/containers/json", 200, "[" + String.join(",", listed) + "]");
+
+    List<Container> containers = docker.runningContainers();
+
+    assertThat(containers).hasSize(20);
+    for (int i = 0; i < 20; i++) {
+      assertThat(containers.get(i))
+          .isEqualTo(new Container("docker", String.format("%064d", i), "c" + i, 1000 + i, null));
+    }
+  }
+
+  @Test
+  void runningContainers_carryThePodOfKubeletContainers() throws Exception {
+    engine
+        .answer(
+            "/containers/json",
+            200,
+            "[{\"Id\":\"abcd\",\"Names\":[\"/k8s_nginx_web-0_shop_5f0c_0\"],\"Labels\":{"
+                + "\"io.kubernetes.pod.name\":\"web-0\",\"io.kubernetes.pod.namespace\":\"shop\","
+                + "\"io.kubernetes.pod.uid\":\"5f0c\"}}]")
+        .answer("/containers/abcd/json", 200, "{\"State\":{\"Running\":true,\"Pid\":42}}");
+
+    assertThat(docker.runningContainers())
+        .containsExactly(
+            new Container(
+                "docker",
+                "abcd",
+                "k8s_nginx_web-0_shop_5f0c_0",
+                42,
+                new Pod("shop", "web-0", "5f0c")));
+  }
+
+  @Test
+  void runningContainers_keepAContainerThatWentAway_withPidZero() throws Exception {
+    engine
+        .answer(
+            "/containers/json",
+            200,
+            "[{\"Id\":\"gone\",\"Names\":[\"/a\"]},{\"Id\":\"stopped\",\"Names\":[\"/b\"]}]")
+        .answer("/containers/stopped/json", 200, "{\"State\":{\"Running\":false,\"Pid\":0}}");
+
+    assertThat(docker.runningContainers()).extracting(Container::pid).containsExactly(0L, 0L);
+  }
+
+  @Test
+  void anEngineError_isOneLineNamingEndpointRequestAndMessage() {
+    engine.answer("/containers/json", 500, "{\"message\":\"containerd is not running\"}");
+
+    assertThatThrownBy(() -> docker.runningContainers())
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessage(
+            "Docker at "
+                + engine.host()
+                + " answered GET /containers/json with HTTP 500: containerd is not running");
+  }
+
+  @Test
+  void aSocketNobodyListensOn_isOneLineNamingIt() {
+    DockerHost nowhere = DockerHost.parse("unix:///nonexistent/docker.sock");
+    try (DockerRuntime unreachable = DockerRuntime.connect(nowhere)) {
+      assertThatThrownBy(unreachable::describe)
+          .isInstanceOf(RuntimeUnavailableException.class)
+          .hasMessage(
+              "cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
+      assertThatThrownBy(unreachable::runningContainers)
+          .isInstanceOf(RuntimeUnavailableException.class)
+          .hasMessage(
+              "cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.lxcfsremount.docker.testing;
+
+import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.testing.Programs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A running Docker container of a {@link DockerFleet}, seen the way its user sees it: through
+ * {@code docker exec}, and through its mount table.
+ *
+ * @param pid the host PID of its init
+ */
+public record TestContainer(String name, String id, long pid) {
+  private static final String LXCFS = "fuse.lxcfs";
+
+  /**
+   * Runs {@code command} inside the container, as its own processes run (its cgroup, its mounts).
+   */
+  public Programs.Result exec(String... command) {
+    return Programs.run(
+        Stream.concat(Stream.of("docker", "exec", id), Stream.of(command)).toList());
+  }
+
+  /** What {@code head -1 FILE} prints inside the container, or the error it prints. */
+  public String headOf(String file) {
+    return exec("head", "-1", file).output().strip();
+  }
+
+  public void pause() {
+    Programs.check("docker", "pause", id);
+  }
+
+  public void unpause() {
+    Programs.check("docker", "unpause", id);
+  }
+
+  /** Stops the container at once and waits until its init process is gone from the host. */
+  public void stopNow() {
+    Programs.check("docker", "stop", "-t", "0", id);
+    for (int i = 0; i < 500 && Path.of("/proc", Long.toString(pid)).toFile().exists(); i++) {
+      sleep();
+    }
+  }
+
+  public MountTable mountTable() throws IOException {
+    return MountTable.read(Path.of("/proc", Long.toString(pid), "mountinfo"));
+  }
+
+  /**
+   * How many lxcfs mounts its namespace holds, hidden ones included: what piles up, if anything.
+   */
+  public long lxcfsMountCount() throws IOException {
+    return mountTable().count(LXCFS);
+  }
+
+  /** The lxcfs mounts a process in the container sees (the top one at each target). */
+  public List<MountInfo> visibleLxcfsMounts() throws IOException {
+    return mountTable().topMounts().stream()
+        .filter(m -> m.fsType().equals(LXCFS))
+        .collect(Collectors.toList());
+  }
+
+  /** Its mount table without the lxcfs mounts: everything a repair must leave exactly as it was. */
+  public List<MountInfo> otherMounts() throws IOException {
+    return mountTable().mounts().stream()
+        .filter(m -> !m.fsType().equals(LXCFS))
+        .collect(Collectors.toList());
+  }
+
+  /** The visible mount at {@code target}. */
+  public MountInfo topAt(String target) throws IOException {
+    return mountTable()
+        .topAt(target)
+        .orElseThrow(() -> new AssertionError("nothing mounted at " + target + " in " + name));
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
