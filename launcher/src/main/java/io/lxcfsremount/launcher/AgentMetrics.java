@@ -15,12 +15,16 @@ import java.util.Optional;
 
 /** The agent's Prometheus metrics, all prefixed {@code lxcfs_remount_} (DESIGN.md). */
 final class AgentMetrics implements WatchListener {
-  private static final double[] SECONDS =
-      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  private static final double[] SECONDS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Gauge lxcfsUp =
-      Gauge.builder().name("lxcfs_remount_lxcfs_up").help("1 when lxcfs is mounted and answers").register(registry);
+      Gauge.builder()
+          .name("lxcfs_remount_lxcfs_up")
+          .help("1 when lxcfs is mounted and answers")
+          .register(registry);
   private final Counter generationChanges =
       Counter.builder()
           .name("lxcfs_remount_lxcfs_generation_changes_total")
@@ -58,7 +62,8 @@ final class AgentMetrics implements WatchListener {
     for (MountState state : MountState.values()) {
       mounts.labelValues(state.label()).set(0);
     }
-    for (MountState result : new MountState[] {MountState.REPAIRED, MountState.FAILED, MountState.SKIPPED}) {
+    for (MountState result :
+        new MountState[] {MountState.REPAIRED, MountState.FAILED, MountState.SKIPPED}) {
       repairs.labelValues(result.label()).inc(0);
     }
   }

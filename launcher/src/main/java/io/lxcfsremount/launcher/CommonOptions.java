@@ -27,7 +27,8 @@ final class CommonOptions {
       names = "--lxcfs-dir",
       paramLabel = "DIR",
       defaultValue = "${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}",
-      description = "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
+      description =
+          "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
   String lxcfsDir;
 
   @Option(
@@ -43,7 +44,8 @@ final class CommonOptions {
   @Option(
       names = "--docker-host",
       paramLabel = "URL",
-      defaultValue = "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}",
+      defaultValue =
+          "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}",
       description =
           "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST, else"
               + " DOCKER_HOST).")
@@ -53,14 +55,16 @@ final class CommonOptions {
       names = "--output",
       paramLabel = "FORMAT",
       defaultValue = "${env:LXCFS_REMOUNT_OUTPUT:-table}",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_OUTPUT).")
+      description =
+          "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_OUTPUT).")
   OutputFormat output;
 
   @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "${env:LXCFS_REMOUNT_LOG_FORMAT:-plain}",
-      description = "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
+      description =
+          "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
   LogFormat logFormat;
 
   @Option(
@@ -82,7 +86,8 @@ final class CommonOptions {
       names = "--parallelism",
       paramLabel = "N",
       defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-4}",
-      description = "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
+      description =
+          "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
   int parallelism;
 
   @Option(

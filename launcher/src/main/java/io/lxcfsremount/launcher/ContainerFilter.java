@@ -38,4 +38,13 @@ final class ContainerFilter implements Predicate<Container> {
   synchronized Set<String> unmatched() {
     return Set.copyOf(unmatched);
   }
+
+  /** A pass's exit code, or exit 2 with one line when a value named no running container. */
+  int exitCode(int passExitCode) {
+    Set<String> none = unmatched();
+    return none.isEmpty()
+        ? passExitCode
+        : Main.fail(
+            ExitCode.USAGE, "no running container matches --container " + String.join(", ", none));
+  }
 }

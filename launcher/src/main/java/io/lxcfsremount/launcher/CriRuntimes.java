@@ -26,7 +26,8 @@ final class CriRuntimes {
    * @throws UsageException naming each endpoint tried and why it did not do
    */
   static CriRuntime required(String endpoint) {
-    List<CriEndpoint> candidates = given(endpoint) ? List.of(parse(endpoint)) : CriEndpoint.STANDARD;
+    List<CriEndpoint> candidates =
+        given(endpoint) ? List.of(parse(endpoint)) : CriEndpoint.STANDARD;
     List<String> problems = new ArrayList<>();
     for (CriEndpoint candidate : candidates) {
       CriRuntime runtime = new CriRuntime(candidate);
@@ -45,10 +46,10 @@ final class CriRuntimes {
   }
 
   /**
-   * For {@code --runtime auto}: the endpoint given, or every standard socket that exists and
-   * speaks CRI. One that does not answer stays in, so that each pass reports it as a warning and
-   * uses it again once it is back; Docker's own containerd (CRI disabled) is simply not a CRI
-   * runtime, and is left out without a word.
+   * For {@code --runtime auto}: the endpoint given, or every standard socket that exists and speaks
+   * CRI. One that does not answer stays in, so that each pass reports it as a warning and uses it
+   * again once it is back; Docker's own containerd (CRI disabled) is simply not a CRI runtime, and
+   * is left out without a word.
    */
   static List<ContainerRuntime> available(String endpoint) {
     if (given(endpoint)) {

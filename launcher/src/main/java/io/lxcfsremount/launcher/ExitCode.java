@@ -4,10 +4,13 @@ package io.lxcfsremount.launcher;
 final class ExitCode {
   /** Nothing stale remains. */
   static final int CLEAN = 0;
+
   /** Something could not be repaired (or, for status, is stale). */
   static final int DEAD_MOUNTS = 1;
+
   /** Bad usage or configuration. */
   static final int USAGE = 2;
+
   /** No healthy lxcfs within --wait. */
   static final int NO_LXCFS = 3;
 

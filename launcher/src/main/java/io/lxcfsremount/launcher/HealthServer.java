@@ -37,22 +37,30 @@ final class HealthServer implements AutoCloseable {
       throw new UsageException("--listen " + listen + ": cannot listen: " + e.getMessage(), e);
     }
     PrometheusTextFormatWriter format = PrometheusTextFormatWriter.create();
-    server.createContext("/metrics", exchange -> {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      format.write(body, registry.scrape());
-      respond(exchange, 200, format.getContentType(), body.toByteArray());
-    });
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
-    server.createContext("/readyz", exchange -> {
-      Optional<String> why = readiness.whyNotReady();
-      byte[] body = (why.orElse("ready") + "\n").getBytes(StandardCharsets.UTF_8);
-      respond(exchange, why.isEmpty() ? 200 : 503, "text/plain", body);
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "http");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          ByteArrayOutputStream body = new ByteArrayOutputStream();
+          format.write(body, registry.scrape());
+          respond(exchange, 200, format.getContentType(), body.toByteArray());
+        });
+    server.createContext(
+        "/healthz",
+        exchange -> respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
+    server.createContext(
+        "/readyz",
+        exchange -> {
+          Optional<String> why = readiness.whyNotReady();
+          byte[] body = (why.orElse("ready") + "\n").getBytes(StandardCharsets.UTF_8);
+          respond(exchange, why.isEmpty() ? 200 : 503, "text/plain", body);
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "http");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.start();
     return new HealthServer(server);
   }
@@ -69,7 +77,8 @@ final class HealthServer implements AutoCloseable {
       String host = listen.substring(0, Math.max(colon, 0)).replaceAll("^\\[|\\]$", "");
       return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--listen " + listen + ": expected HOST:PORT, e.g. 127.0.0.1:9477", e);
+      throw new UsageException(
+          "--listen " + listen + ": expected HOST:PORT, e.g. 127.0.0.1:9477", e);
     }
   }
 

@@ -26,7 +26,8 @@ final class JsonReport {
     root.set("lxcfs", lxcfs(report.lxcfs()));
     if (!runtimes.isEmpty()) {
       ArrayNode sources = root.putArray("runtimes");
-      runtimes.forEach(r -> sources.addObject().put("name", r.name()).put("describe", r.describe()));
+      runtimes.forEach(
+          r -> sources.addObject().put("name", r.name()).put("describe", r.describe()));
     }
     ArrayNode containers = root.putArray("containers");
     report.containers().forEach(c -> containers.add(container(c)));
@@ -96,6 +97,8 @@ final class JsonReport {
     int dash = label.indexOf('-');
     return dash < 0
         ? label
-        : label.substring(0, dash) + Character.toUpperCase(label.charAt(dash + 1)) + label.substring(dash + 2);
+        : label.substring(0, dash)
+            + Character.toUpperCase(label.charAt(dash + 1))
+            + label.substring(dash + 2);
   }
 }

@@ -3,24 +3,29 @@ package io.lxcfsremount.launcher;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /** Sets up Logback from the command line: plain lines or JSON lines, on stderr. */
 final class Logging {
-  private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+  private static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
 
   private Logging() {}
 
   static void configure(CommonOptions options) {
-    configure((LoggerContext) LoggerFactory.getILoggerFactory(), options.logFormat, options.verbose);
+    configure(
+        (LoggerContext) LoggerFactory.getILoggerFactory(), options.logFormat, options.verbose);
   }
 
-  /** Plain or JSON lines on stderr: warnings from libraries, the agent's own lines at info (or debug). */
+  /**
+   * Plain or JSON lines on stderr: warnings from libraries, the agent's own lines at info (or
+   * debug).
+   */
   static void configure(LoggerContext context, CommonOptions.LogFormat format, boolean verbose) {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
@@ -34,7 +39,8 @@ final class Logging {
     context.getLogger("io.lxcfsremount").setLevel(verbose ? Level.DEBUG : Level.INFO);
   }
 
-  private static Encoder<ILoggingEvent> encoder(CommonOptions.LogFormat format, LoggerContext context) {
+  private static Encoder<ILoggingEvent> encoder(
+      CommonOptions.LogFormat format, LoggerContext context) {
     if (format == CommonOptions.LogFormat.JSON) {
       LogstashEncoder json = new LogstashEncoder();
       json.setContext(context);

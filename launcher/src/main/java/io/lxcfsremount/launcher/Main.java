@@ -1,7 +1,7 @@
 package io.lxcfsremount.launcher;
 
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Properties;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -15,7 +15,9 @@ final class PassLog implements WatchListener {
 
   @Override
   public void passCompleted(ReconcileReport report, Duration recovery) {
-    String line = TableReport.summary(report) + (recovery == null ? "" : ", recovered in " + recovery.toMillis() + " ms");
+    String line =
+        TableReport.summary(report)
+            + (recovery == null ? "" : ", recovered in " + recovery.toMillis() + " ms");
     if (report.summary().nothingDead()) {
       log.info("repair pass: {}", line);
     } else {
@@ -29,9 +31,19 @@ final class PassLog implements WatchListener {
       }
       for (MountReport mount : container.mounts()) {
         if (mount.state() == MountState.FAILED) {
-          log.warn("{} (pid {}) {}: {}", name, container.candidate().pid(), mount.target(), mount.reason());
+          log.warn(
+              "{} (pid {}) {}: {}",
+              name,
+              container.candidate().pid(),
+              mount.target(),
+              mount.reason());
         } else if (mount.state() != MountState.HEALTHY) {
-          log.debug("{} (pid {}) {}: {}", name, container.candidate().pid(), mount.target(), mount.state().label());
+          log.debug(
+              "{} (pid {}) {}: {}",
+              name,
+              container.candidate().pid(),
+              mount.target(),
+              mount.state().label());
         }
       }
     }

@@ -39,11 +39,12 @@ final class PodEvents implements WatchListener, AutoCloseable {
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   private final ExecutorService poster =
-      Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "kubernetes-events");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "kubernetes-events");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   PodEvents(KubernetesClient client, String nodeName, Clock clock) {
     this.client = client;
@@ -61,13 +62,28 @@ final class PodEvents implements WatchListener, AutoCloseable {
       List<MountReport> repaired = with(container, MountState.REPAIRED);
       List<MountReport> failed = with(container, MountState.FAILED);
       if (!repaired.isEmpty()) {
-        post(event(owner, "Normal", REMOUNTED,
-            "lxcfs restarted: re-bound " + targets(repaired) + " in container " + owner.name()));
+        post(
+            event(
+                owner,
+                "Normal",
+                REMOUNTED,
+                "lxcfs restarted: re-bound "
+                    + targets(repaired)
+                    + " in container "
+                    + owner.name()));
       }
       if (!failed.isEmpty()) {
-        post(event(owner, "Warning", FAILED,
-            "could not re-bind " + failed.stream().map(m -> m.target() + " (" + m.reason() + ")").collect(Collectors.joining(", "))
-                + " in container " + owner.name()));
+        post(
+            event(
+                owner,
+                "Warning",
+                FAILED,
+                "could not re-bind "
+                    + failed.stream()
+                        .map(m -> m.target() + " (" + m.reason() + ")")
+                        .collect(Collectors.joining(", "))
+                    + " in container "
+                    + owner.name()));
       }
     }
   }
@@ -112,14 +128,24 @@ final class PodEvents implements WatchListener, AutoCloseable {
   }
 
   private void post(Event event) {
-    poster.execute(() -> {
-      try {
-        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-      } catch (RuntimeException e) {
-        log.warn("cannot post event {} on pod {}/{}: {}", event.getReason(),
-            event.getInvolvedObject().getNamespace(), event.getInvolvedObject().getName(), e.getMessage());
-      }
-    });
+    poster.execute(
+        () -> {
+          try {
+            client
+                .v1()
+                .events()
+                .inNamespace(event.getMetadata().getNamespace())
+                .resource(event)
+                .create();
+          } catch (RuntimeException e) {
+            log.warn(
+                "cannot post event {} on pod {}/{}: {}",
+                event.getReason(),
+                event.getInvolvedObject().getNamespace(),
+                event.getInvolvedObject().getName(),
+                e.getMessage());
+          }
+        });
   }
 
   /**

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Checks up front that the agent holds the capabilities its work needs, so that a missing one is one
- * clear line instead of a failure in every container.
+ * Checks up front that the agent holds the capabilities its work needs, so that a missing one is
+ * one clear line instead of a failure in every container.
  */
 final class Privileges {
   static final int CAP_SYS_CHROOT = 18;
@@ -23,8 +23,7 @@ final class Privileges {
     BigInteger effective = effectiveCapabilities();
     for (int capability : required) {
       if (!effective.testBit(capability)) {
-        throw new UsageException(
-            command + " needs " + name(capability) + " (run it as root)");
+        throw new UsageException(command + " needs " + name(capability) + " (run it as root)");
       }
     }
   }

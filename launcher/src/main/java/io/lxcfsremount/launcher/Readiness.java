@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Ready means: lxcfs is healthy, and the last pass left nothing it could repair unrepaired. Until the
- * first pass, not ready.
+ * Ready means: lxcfs is healthy, and the last pass left nothing it could repair unrepaired. Until
+ * the first pass, not ready.
  */
 final class Readiness implements WatchListener {
   private volatile String notReady = "no repair pass yet";

@@ -5,8 +5,6 @@ import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -41,11 +39,7 @@ final class RepairCommand implements Callable<Integer> {
               + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
   Duration wait;
 
-  @Option(
-      names = "--container",
-      paramLabel = "ID_OR_NAME",
-      description = "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-  List<String> containers = new ArrayList<>();
+  @Mixin ContainerSelection selection;
 
   @Override
   public Integer call() throws Exception {
@@ -66,21 +60,20 @@ final class RepairCommand implements Callable<Integer> {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
       if (lxcfs.isEmpty()) {
         return Main.fail(
-            ExitCode.NO_LXCFS, "no healthy lxcfs at " + agent.locator().dir() + " within " + wait.toMillis() + " ms");
+            ExitCode.NO_LXCFS,
+            "no healthy lxcfs at " + agent.locator().dir() + " within " + wait.toMillis() + " ms");
       }
-      log.info("lxcfs at {} is healthy, generation {}", lxcfs.get().dir(), lxcfs.get().generation());
+      log.info(
+          "lxcfs at {} is healthy, generation {}", lxcfs.get().dir(), lxcfs.get().generation());
     }
-    ContainerFilter filter = new ContainerFilter(containers);
+    ContainerFilter filter = selection.filter();
     ReconcileReport report;
     try {
-      report = agent.reconciler().run(dryRun ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
+      report =
+          agent.reconciler().run(dryRun ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
     } catch (LxcfsUnavailableException e) {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
-    int exit = Reports.print(report, options.output, System.out);
-    if (!filter.unmatched().isEmpty()) {
-      return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));
-    }
-    return exit;
+    return filter.exitCode(Reports.print(report, options.output, System.out));
   }
 }

@@ -45,7 +45,8 @@ final class Runtimes implements AutoCloseable {
       case PROC -> new Runtimes(List.of(), List.of(), true);
       case DOCKER ->
           new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
-      case CRI -> new Runtimes(List.of(CriRuntimes.required(options.criEndpoint)), List.of(), false);
+      case CRI ->
+          new Runtimes(List.of(CriRuntimes.required(options.criEndpoint)), List.of(), false);
       case AUTO -> new Runtimes(List.of(), automatic(options), true);
     };
   }

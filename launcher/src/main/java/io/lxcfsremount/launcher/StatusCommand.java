@@ -3,12 +3,10 @@ package io.lxcfsremount.launcher;
 import io.lxcfsremount.core.LxcfsUnavailableException;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.report.ReconcileReport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code lxcfs-remount status}: a read-only report of every container's lxcfs mounts. */
 @Command(
@@ -19,17 +17,13 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin CommonOptions options;
 
-  @Option(
-      names = "--container",
-      paramLabel = "ID_OR_NAME",
-      description = "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-  List<String> containers = new ArrayList<>();
+  @Mixin ContainerSelection selection;
 
   @Override
   public Integer call() throws Exception {
     Logging.configure(options);
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
-    ContainerFilter filter = new ContainerFilter(containers);
+    ContainerFilter filter = selection.filter();
     ReconcileReport report;
     List<RuntimeDescription> runtimes;
     try (Agent agent = new Agent(options)) {
@@ -38,10 +32,6 @@ final class StatusCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    int exit = Reports.print(report, runtimes, options.output, System.out);
-    if (!filter.unmatched().isEmpty()) {
-      return Main.fail(ExitCode.USAGE, "no running container matches --container " + String.join(", ", filter.unmatched()));
-    }
-    return exit;
+    return filter.exitCode(Reports.print(report, runtimes, options.output, System.out));
   }
 }

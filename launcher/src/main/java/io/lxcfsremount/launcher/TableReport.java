@@ -16,7 +16,9 @@ import java.util.List;
  * Containers without lxcfs mounts are only counted.
  */
 final class TableReport {
-  private static final String[] HEADER = {"RUNTIME", "CONTAINER", "PID", "TARGET", "RESULT", "DETAIL"};
+  private static final String[] HEADER = {
+    "RUNTIME", "CONTAINER", "PID", "TARGET", "RESULT", "DETAIL"
+  };
 
   private TableReport() {}
 
@@ -54,7 +56,12 @@ final class TableReport {
       boolean first = rows.isEmpty();
       rows.add(
           new String[] {
-            first ? runtime : "", first ? name : "", first ? pid : "", target(mount), mount.state().label(), detail(mount)
+            first ? runtime : "",
+            first ? name : "",
+            first ? pid : "",
+            target(mount),
+            mount.state().label(),
+            detail(mount)
           });
     }
     return rows;
@@ -109,7 +116,8 @@ final class TableReport {
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
-        line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+        line.append(
+            i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
       }
       out.println(line.toString().stripTrailing());
     }

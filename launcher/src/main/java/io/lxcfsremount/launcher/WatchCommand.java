@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 /** {@code lxcfs-remount watch}: the node agent, repairing by itself every time lxcfs restarts. */
 @Command(
     name = "watch",
-    description = "Watch lxcfs and repair every container each time it restarts; serve /metrics, /healthz and /readyz.",
+    description =
+        "Watch lxcfs and repair every container each time it restarts; serve /metrics, /healthz and /readyz.",
     mixinStandardHelpOptions = true)
 final class WatchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
@@ -39,14 +40,16 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       defaultValue = "${env:LXCFS_REMOUNT_RESYNC:-60s}",
       converter = DurationConverter.class,
-      description = "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RESYNC).")
+      description =
+          "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RESYNC).")
   Duration resync;
 
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}",
-      description = "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
+      description =
+          "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
   String listen;
 
   @Option(
@@ -64,19 +67,17 @@ final class WatchCommand implements Callable<Integer> {
       names = "--node-name",
       paramLabel = "NAME",
       defaultValue = "${env:NODE_NAME:-}",
-      description = "This node's name, the reporting instance of Events (default: env NODE_NAME, else the host name).")
+      description =
+          "This node's name, the reporting instance of Events (default: env NODE_NAME, else the host name).")
   String nodeName;
 
-  @Option(
-      names = "--container",
-      paramLabel = "ID_OR_NAME",
-      description = "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-  List<String> containers = new ArrayList<>();
+  @Mixin ContainerSelection selection;
 
   @Override
   public Integer call() throws Exception {
     Logging.configure(options);
-    Privileges.require("watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
+    Privileges.require(
+        "watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
     if (resync.isZero()) {
       throw new UsageException("--resync must be longer than 0s");
     }
@@ -85,8 +86,10 @@ final class WatchCommand implements Callable<Integer> {
     List<WatchListener> listeners = new ArrayList<>(List.of(metrics, readiness, new PassLog()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (Agent agent = new Agent(options);
-        KubernetesClient kubernetes = kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
-        PodEvents events = kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
+        KubernetesClient kubernetes =
+            kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
+        PodEvents events =
+            kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
         WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
         HealthServer http = HealthServer.start(listen, metrics.registry(), readiness)) {
       if (events != null) {
@@ -95,17 +98,22 @@ final class WatchCommand implements Callable<Integer> {
       Watcher watcher =
           new Watcher(
               agent.reconciler(),
-              new ContainerFilter(containers),
+              selection.filter(),
               agent.locator(),
               new LxcfsProcessFinder(Path.of("/proc")),
               wakeups,
               new Listeners(listeners),
               resync,
               Ticker.systemTicker());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
       log.info(
           "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
-          agent.locator().dir(), options.runtime.name().toLowerCase(Locale.ROOT), resync.toSeconds(), http.port(), events != null ? "on" : "off");
+          agent.locator().dir(),
+          options.runtime.name().toLowerCase(Locale.ROOT),
+          resync.toSeconds(),
+          http.port(),
+          events != null ? "on" : "off");
       try {
         watcher.run();
         log.info("stopped");
@@ -131,7 +139,9 @@ final class WatchCommand implements Callable<Integer> {
       case "auto" -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
       case "true" -> true;
       case "false" -> false;
-      default -> throw new UsageException("--kubernetes-events must be auto, true or false, not " + kubernetesEvents);
+      default ->
+          throw new UsageException(
+              "--kubernetes-events must be auto, true or false, not " + kubernetesEvents);
     };
   }
 

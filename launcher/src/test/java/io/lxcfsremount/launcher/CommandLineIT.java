@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,12 +107,16 @@ class CommandLineIT {
     lxcfs.restart();
 
     Programs.Result result =
-        Programs.run(
-            "env", "LXCFS_REMOUNT_LXCFS_DIR=" + lxcfs.dir(), "LXCFS_REMOUNT_OUTPUT=json",
-            "java", "-jar", jar(), "repair", "--container", pid());
+        LxcfsRemountJar.run(
+            Map.of(
+                "LXCFS_REMOUNT_LXCFS_DIR", lxcfs.dir().toString(), "LXCFS_REMOUNT_OUTPUT", "json"),
+            "repair",
+            "--container",
+            pid());
 
     assertThat(result.exitCode()).isZero();
-    assertThat(new ObjectMapper().readTree(result.stdout()).get("summary").get("repaired").asInt()).isEqualTo(3);
+    assertThat(new ObjectMapper().readTree(result.stdout()).get("summary").get("repaired").asInt())
+        .isEqualTo(3);
   }
 
   @Test
@@ -124,7 +129,7 @@ class CommandLineIT {
     Path plain = Files.createTempDirectory("not-lxcfs");
     try {
       assertOneLineError(
-          Programs.run("java", "-jar", jar(), "repair", "--lxcfs-dir", plain.toString()),
+          LxcfsRemountJar.run("repair", "--lxcfs-dir", plain.toString()),
           2,
           plain + " is not an lxcfs mount");
     } finally {
@@ -146,7 +151,10 @@ class CommandLineIT {
   void aDeadLxcfs_withoutWait_isOneLine_exitThree() throws Exception {
     lxcfs.kill();
 
-    assertOneLineError(lxcfsRemount("repair"), 3, "is not healthy: statx " + lxcfs.dir() + "/proc/meminfo: ENOTCONN");
+    assertOneLineError(
+        lxcfsRemount("repair"),
+        3,
+        "is not healthy: statx " + lxcfs.dir() + "/proc/meminfo: ENOTCONN");
     lxcfs.unmountDead();
   }
 
@@ -154,7 +162,16 @@ class CommandLineIT {
   void repairWithWait_startedBeforeLxcfs_waitsForIt_thenRepairs() throws Exception {
     lxcfs.stop();
     Process repair =
-        new ProcessBuilder("java", "-jar", jar(), "repair", "--wait", "30s", "--lxcfs-dir", lxcfs.dir().toString(), "--container", pid())
+        LxcfsRemountJar.builder(
+                Map.of(),
+                List.of(
+                    "repair",
+                    "--wait",
+                    "30s",
+                    "--lxcfs-dir",
+                    lxcfs.dir().toString(),
+                    "--container",
+                    pid()))
             .redirectErrorStream(true)
             .start();
     Thread.sleep(1500);
@@ -171,8 +188,17 @@ class CommandLineIT {
   void notRoot_isOneLine_exitTwo() {
     Programs.Result result =
         Programs.run(
-            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-            "java", "-Djava.io.tmpdir=/tmp", "-jar", jar(), "repair", "--lxcfs-dir", lxcfs.dir().toString());
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "java",
+            "-Djava.io.tmpdir=/tmp",
+            "-jar",
+            LxcfsRemountJar.path(),
+            "repair",
+            "--lxcfs-dir",
+            lxcfs.dir().toString());
 
     assertOneLineError(result, 2, "repair needs CAP_SYS_ADMIN (run it as root)");
   }
@@ -182,15 +208,17 @@ class CommandLineIT {
     Programs.Result result = lxcfsRemount("repair", "--container", "no-such-container");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr().strip()).isEqualTo("lxcfs-remount: no running container matches --container no-such-container");
+    assertThat(result.stderr().strip())
+        .isEqualTo("lxcfs-remount: no running container matches --container no-such-container");
   }
 
   @Test
   void version_andHelp_exitZero() {
-    assertThat(Programs.run("java", "-jar", jar(), "--version").stdout()).startsWith("lxcfs-remount ");
-    Programs.Result help = Programs.run("java", "-jar", jar(), "repair", "--help");
+    assertThat(LxcfsRemountJar.run("--version").stdout()).startsWith("lxcfs-remount ");
+    Programs.Result help = LxcfsRemountJar.run("repair", "--help");
     assertThat(help.exitCode()).isZero();
-    assertThat(help.stdout()).contains("--lxcfs-dir", "--dry-run", "--wait", "--container", "--output");
+    assertThat(help.stdout())
+        .contains("--lxcfs-dir", "--dry-run", "--wait", "--container", "--output");
   }
 
   private static void assertOneLineError(Programs.Result result, int exitCode, String message) {
@@ -202,19 +230,12 @@ class CommandLineIT {
   }
 
   private Programs.Result lxcfsRemount(String... args) {
-    List<String> command = new ArrayList<>(List.of("java", "-jar", jar()));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of(args));
     command.addAll(List.of("--lxcfs-dir", lxcfs.dir().toString()));
-    return Programs.run(command);
+    return LxcfsRemountJar.run(command.toArray(String[]::new));
   }
 
   private String pid() {
     return Long.toString(container.pid());
-  }
-
-  private static String jar() {
-    String jar = System.getenv("LXCFS_REMOUNT_JAR");
-    assertThat(jar).as("LXCFS_REMOUNT_JAR (set by the build)").isNotNull();
-    return jar;
   }
 }

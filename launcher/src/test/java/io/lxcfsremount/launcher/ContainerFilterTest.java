@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ContainerFilterTest {
   private static final Container WEB =
-      new Container("docker", "3f4e5d6c7b8a", "web", 1234, new Pod("shop", "web-7c5464f6b9-6zxdf", "uid-1"));
+      new Container(
+          "docker", "3f4e5d6c7b8a", "web", 1234, new Pod("shop", "web-7c5464f6b9-6zxdf", "uid-1"));
   private static final Container DB = new Container("docker", "9a8b7c6d5e4f", "db", 2345, null);
 
   @Test

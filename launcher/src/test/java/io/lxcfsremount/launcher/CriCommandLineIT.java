@@ -35,7 +35,9 @@ class CriCommandLineIT {
     lxcfs = LxcfsProcess.start();
     pods = CriPods.connect();
     pod = pods.runPod("web");
-    app = pods.startContainer(pod, "app", new FileMount(lxcfs.file("proc/meminfo"), "/proc/meminfo", false));
+    app =
+        pods.startContainer(
+            pod, "app", new FileMount(lxcfs.file("proc/meminfo"), "/proc/meminfo", false));
   }
 
   @AfterEach
@@ -52,13 +54,25 @@ class CriCommandLineIT {
     assertThat(pods.meminfo(app).stderr()).contains("Transport endpoint is not connected");
 
     Programs.Result result =
-        AgentJar.run(
-            "repair", "--runtime", "cri", "--cri-endpoint", pods.endpoint().uri(),
-            "--lxcfs-dir", lxcfs.dir().toString(), "--container", app);
+        LxcfsRemountJar.run(
+            "repair",
+            "--runtime",
+            "cri",
+            "--cri-endpoint",
+            pods.endpoint().uri(),
+            "--lxcfs-dir",
+            lxcfs.dir().toString(),
+            "--container",
+            app);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.stdout())
-        .containsPattern("cri\\s+" + pod.namespace() + "/" + pod.name() + "/app\\s+\\d+\\s+/proc/meminfo\\s+repaired")
+        .containsPattern(
+            "cri\\s+"
+                + pod.namespace()
+                + "/"
+                + pod.name()
+                + "/app\\s+\\d+\\s+/proc/meminfo\\s+repaired")
         .contains("1 repaired in 1 of 1 containers");
     assertThat(pods.meminfo(app).stdout()).startsWith(LIMITED_MEMINFO);
   }
@@ -66,17 +80,27 @@ class CriCommandLineIT {
   @Test
   void status_runtimeCri_showsTheRuntimesNameAndVersion() throws Exception {
     String[] status = {
-      "status", "--runtime", "cri", "--cri-endpoint", pods.endpoint().uri(),
-      "--lxcfs-dir", lxcfs.dir().toString(), "--container", pod.toString()
+      "status",
+      "--runtime",
+      "cri",
+      "--cri-endpoint",
+      pods.endpoint().uri(),
+      "--lxcfs-dir",
+      lxcfs.dir().toString(),
+      "--container",
+      pod.toString()
     };
 
-    Programs.Result table = AgentJar.run(status);
+    Programs.Result table = LxcfsRemountJar.run(status);
     Programs.Result json =
-        AgentJar.run(Stream.concat(Arrays.stream(status), Stream.of("--output", "json")).toArray(String[]::new));
+        LxcfsRemountJar.run(
+            Stream.concat(Arrays.stream(status), Stream.of("--output", "json"))
+                .toArray(String[]::new));
 
     assertThat(table.exitCode()).as(table.output()).isZero();
     assertThat(table.stdout())
-        .containsPattern("(?m)^runtime cri: containerd \\S+ \\(CRI v1\\) at " + pods.endpoint().uri() + "$")
+        .containsPattern(
+            "(?m)^runtime cri: containerd \\S+ \\(CRI v1\\) at " + pods.endpoint().uri() + "$")
         .containsPattern(pod + "/app\\s+\\d+\\s+/proc/meminfo\\s+healthy");
     JsonNode report = new ObjectMapper().readTree(json.stdout());
     assertThat(report.at("/runtimes/0/name").asText()).isEqualTo("cri");
@@ -86,11 +110,19 @@ class CriCommandLineIT {
   }
 
   @Test
-  void status_runtimeAutoWithAnEndpointThatDoesNotAnswer_warnsAndStillFindsTheContainer() throws Exception {
+  void status_runtimeAutoWithAnEndpointThatDoesNotAnswer_warnsAndStillFindsTheContainer()
+      throws Exception {
     Programs.Result result =
-        AgentJar.run(
-            "status", "--runtime", "auto", "--cri-endpoint", "unix:///nonexistent.sock",
-            "--lxcfs-dir", lxcfs.dir().toString(), "--container", Long.toString(pods.pid(app)));
+        LxcfsRemountJar.run(
+            "status",
+            "--runtime",
+            "auto",
+            "--cri-endpoint",
+            "unix:///nonexistent.sock",
+            "--lxcfs-dir",
+            lxcfs.dir().toString(),
+            "--container",
+            Long.toString(pods.pid(app)));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.stdout())

@@ -25,7 +25,8 @@ class CriEndpointErrorsIT {
   void repair_endpointThatDoesNotExist_exits2NamingIt() {
     Programs.Result result = repairWith("unix:///nonexistent.sock");
 
-    assertOneLineExit2(result, "lxcfs-remount: cannot reach CRI at unix:///nonexistent.sock: no such socket");
+    assertOneLineExit2(
+        result, "lxcfs-remount: cannot reach CRI at unix:///nonexistent.sock: no such socket");
   }
 
   @Test
@@ -53,7 +54,8 @@ class CriEndpointErrorsIT {
 
     Programs.Result result = repairWith("unix:///nonexistent.sock", "--wait", "60s");
 
-    assertOneLineExit2(result, "lxcfs-remount: cannot reach CRI at unix:///nonexistent.sock: no such socket");
+    assertOneLineExit2(
+        result, "lxcfs-remount: cannot reach CRI at unix:///nonexistent.sock: no such socket");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
   }
 
@@ -61,10 +63,15 @@ class CriEndpointErrorsIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "repair", "--runtime", "cri", "--cri-endpoint", endpoint,
-                "--lxcfs-dir", dir.resolve("lxcfs").toString()));
+                "repair",
+                "--runtime",
+                "cri",
+                "--cri-endpoint",
+                endpoint,
+                "--lxcfs-dir",
+                dir.resolve("lxcfs").toString()));
     args.addAll(List.of(more));
-    return AgentJar.run(args.toArray(String[]::new));
+    return LxcfsRemountJar.run(args.toArray(String[]::new));
   }
 
   private static void assertOneLineExit2(Programs.Result result, String line) {

@@ -22,11 +22,13 @@ final class Eventually {
   }
 
   /** As {@link #within(Duration, String, Condition)}, with {@code context} in the failure. */
-  static Duration within(Duration timeout, String what, Condition condition, Context context) throws Exception {
+  static Duration within(Duration timeout, String what, Condition condition, Context context)
+      throws Exception {
     Instant start = Instant.now();
     while (!condition.holds()) {
       if (Duration.between(start, Instant.now()).compareTo(timeout) > 0) {
-        throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what + "\n" + context.get());
+        throw new AssertionError(
+            "not within " + timeout.toMillis() + " ms: " + what + "\n" + context.get());
       }
       Thread.sleep(10);
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ReportFormatTest {
   private static final Container WEB =
       new Container("docker", "3f4e5d6c7b8a", "web", 1234, new Pod("shop", "web-1", "uid-1"));
-  private static final Container GONE = new Container("proc", "mnt:[4026532300]", "sleep", 77, null);
+  private static final Container GONE =
+      new Container("proc", "mnt:[4026532300]", "sleep", 77, null);
   private static final List<RuntimeDescription> RUNTIMES =
       List.of(new RuntimeDescription("docker", "docker 20.10.24 at unix:///var/run/docker.sock"));
   private static final ReconcileReport REPORT =
@@ -36,7 +37,13 @@ class ReportFormatTest {
               ContainerReport.of(
                   new Candidate(WEB, 1234, 4026532301L),
                   List.of(
-                      new MountReport("/proc/meminfo", "/proc/meminfo", true, MountState.REPAIRED, Strategy.ATOMIC_SWAP, null),
+                      new MountReport(
+                          "/proc/meminfo",
+                          "/proc/meminfo",
+                          true,
+                          MountState.REPAIRED,
+                          Strategy.ATOMIC_SWAP,
+                          null),
                       new MountReport(
                           "/proc/uptime",
                           "/proc/uptime",

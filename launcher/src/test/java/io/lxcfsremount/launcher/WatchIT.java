@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
-import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.RequiresReal;
@@ -53,30 +52,40 @@ class WatchIT {
   @Test
   void restart_isRepairedWithoutAnyCommand_andShowsInMetrics() throws Exception {
     try (WatchProcess watch = watch()) {
-      Eventually.within(Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
 
       lxcfs.restart();
 
       Eventually.within(Duration.ofSeconds(5), "every container repaired", this::allHealthy);
-      assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
-      Eventually.within(Duration.ofSeconds(5), "metrics of the pass",
-          () -> watch.metric("lxcfs_remount_repairs_total{result=\"repaired\"}") >= containers.size() * (FILES.size() + 1));
+      assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stdout())
+          .startsWith(LIMITED_MEMINFO);
+      Eventually.within(
+          Duration.ofSeconds(5),
+          "metrics of the pass",
+          () ->
+              watch.metric("lxcfs_remount_repairs_total{result=\"repaired\"}")
+                  >= containers.size() * (FILES.size() + 1));
       assertThat(watch.metric("lxcfs_remount_lxcfs_generation_changes_total")).isEqualTo(1);
       assertThat(watch.metric("lxcfs_remount_lxcfs_up")).isEqualTo(1);
       assertThat(watch.metric("lxcfs_remount_recovery_seconds_count")).isEqualTo(1);
       assertThat(watch.get("/healthz").statusCode()).isEqualTo(200);
-      assertThat(watch.log()).contains("generation " + lxcfs.generation()).contains("repair pass: ");
+      assertThat(watch.log())
+          .contains("generation " + lxcfs.generation())
+          .contains("repair pass: ");
     }
   }
 
   @Test
   void sigkill_makesItNotReady_untilANewLxcfsIsRepairedIn() throws Exception {
     try (WatchProcess watch = watch()) {
-      Eventually.within(Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
 
       lxcfs.kill();
 
-      Eventually.within(Duration.ofSeconds(5), "lxcfs up = 0", () -> watch.metric("lxcfs_remount_lxcfs_up") == 0);
+      Eventually.within(
+          Duration.ofSeconds(5), "lxcfs up = 0", () -> watch.metric("lxcfs_remount_lxcfs_up") == 0);
       assertThat(watch.get("/readyz").statusCode()).isEqualTo(503);
       assertThat(watch.get("/readyz").body()).contains("ENOTCONN");
 
@@ -84,16 +93,19 @@ class WatchIT {
       lxcfs.launch();
 
       Eventually.within(Duration.ofSeconds(5), "every container repaired", this::allHealthy);
-      Eventually.within(Duration.ofSeconds(5), "ready again", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(5), "ready again", () -> watch.get("/readyz").statusCode() == 200);
       assertThat(watch.metric("lxcfs_remount_lxcfs_up")).isEqualTo(1);
     }
   }
 
   @Test
-  void flapping_tenRestartsInFiveSeconds_leaveEveryContainerHealthyWithinASecond() throws Exception {
+  void flapping_tenRestartsInFiveSeconds_leaveEveryContainerHealthyWithinASecond()
+      throws Exception {
     List<Long> lxcfsMounts = lxcfsMountCounts();
     try (WatchProcess watch = watch()) {
-      Eventually.within(Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
       long start = System.nanoTime();
 
       for (int i = 0; i < 10; i++) {
@@ -101,31 +113,43 @@ class WatchIT {
       }
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-      Eventually.within(Duration.ofSeconds(1), "every container healthy after the last restart", this::allHealthy, watch::diagnostics);
+      Eventually.within(
+          Duration.ofSeconds(1),
+          "every container healthy after the last restart",
+          this::allHealthy,
+          watch::diagnostics);
       assertThat(lxcfsMountCounts()).isEqualTo(lxcfsMounts);
       for (StandInContainer container : containers) {
         assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
       }
-      Eventually.within(Duration.ofSeconds(5), "ready: the last pass left nothing dead", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(5),
+          "ready: the last pass left nothing dead",
+          () -> watch.get("/readyz").statusCode() == 200);
     }
   }
 
   @Test
   void startedAfterARestart_catchesUpAtOnce() throws Exception {
     lxcfs.restart();
-    assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stderr()).contains("Transport endpoint is not connected");
+    assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stderr())
+        .contains("Transport endpoint is not connected");
 
     try (WatchProcess watch = watch()) {
-      Eventually.within(Duration.ofSeconds(10), "every container repaired at start-up", this::allHealthy);
-      assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
-      Eventually.within(Duration.ofSeconds(5), "ready", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(10), "every container repaired at start-up", this::allHealthy);
+      assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stdout())
+          .startsWith(LIMITED_MEMINFO);
+      Eventually.within(
+          Duration.ofSeconds(5), "ready", () -> watch.get("/readyz").statusCode() == 200);
     }
   }
 
   @Test
   void sigterm_stopsItPromptly() throws Exception {
     try (WatchProcess watch = watch()) {
-      Eventually.within(Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
+      Eventually.within(
+          Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
 
       int exitCode = watch.stop();
 
@@ -135,7 +159,15 @@ class WatchIT {
   }
 
   private WatchProcess watch() throws Exception {
-    List<String> args = new ArrayList<>(List.of("--lxcfs-dir", lxcfs.dir().toString(), "--runtime", "proc", "--kubernetes-events", "false"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--lxcfs-dir",
+                lxcfs.dir().toString(),
+                "--runtime",
+                "proc",
+                "--kubernetes-events",
+                "false"));
     for (StandInContainer container : containers) {
       args.addAll(List.of("--container", Long.toString(container.pid())));
     }
@@ -147,7 +179,9 @@ class WatchIT {
     Device live = lxcfs.generation();
     for (StandInContainer container : containers) {
       for (MountInfo mount : container.mountTable().topMounts()) {
-        if (mount.fsType().equals("fuse.lxcfs") && lxcfs.owns(mount.device()) && !mount.device().equals(live)) {
+        if (mount.fsType().equals("fuse.lxcfs")
+            && lxcfs.owns(mount.device())
+            && !mount.device().equals(live)) {
           return false;
         }
       }

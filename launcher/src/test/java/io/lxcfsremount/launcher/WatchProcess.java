@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,9 +34,13 @@ final class WatchProcess implements AutoCloseable {
   /** Starts {@code watch} with {@code args} on a free port and waits until it serves HTTP. */
   static WatchProcess start(String... args) throws Exception {
     Path log = Files.createTempFile("lxcfs-remount-watch", ".log");
-    List<String> command = new ArrayList<>(List.of("java", "-jar", System.getenv("LXCFS_REMOUNT_JAR"), "watch", "--listen", "127.0.0.1:0"));
+    List<String> command = new ArrayList<>(List.of("watch", "--listen", "127.0.0.1:0"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        LxcfsRemountJar.builder(Map.of(), command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     for (int i = 0; i < 300; i++) {
       Matcher port = PORT.matcher(Files.readString(log));
       if (port.find()) {
@@ -56,7 +61,9 @@ final class WatchProcess implements AutoCloseable {
 
   /** Its log and the stacks of its threads: what to look at when it did not do its job. */
   String diagnostics() throws IOException {
-    return log() + "\n" + Programs.run("jcmd", Long.toString(process.pid()), "Thread.print").stdout();
+    return log()
+        + "\n"
+        + Programs.run("jcmd", Long.toString(process.pid()), "Thread.print").stdout();
   }
 
   String metrics() throws Exception {
@@ -75,7 +82,9 @@ final class WatchProcess implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -15,8 +15,7 @@ import java.util.OptionalLong;
  * Step 2 of the reconcile pass: the mount namespaces to look at, each with its container. Runtimes
  * name the containers; the /proc scan finds the namespaces they did not claim: a namespace whose
  * processes share a container's PID namespace belongs to that container, the rest stand alone (when
- * asked for). A runtime that cannot be reached is
- * a warning, not a failure: the others still count.
+ * asked for). A runtime that cannot be reached is a warning, not a failure: the others still count.
  */
 public final class CandidateFinder {
   private final ProcFs proc;
@@ -55,7 +54,8 @@ public final class CandidateFinder {
           exited.add(new Candidate(container, container.pid(), 0));
         } else if (!namespace.equals(own)) {
           byNamespace.putIfAbsent(
-              namespace.getAsLong(), new Candidate(container, container.pid(), namespace.getAsLong()));
+              namespace.getAsLong(),
+              new Candidate(container, container.pid(), namespace.getAsLong()));
         }
       }
     }
@@ -68,7 +68,8 @@ public final class CandidateFinder {
   private void addUnclaimed(Map<Long, Candidate> byNamespace) throws IOException {
     Map<Long, Container> ownerByPidNamespace = containersByPidNamespace(byNamespace.values());
     ProcScanRuntime scan = new ProcScanRuntime(proc);
-    for (Map.Entry<Long, Long> entry : new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
+    for (Map.Entry<Long, Long> entry :
+        new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
       long namespace = entry.getKey();
       long pid = entry.getValue();
       if (byNamespace.containsKey(namespace)) {
@@ -80,7 +81,8 @@ public final class CandidateFinder {
       if (owner != null) {
         byNamespace.put(namespace, new Candidate(owner, pid, namespace));
       } else if (includeUnclaimed) {
-        byNamespace.put(namespace, new Candidate(scan.namespaceContainer(namespace, pid), pid, namespace));
+        byNamespace.put(
+            namespace, new Candidate(scan.namespaceContainer(namespace, pid), pid, namespace));
       }
     }
   }

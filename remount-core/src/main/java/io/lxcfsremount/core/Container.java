@@ -11,7 +11,9 @@ package io.lxcfsremount.core;
  */
 public record Container(String runtime, String id, String name, long pid, Pod pod) {
 
-  /** Whether {@code idOrName} names this container: its id or an id prefix, its name, or its pod. */
+  /**
+   * Whether {@code idOrName} names this container: its id or an id prefix, its name, or its pod.
+   */
   public boolean matches(String idOrName) {
     return idOrName.equals(name)
         || (idOrName.length() >= 4 && id.startsWith(idOrName))

@@ -5,7 +5,9 @@ import java.util.List;
 /** A source of running containers: a container engine's API, or a scan of /proc. */
 public interface ContainerRuntime {
 
-  /** Short name used in reports and on the command line: {@code docker}, {@code cri}, {@code proc}. */
+  /**
+   * Short name used in reports and on the command line: {@code docker}, {@code cri}, {@code proc}.
+   */
   String name();
 
   /** What answered, for people: {@code docker 20.10.24 at unix:///var/run/docker.sock}. */

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One reconcile pass, as DESIGN.md describes it: locate lxcfs, enumerate the candidate mount
- * namespaces, inspect each one's lxcfs mounts, repair the stale ones, verify. Namespaces are handled
- * in parallel and independently: whatever happens in one never stops the others.
+ * namespaces, inspect each one's lxcfs mounts, repair the stale ones, verify. Namespaces are
+ * handled in parallel and independently: whatever happens in one never stops the others.
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -114,7 +114,9 @@ public final class Reconciler {
       List<LxcfsMount> mounts = LxcfsMount.in(table, lxcfs);
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
       List<MountReport> reports = new ArrayList<>();
-      mounts.stream().filter(m -> !m.stale()).forEach(m -> reports.add(report(m, MountState.HEALTHY)));
+      mounts.stream()
+          .filter(m -> !m.stale())
+          .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
       switch (mode) {
         case STATUS -> stale.forEach(m -> reports.add(report(m, MountState.STALE)));
         case DRY_RUN -> stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));

@@ -1,6 +1,9 @@
 package io.lxcfsremount.core;
 
-/** A container runtime could not be asked: its endpoint is missing, not a socket, or does not answer. */
+/**
+ * A container runtime could not be asked: its endpoint is missing, not a socket, or does not
+ * answer.
+ */
 public class RuntimeUnavailableException extends Exception {
 
   public RuntimeUnavailableException(String message) {

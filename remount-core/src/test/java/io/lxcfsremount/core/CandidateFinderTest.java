@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Enumeration over a fixture /proc: which mount namespaces are candidates, and whose. */
 class CandidateFinderTest {
-  private static final Container WEB = new Container("docker", "abc123", "web", 20, new Pod("default", "web-1", "u-1"));
+  private static final Container WEB =
+      new Container("docker", "abc123", "web", 20, new Pod("default", "web-1", "u-1"));
   private static final Container GONE = new Container("docker", "def456", "gone", 99, null);
 
   @TempDir Path proc;
@@ -36,7 +37,8 @@ class CandidateFinderTest {
   }
 
   @Test
-  void find_addsUnclaimedNamespacesOnce_underTheirFirstProcess_butNotTheAgentsOwn() throws Exception {
+  void find_addsUnclaimedNamespacesOnce_underTheirFirstProcess_butNotTheAgentsOwn()
+      throws Exception {
     List<Candidate> candidates = finder(List.of(runtime(WEB)), true).find().candidates();
 
     assertThat(candidates)
@@ -68,7 +70,8 @@ class CandidateFinderTest {
   void find_letsTheFirstRuntimeClaimANamespace() throws Exception {
     Container sameAsWeb = new Container("cri", "zzz", "web-cri", 20, null);
 
-    List<Candidate> candidates = finder(List.of(runtime(WEB), runtime(sameAsWeb)), false).find().candidates();
+    List<Candidate> candidates =
+        finder(List.of(runtime(WEB), runtime(sameAsWeb)), false).find().candidates();
 
     assertThat(candidates).extracting(Candidate::container).containsOnly(WEB);
   }
@@ -81,7 +84,8 @@ class CandidateFinderTest {
     return new FixedRuntime(container.runtime(), List.of(container));
   }
 
-  private void process(String pid, long mountNamespace, long pidNamespace, String command) throws IOException {
+  private void process(String pid, long mountNamespace, long pidNamespace, String command)
+      throws IOException {
     Path ns = Files.createDirectories(proc.resolve(pid).resolve("ns"));
     Files.createSymbolicLink(ns.resolve("mnt"), Path.of("mnt:[" + mountNamespace + "]"));
     Files.createSymbolicLink(ns.resolve("pid"), Path.of("pid:[" + pidNamespace + "]"));

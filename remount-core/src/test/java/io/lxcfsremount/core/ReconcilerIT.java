@@ -3,15 +3,11 @@ package io.lxcfsremount.core;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.base.Ticker;
 import io.lxcfsremount.core.Reconciler.Mode;
 import io.lxcfsremount.core.linux.Strategy;
-import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
-import io.lxcfsremount.core.proc.ProcFs;
-import io.lxcfsremount.core.repair.Rebinder;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -20,6 +16,7 @@ import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
+import io.lxcfsremount.core.testing.TestReconciler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +32,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The reconcile pass against a real lxcfs and real mount namespaces: stand-in containers with
- * every kind of lxcfs mount, an lxcfs restart, and what a user would check afterwards.
+ * The reconcile pass against a real lxcfs and real mount namespaces: stand-in containers with every
+ * kind of lxcfs mount, an lxcfs restart, and what a user would check afterwards.
  */
 @RequiresReal(LXCFS)
 class ReconcilerIT {
@@ -65,7 +62,8 @@ class ReconcilerIT {
       String target = "/proc/" + file;
       allFiles.bind(lxcfs.file("proc/" + file), target, READ_ONLY.contains(target));
     }
-    allFiles.bind(lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
+    allFiles.bind(
+        lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
 
     view = Files.createDirectories(lxcfs.dir().resolveSibling("view"));
     wholeFolder = track(StandInContainer.start(lxcfs, "private"));
@@ -87,7 +85,9 @@ class ReconcilerIT {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Strategy.class, names = {"ATOMIC_SWAP", "DETACH_ATTACH"})
+  @EnumSource(
+      value = Strategy.class,
+      names = {"ATOMIC_SWAP", "DETACH_ATTACH"})
   void repair_replacesEveryStaleMount_keepingFlagsAndCount(Strategy strategy) throws Exception {
     assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
     Map<StandInContainer, MountTable> before = tables();
@@ -105,7 +105,9 @@ class ReconcilerIT {
     Device generation = lxcfs.generation();
     for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child)) {
       MountTable after = container.mountTable();
-      assertThat(lxcfsTops(after)).isNotEmpty().allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
+      assertThat(lxcfsTops(after))
+          .isNotEmpty()
+          .allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
       assertThat(lxcfsShape(after)).isEqualTo(lxcfsShape(before.get(container)));
       assertThat(lxcfs.mountsIn(after)).isEqualTo(lxcfs.mountsIn(before.get(container)));
     }
@@ -198,22 +200,20 @@ class ReconcilerIT {
             return listed;
           }
         };
-    ProcFs proc = ProcFs.host();
     Reconciler reconciler =
-        new Reconciler(
-            proc,
-            new LxcfsLocator(proc, lxcfs.dir().toString()),
-            new CandidateFinder(proc, List.of(exitsWhileListed), false),
-            new Rebinder(Strategy.ATOMIC_SWAP),
-            4,
-            Ticker.systemTicker());
+        TestReconciler.of(lxcfs, List.of(exitsWhileListed), false, Strategy.ATOMIC_SWAP);
 
     ReconcileReport report = reconciler.run(Mode.REPAIR, c -> c.runtime().equals("test"));
 
     ContainerReport exited =
-        report.containers().stream().filter(c -> c.candidate().container().name().equals("parent")).findFirst().orElseThrow();
+        report.containers().stream()
+            .filter(c -> c.candidate().container().name().equals("parent"))
+            .findFirst()
+            .orElseThrow();
     assertThat(exited.skipped()).isEqualTo("process exited");
-    assertThat(mountsOf(report, allFiles)).extracting(MountReport::state).containsOnly(MountState.REPAIRED);
+    assertThat(mountsOf(report, allFiles))
+        .extracting(MountReport::state)
+        .containsOnly(MountState.REPAIRED);
     assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
     assertThat(report.summary().nothingDead()).isTrue();
   }
@@ -235,20 +235,14 @@ class ReconcilerIT {
   }
 
   private ReconcileReport pass(Mode mode, Strategy strategy, long... alsoPids) throws Exception {
-    ProcFs proc = ProcFs.host();
-    Set<Long> ours = new java.util.HashSet<>(
-        Set.of(allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid()));
+    Set<Long> ours =
+        new java.util.HashSet<>(
+            Set.of(
+                allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid()));
     for (long pid : alsoPids) {
       ours.add(pid);
     }
-    Reconciler reconciler =
-        new Reconciler(
-            proc,
-            new LxcfsLocator(proc, lxcfs.dir().toString()),
-            new CandidateFinder(proc, List.of(), true),
-            new Rebinder(strategy),
-            4,
-            Ticker.systemTicker());
+    Reconciler reconciler = TestReconciler.of(lxcfs, List.of(), true, strategy);
     return reconciler.run(mode, c -> ours.contains(c.pid()));
   }
 
@@ -267,7 +261,9 @@ class ReconcilerIT {
         .orElseThrow();
   }
 
-  /** The visible mounts of this test's lxcfs (other tests' lxcfs instances are not ours to judge). */
+  /**
+   * The visible mounts of this test's lxcfs (other tests' lxcfs instances are not ours to judge).
+   */
   private List<MountInfo> lxcfsTops(MountTable table) {
     return table.topMounts().stream()
         .filter(m -> m.fsType().equals("fuse.lxcfs") && lxcfs.owns(m.device()))

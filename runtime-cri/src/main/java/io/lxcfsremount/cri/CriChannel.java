@@ -17,7 +17,8 @@ final class CriChannel {
   /** Opens a channel; nothing connects until the first call. */
   static ManagedChannel open(CriEndpoint endpoint) {
     // grpc-netty-shaded resolves unix:// targets itself and brings the epoll natives that unix
-    // sockets need. The authority would otherwise be the socket path, which some CRI servers reject.
+    // sockets need. The authority would otherwise be the socket path, which some CRI servers
+    // reject.
     ManagedChannelBuilder<?> builder =
         Grpc.newChannelBuilder(endpoint.uri(), InsecureChannelCredentials.create())
             .overrideAuthority("localhost")

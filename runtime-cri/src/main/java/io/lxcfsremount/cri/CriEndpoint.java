@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where a CRI runtime listens: a unix socket, written {@code unix:///run/containerd/containerd.sock}
- * as kubelet's {@code --container-runtime-endpoint} is (a bare absolute path is accepted too).
+ * Where a CRI runtime listens: a unix socket, written {@code
+ * unix:///run/containerd/containerd.sock} as kubelet's {@code --container-runtime-endpoint} is (a
+ * bare absolute path is accepted too).
  *
  * @param uri the {@code unix://} form, used in every message
  * @param socket the socket's path
@@ -61,7 +62,8 @@ public record CriEndpoint(String uri, Path socket) {
     } catch (NoSuchFileException e) {
       throw new RuntimeUnavailableException("cannot reach CRI at " + uri + ": no such socket");
     } catch (IOException e) {
-      throw new RuntimeUnavailableException("cannot reach CRI at " + uri + ": " + e.getMessage(), e);
+      throw new RuntimeUnavailableException(
+          "cannot reach CRI at " + uri + ": " + e.getMessage(), e);
     }
     if ((mode & S_IFMT) != S_IFSOCK) {
       throw new RuntimeUnavailableException(uri + " is not a socket");

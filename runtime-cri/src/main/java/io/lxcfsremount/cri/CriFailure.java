@@ -12,15 +12,23 @@ final class CriFailure {
       CriEndpoint endpoint, String call, Throwable failure, Duration deadline) {
     Status status = Status.fromThrowable(failure);
     if (status.getCode() == Status.Code.UNIMPLEMENTED) {
-      return new NotCriException(endpoint + " does not speak CRI v1: " + call + " is UNIMPLEMENTED", failure);
+      return new NotCriException(
+          endpoint + " does not speak CRI v1: " + call + " is UNIMPLEMENTED", failure);
     }
     String detail = detail(status);
     String message =
         switch (status.getCode()) {
           case UNAVAILABLE -> "cannot reach CRI at " + endpoint + ": " + detail;
           case DEADLINE_EXCEEDED ->
-              "CRI at " + endpoint + " did not answer " + call + " within " + deadline.toMillis() + " ms";
-          default -> "CRI at " + endpoint + ": " + call + " failed: " + status.getCode() + ": " + detail;
+              "CRI at "
+                  + endpoint
+                  + " did not answer "
+                  + call
+                  + " within "
+                  + deadline.toMillis()
+                  + " ms";
+          default ->
+              "CRI at " + endpoint + ": " + call + " failed: " + status.getCode() + ": " + detail;
         };
     return new RuntimeUnavailableException(message, failure);
   }
@@ -33,7 +41,8 @@ final class CriFailure {
       cause = cause.getCause();
     }
     String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
-    String detail = description.isEmpty() || why.isEmpty() ? description + why : description + ": " + why;
+    String detail =
+        description.isEmpty() || why.isEmpty() ? description + why : description + ": " + why;
     return (detail.isEmpty() ? status.getCode().toString() : detail).replaceAll("\\s*\\n\\s*", " ");
   }
 }

@@ -94,7 +94,8 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     ListenableFuture<ListContainersResponse> listed = stub().listContainers(runningOnly());
     ListenableFuture<ListPodSandboxResponse> sandboxes =
         stub().listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
-    List<io.lxcfsremount.cri.v1.Container> containers = await("ListContainers", listed).getContainersList();
+    List<io.lxcfsremount.cri.v1.Container> containers =
+        await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
     for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
@@ -104,7 +105,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       statuses.add(
           stub()
               .containerStatus(
-                  ContainerStatusRequest.newBuilder().setContainerId(container.getId()).setVerbose(true).build()));
+                  ContainerStatusRequest.newBuilder()
+                      .setContainerId(container.getId())
+                      .setVerbose(true)
+                      .build()));
     }
     List<Container> running = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
@@ -113,17 +117,21 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       if (pid.isPresent()) {
         running.add(
             new Container(
-                NAME, container.getId(), name(container), pid.getAsLong(), pods.get(container.getPodSandboxId())));
+                NAME,
+                container.getId(),
+                name(container),
+                pid.getAsLong(),
+                pods.get(container.getPodSandboxId())));
       }
     }
     return running;
   }
 
   /**
-   * The init PID from the container's verbose status, or empty when it is no longer running: it
-   * may stop or be removed between the list and its status. A runtime gone away fails the whole
-   * list; a status that fails otherwise leaves out that container only, with a warning, so that one
-   * broken container cannot hide the others.
+   * The init PID from the container's verbose status, or empty when it is no longer running: it may
+   * stop or be removed between the list and its status. A runtime gone away fails the whole list; a
+   * status that fails otherwise leaves out that container only, with a warning, so that one broken
+   * container cannot hide the others.
    */
   private OptionalLong pid(String id, Future<ContainerStatusResponse> status)
       throws RuntimeUnavailableException {
@@ -155,7 +163,8 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     return ListContainersRequest.newBuilder()
         .setFilter(
             ContainerFilter.newBuilder()
-                .setState(ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_RUNNING)))
+                .setState(
+                    ContainerStateValue.newBuilder().setState(ContainerState.CONTAINER_RUNNING)))
         .build();
   }
 
@@ -165,12 +174,15 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   private static String name(io.lxcfsremount.cri.v1.Container container) {
     String name = container.getMetadata().getName();
-    return name.isEmpty() ? container.getId().substring(0, Math.min(12, container.getId().length())) : name;
+    return name.isEmpty()
+        ? container.getId().substring(0, Math.min(12, container.getId().length()))
+        : name;
   }
 
   /** A stub whose calls must answer within the deadline, counted from now. */
   private RuntimeServiceFutureStub stub() {
-    return RuntimeServiceGrpc.newFutureStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return RuntimeServiceGrpc.newFutureStub(channel)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private <T> T await(String call, Future<T> answer) throws RuntimeUnavailableException {
@@ -181,7 +193,8 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       answer.cancel(true);
-      throw new RuntimeUnavailableException("interrupted while waiting for " + call + " from CRI at " + endpoint, e);
+      throw new RuntimeUnavailableException(
+          "interrupted while waiting for " + call + " from CRI at " + endpoint, e);
     }
   }
 

@@ -24,7 +24,9 @@ final class VerboseInfo {
     }
     try {
       JsonNode pid = MAPPER.readTree(json).path("pid");
-      return pid.isIntegralNumber() && pid.asLong() > 0 ? OptionalLong.of(pid.asLong()) : OptionalLong.empty();
+      return pid.isIntegralNumber() && pid.asLong() > 0
+          ? OptionalLong.of(pid.asLong())
+          : OptionalLong.empty();
     } catch (JsonProcessingException e) {
       return OptionalLong.empty();
     }

@@ -11,7 +11,10 @@ class CriEndpointTest {
   @Test
   void parse_takesUnixUrisAndAbsolutePaths() {
     assertThat(CriEndpoint.parse("unix:///run/containerd/containerd.sock"))
-        .isEqualTo(new CriEndpoint("unix:///run/containerd/containerd.sock", Path.of("/run/containerd/containerd.sock")));
+        .isEqualTo(
+            new CriEndpoint(
+                "unix:///run/containerd/containerd.sock",
+                Path.of("/run/containerd/containerd.sock")));
     assertThat(CriEndpoint.parse("/var/run/crio/crio.sock"))
         .hasToString("unix:///var/run/crio/crio.sock");
   }
@@ -20,8 +23,10 @@ class CriEndpointTest {
   void parse_refusesWhatIsNotAUnixSocket() {
     assertThatThrownBy(() -> CriEndpoint.parse("tcp://127.0.0.1:10010"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("CRI endpoint tcp://127.0.0.1:10010 is not a unix socket (unix:///path/to/socket)");
-    assertThatThrownBy(() -> CriEndpoint.parse("unix://relative.sock")).isInstanceOf(IllegalArgumentException.class);
+        .hasMessage(
+            "CRI endpoint tcp://127.0.0.1:10010 is not a unix socket (unix:///path/to/socket)");
+    assertThatThrownBy(() -> CriEndpoint.parse("unix://relative.sock"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

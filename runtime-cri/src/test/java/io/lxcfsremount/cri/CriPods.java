@@ -36,21 +36,26 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates real pods through CRI, the way kubelet does, for end-to-end tests: host-network
- * sandboxes (there is no CNI here), containers of the local busybox image with file mounts and a
- * 64 MiB memory limit, each in a PID namespace of its own. {@link #close()} stops and removes every
- * pod it created, with their containers, whatever the test did.
+ * Creates real pods through CRI, the way kubelet does, for end-to-end tests: host-network sandboxes
+ * (there is no CNI here), containers of the local busybox image with file mounts and a 64 MiB
+ * memory limit, each in a PID namespace of its own. {@link #close()} stops and removes every pod it
+ * created, with their containers, whatever the test did.
  */
 public final class CriPods implements AutoCloseable {
   public static final String ENDPOINT_VARIABLE = "LXCFS_REMOUNT_TEST_CRI_ENDPOINT";
+
   /** The Kubernetes namespace of every test pod. */
   public static final String NAMESPACE = "lxcfs-remount-test";
+
   public static final long MEMORY_LIMIT = 64L * 1024 * 1024;
+
   /** What {@code head -1 /proc/meminfo} prints in a container of {@link #MEMORY_LIMIT}. */
   public static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
+
   /** Imported by scripts/lib/containerd.sh; nothing can be pulled here. */
   private static final String IMAGE =
       System.getenv().getOrDefault("LXCFS_REMOUNT_TEST_CRI_IMAGE", "docker.io/local/busybox:1");
+
   private static final long DEADLINE_SECONDS = 60;
 
   private final CriEndpoint endpoint;
@@ -96,12 +101,17 @@ public final class CriPods implements AutoCloseable {
     String uid = UUID.randomUUID().toString();
     PodSandboxConfig config =
         PodSandboxConfig.newBuilder()
-            .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(NAMESPACE).setUid(uid))
+            .setMetadata(
+                PodSandboxMetadata.newBuilder().setName(name).setNamespace(NAMESPACE).setUid(uid))
             .setLinux(
                 LinuxPodSandboxConfig.newBuilder()
-                    .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces())))
+                    .setSecurityContext(
+                        LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces())))
             .build();
-    String id = stub().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    String id =
+        stub()
+            .runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+            .getPodSandboxId();
     pods.put(id, config);
     return new TestPod(id, NAMESPACE, name, uid);
   }
@@ -124,8 +134,11 @@ public final class CriPods implements AutoCloseable {
             .addAllMounts(binds)
             .setLinux(
                 LinuxContainerConfig.newBuilder()
-                    .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(MEMORY_LIMIT))
-                    .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(namespaces())))
+                    .setResources(
+                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(MEMORY_LIMIT))
+                    .setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder()
+                            .setNamespaceOptions(namespaces())))
             .build();
     String id =
         stub()
@@ -146,7 +159,10 @@ public final class CriPods implements AutoCloseable {
    * answers by the cgroup of the reader's init.
    */
   private static NamespaceOption namespaces() {
-    return NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE).setPid(NamespaceMode.CONTAINER).build();
+    return NamespaceOption.newBuilder()
+        .setNetwork(NamespaceMode.NODE)
+        .setPid(NamespaceMode.CONTAINER)
+        .build();
   }
 
   /** Runs {@code command} inside the container, as {@code kubectl exec} does. */
@@ -172,7 +188,9 @@ public final class CriPods implements AutoCloseable {
 
   /** Kills the container at once (no grace period); CRI answers once it has stopped. */
   public void stopContainer(String containerId) {
-    stub().stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(0).build());
+    stub()
+        .stopContainer(
+            StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(0).build());
   }
 
   /** The host PID of the container's init, from its verbose status. */
@@ -180,13 +198,17 @@ public final class CriPods implements AutoCloseable {
     return VerboseInfo.pid(
             stub()
                 .containerStatus(
-                    ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(true).build())
+                    ContainerStatusRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setVerbose(true)
+                        .build())
                 .getInfoMap())
         .orElseThrow(() -> new IllegalStateException("container " + containerId + " has no pid"));
   }
 
   private RuntimeServiceBlockingStub stub() {
-    return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    return RuntimeServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
   /** Stops and removes every pod this created, with its containers; then closes the channel. */
@@ -198,7 +220,8 @@ public final class CriPods implements AutoCloseable {
         stub().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
         stub().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
       } catch (StatusRuntimeException e) {
-        failures.add(new IllegalStateException("cannot remove pod sandbox " + id + " at " + endpoint, e));
+        failures.add(
+            new IllegalStateException("cannot remove pod sandbox " + id + " at " + endpoint, e));
       }
     }
     pods.clear();

@@ -6,25 +6,21 @@ import static io.lxcfsremount.cri.CriPods.LIMITED_MEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.google.common.base.Ticker;
-import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Pod;
 import io.lxcfsremount.core.Reconciler;
-import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.core.linux.Linux;
-import io.lxcfsremount.core.lxcfs.LxcfsLocator;
-import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
-import io.lxcfsremount.core.repair.Rebinder;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.testing.AfterListing;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.TestReconciler;
 import io.lxcfsremount.cri.CriPods.FileMount;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import java.nio.file.Files;
@@ -84,8 +80,11 @@ class CriRepairIT {
     assertThat(container.candidate().container().name()).isEqualTo("app");
     assertThat(container.candidate().container().pod())
         .isEqualTo(new Pod(pod.namespace(), pod.name(), pod.uid()));
-    assertThat(container.candidate().container().pod()).hasToString(pod.namespace() + "/" + pod.name());
-    assertThat(container.mounts()).extracting(MountReport::state).containsExactly(MountState.REPAIRED);
+    assertThat(container.candidate().container().pod())
+        .hasToString(pod.namespace() + "/" + pod.name());
+    assertThat(container.mounts())
+        .extracting(MountReport::state)
+        .containsExactly(MountState.REPAIRED);
     assertThat(pods.meminfo(app).stdout()).startsWith(LIMITED_MEMINFO);
   }
 
@@ -94,7 +93,10 @@ class CriRepairIT {
     TestPod pod = pods.runPod("readonly");
     String app =
         pods.startContainer(
-            pod, "app", meminfo(true), new FileMount(lxcfs.file("proc/uptime"), "/proc/uptime", false));
+            pod,
+            "app",
+            meminfo(true),
+            new FileMount(lxcfs.file("proc/uptime"), "/proc/uptime", false));
     lxcfs.restart();
 
     ReconcileReport report = repair(cri, app);
@@ -107,7 +109,8 @@ class CriRepairIT {
     MountTable after = MountTable.read(ProcFs.host().mountinfo(pods.pid(app)));
     assertThat(after.topAt("/proc/meminfo").map(m -> m.hasOption("ro"))).contains(true);
     assertThat(after.topAt("/proc/uptime").map(m -> m.hasOption("rw"))).contains(true);
-    assertThat(pods.exec(app, "sh", "-c", "echo 1 > /proc/meminfo").stderr()).contains("Read-only file system");
+    assertThat(pods.exec(app, "sh", "-c", "echo 1 > /proc/meminfo").stderr())
+        .contains("Read-only file system");
     assertThat(pods.meminfo(app).stdout()).startsWith(LIMITED_MEMINFO);
   }
 
@@ -116,10 +119,13 @@ class CriRepairIT {
     TestPod pod = pods.runPod("allfiles");
     FileMount[] mounts = new FileMount[PROC_FILES.size() + 1];
     for (int i = 0; i < PROC_FILES.size(); i++) {
-      mounts[i] = new FileMount(lxcfs.file("proc/" + PROC_FILES.get(i)), "/proc/" + PROC_FILES.get(i), false);
+      mounts[i] =
+          new FileMount(
+              lxcfs.file("proc/" + PROC_FILES.get(i)), "/proc/" + PROC_FILES.get(i), false);
     }
     mounts[PROC_FILES.size()] =
-        new FileMount(lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
+        new FileMount(
+            lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
     String app = pods.startContainer(pod, "app", mounts);
     Path mountinfo = ProcFs.host().mountinfo(pods.pid(app));
     MountTable before = MountTable.read(mountinfo);
@@ -127,9 +133,13 @@ class CriRepairIT {
 
     ReconcileReport report = repair(cri, app);
 
-    assertThat(only(report, app).mounts()).hasSize(mounts.length).allSatisfy(m -> assertThat(m.state()).isEqualTo(MountState.REPAIRED));
+    assertThat(only(report, app).mounts())
+        .hasSize(mounts.length)
+        .allSatisfy(m -> assertThat(m.state()).isEqualTo(MountState.REPAIRED));
     MountTable after = MountTable.read(mountinfo);
-    assertThat(after.count("fuse.lxcfs")).isEqualTo(before.count("fuse.lxcfs")).isEqualTo(mounts.length);
+    assertThat(after.count("fuse.lxcfs"))
+        .isEqualTo(before.count("fuse.lxcfs"))
+        .isEqualTo(mounts.length);
     assertThat(after.mounts()).hasSameSizeAs(before.mounts());
     assertThat(after.topMounts().stream().filter(m -> m.fsType().equals("fuse.lxcfs")))
         .allSatisfy(m -> assertThat(m.device()).isEqualTo(lxcfs.generation()));
@@ -148,7 +158,9 @@ class CriRepairIT {
 
     for (String id : List.of(app, sidecar)) {
       assertThat(only(report, id).candidate().container().pod().name()).isEqualTo(pod.name());
-      assertThat(only(report, id).mounts()).extracting(MountReport::state).containsExactly(MountState.REPAIRED);
+      assertThat(only(report, id).mounts())
+          .extracting(MountReport::state)
+          .containsExactly(MountState.REPAIRED);
       assertThat(pods.meminfo(id).stdout()).startsWith(LIMITED_MEMINFO);
     }
     assertThat(only(report, sidecar).candidate().container().name()).isEqualTo("sidecar");
@@ -168,7 +180,9 @@ class CriRepairIT {
     assertThat(only(report, plain).mounts()).isEmpty();
     assertThat(only(report, plain).skipped()).isNull();
     assertThat(only(report, plain).failed()).isNull();
-    assertThat(only(report, app).mounts()).extracting(MountReport::state).containsExactly(MountState.REPAIRED);
+    assertThat(only(report, app).mounts())
+        .extracting(MountReport::state)
+        .containsExactly(MountState.REPAIRED);
     assertThat(Files.readString(mountinfo)).isEqualTo(untouched);
   }
 
@@ -179,11 +193,28 @@ class CriRepairIT {
     String goes = pods.startContainer(pod, "goes", meminfo(false));
     lxcfs.restart();
 
-    ReconcileReport report = repair(new StoppingAfterList(cri, pods, goes), stays, goes);
+    ReconcileReport report =
+        repair(
+            new AfterListing(
+                cri,
+                listed -> {
+                  long pid =
+                      listed.stream()
+                          .filter(c -> c.id().equals(goes))
+                          .findFirst()
+                          .orElseThrow()
+                          .pid();
+                  pods.stopContainer(goes);
+                  awaitExit(pid);
+                }),
+            stays,
+            goes);
 
     assertThat(only(report, goes).skipped()).isEqualTo("process exited");
     assertThat(only(report, goes).mounts()).isEmpty();
-    assertThat(only(report, stays).mounts()).extracting(MountReport::state).containsExactly(MountState.REPAIRED);
+    assertThat(only(report, stays).mounts())
+        .extracting(MountReport::state)
+        .containsExactly(MountState.REPAIRED);
     assertThat(report.summary().nothingDead()).isTrue();
   }
 
@@ -197,10 +228,14 @@ class CriRepairIT {
     List<Container> containers = cri.runningContainers();
 
     assertThat(containers).extracting(Container::id).contains(running).doesNotContain(stopped);
-    Container container = containers.stream().filter(c -> c.id().equals(running)).findFirst().orElseThrow();
-    // The PID is the container's init: its cgroup is the container's, and it runs the image's sleep.
-    assertThat(Files.readString(Path.of("/proc", Long.toString(container.pid()), "cgroup"))).contains(running);
-    assertThat(Files.readString(Path.of("/proc", Long.toString(container.pid()), "comm")).strip()).isEqualTo("sleep");
+    Container container =
+        containers.stream().filter(c -> c.id().equals(running)).findFirst().orElseThrow();
+    // The PID is the container's init: its cgroup is the container's, and it runs the image's
+    // sleep.
+    assertThat(Files.readString(Path.of("/proc", Long.toString(container.pid()), "cgroup")))
+        .contains(running);
+    assertThat(Files.readString(Path.of("/proc", Long.toString(container.pid()), "comm")).strip())
+        .isEqualTo("sleep");
     assertThat(container.name()).isEqualTo("running");
     assertThat(container.pod()).hasToString(pod.toString());
   }
@@ -217,64 +252,35 @@ class CriRepairIT {
 
   /** One repair pass over the given containers only: other tests run on this machine too. */
   private ReconcileReport repair(ContainerRuntime runtime, String... ids) throws Exception {
-    ProcFs proc = ProcFs.host();
     Set<String> ours = Set.of(ids);
-    Reconciler reconciler =
-        new Reconciler(
-            proc,
-            new LxcfsLocator(proc, lxcfs.dir().toString()),
-            new CandidateFinder(proc, List.of(runtime), false),
-            new Rebinder(Linux.bestStrategy()),
-            4,
-            Ticker.systemTicker());
+    Reconciler reconciler = TestReconciler.of(lxcfs, List.of(runtime), false, Linux.bestStrategy());
     ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, c -> ours.contains(c.id()));
     assertThat(report.warnings()).isEmpty();
-    assertThat(report.containers()).extracting(c -> c.candidate().container().id()).containsOnly(ids);
+    assertThat(report.containers())
+        .extracting(c -> c.candidate().container().id())
+        .containsOnly(ids);
     return report;
   }
 
   private static ContainerReport only(ReconcileReport report, String id) {
     List<ContainerReport> reports =
-        report.containers().stream().filter(c -> c.candidate().container().id().equals(id)).toList();
+        report.containers().stream()
+            .filter(c -> c.candidate().container().id().equals(id))
+            .toList();
     assertThat(reports).as("reports for container %s", id).hasSize(1);
     return reports.get(0);
   }
 
-  /**
-   * The CRI runtime, but the container {@code victim} stops right after the list was taken: what
-   * happens when kubelet kills a container while a pass runs.
-   */
-  private record StoppingAfterList(CriRuntime cri, CriPods pods, String victim) implements ContainerRuntime {
-    @Override
-    public String name() {
-      return cri.name();
-    }
-
-    @Override
-    public String describe() throws RuntimeUnavailableException {
-      return cri.describe();
-    }
-
-    @Override
-    public List<Container> runningContainers() throws RuntimeUnavailableException {
-      List<Container> containers = cri.runningContainers();
-      long pid = containers.stream().filter(c -> c.id().equals(victim)).findFirst().orElseThrow().pid();
-      pods.stopContainer(victim);
-      awaitExit(pid);
-      return containers;
-    }
-
-    private static void awaitExit(long pid) {
-      Path process = Path.of("/proc", Long.toString(pid));
-      Instant end = Instant.now().plus(Duration.ofSeconds(20));
-      try {
-        while (Files.exists(process) && Instant.now().isBefore(end)) {
-          Thread.sleep(10);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  private static void awaitExit(long pid) {
+    Path process = Path.of("/proc", Long.toString(pid));
+    Instant end = Instant.now().plus(Duration.ofSeconds(20));
+    try {
+      while (Files.exists(process) && Instant.now().isBefore(end)) {
+        Thread.sleep(10);
       }
-      assertThat(process).as("process of the stopped container").doesNotExist();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    assertThat(process).as("process of the stopped container").doesNotExist();
   }
 }

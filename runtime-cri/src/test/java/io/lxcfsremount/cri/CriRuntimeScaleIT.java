@@ -59,11 +59,15 @@ class CriRuntimeScaleIT {
         containers = cri.runningContainers();
         millis.add(millisSince(start));
       }
-      log.info("runningContainers() for {} containers: {} ms (5 runs; first connection excluded)", containers.size(), millis);
+      log.info(
+          "runningContainers() for {} containers: {} ms (5 runs; first connection excluded)",
+          containers.size(),
+          millis);
 
       assertThat(containers).extracting(Container::id).containsAll(ids);
       assertThat(containers).allSatisfy(c -> assertThat(c.pid()).isPositive());
-      assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow())).isLessThan(Duration.ofSeconds(1));
+      assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow()))
+          .isLessThan(Duration.ofSeconds(1));
     }
   }
 

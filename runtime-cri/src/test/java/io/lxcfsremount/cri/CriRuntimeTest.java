@@ -42,7 +42,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CriRuntime against fake CRI servers on real unix sockets: what it asks, and what it makes of it. */
+/**
+ * CriRuntime against fake CRI servers on real unix sockets: what it asks, and what it makes of it.
+ */
 class CriRuntimeTest {
   private static final Duration DEADLINE = Duration.ofSeconds(2);
 
@@ -68,7 +70,8 @@ class CriRuntimeTest {
   }
 
   @Test
-  void runningContainers_takeTheirPidFromTheVerboseStatus_andTheirPodFromTheSandbox() throws Exception {
+  void runningContainers_takeTheirPidFromTheVerboseStatus_andTheirPodFromTheSandbox()
+      throws Exception {
     fake.sandbox("s1", "default", "web-7c5464f6b9-6zxdf", "uid-1");
     fake.container("c1", "s1", "nginx", 4242);
     fake.container("c2", "gone-sandbox", "", 4343);
@@ -77,10 +80,15 @@ class CriRuntimeTest {
 
     assertThat(containers)
         .containsExactly(
-            new Container("cri", "c1", "nginx", 4242, new Pod("default", "web-7c5464f6b9-6zxdf", "uid-1")),
+            new Container(
+                "cri", "c1", "nginx", 4242, new Pod("default", "web-7c5464f6b9-6zxdf", "uid-1")),
             new Container("cri", "c2", "c2", 4343, null));
-    assertThat(fake.listRequests).singleElement()
-        .satisfies(r -> assertThat(r.getFilter().getState().getState()).isEqualTo(ContainerState.CONTAINER_RUNNING));
+    assertThat(fake.listRequests)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.getFilter().getState().getState())
+                    .isEqualTo(ContainerState.CONTAINER_RUNNING));
     assertThat(fake.statusRequests).allSatisfy(r -> assertThat(r.getVerbose()).isTrue());
   }
 
@@ -90,9 +98,11 @@ class CriRuntimeTest {
     fake.container("exited", "s1", "app", 11);
     fake.statuses.put("exited", status("exited", ContainerState.CONTAINER_EXITED, 0));
     fake.container("removed", "s1", "app", 12);
-    fake.failures.put("removed", Status.NOT_FOUND.withDescription("container \"removed\" not found"));
+    fake.failures.put(
+        "removed", Status.NOT_FOUND.withDescription("container \"removed\" not found"));
     fake.container("nopid", "s1", "app", 13);
-    fake.statuses.put("nopid", ContainerStatusResponse.newBuilder().setStatus(running("nopid")).build());
+    fake.statuses.put(
+        "nopid", ContainerStatusResponse.newBuilder().setStatus(running("nopid")).build());
 
     List<Container> containers = runtime(serve(fake).endpoint()).runningContainers();
 
@@ -122,7 +132,8 @@ class CriRuntimeTest {
 
     assertThatThrownBy(cri::runningContainers)
         .isInstanceOf(RuntimeUnavailableException.class)
-        .hasMessage("cannot reach CRI at unix://" + dir.resolve("nonexistent.sock") + ": no such socket");
+        .hasMessage(
+            "cannot reach CRI at unix://" + dir.resolve("nonexistent.sock") + ": no such socket");
   }
 
   @Test
@@ -141,14 +152,19 @@ class CriRuntimeTest {
 
     assertThatThrownBy(cri::describe)
         .isInstanceOf(NotCriException.class)
-        .hasMessage("unix://" + dir.resolve("cri.sock") + " does not speak CRI v1: Version is UNIMPLEMENTED");
+        .hasMessage(
+            "unix://"
+                + dir.resolve("cri.sock")
+                + " does not speak CRI v1: Version is UNIMPLEMENTED");
   }
 
   @Test
   void socketNobodyListensOn_cannotBeReached() throws Exception {
     Path socket = dir.resolve("stale.sock");
     // A socket file left behind by a runtime that died: it stays after its listener is closed.
-    ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket)).close();
+    ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+        .bind(UnixDomainSocketAddress.of(socket))
+        .close();
     CriRuntime cri = runtime(CriEndpoint.parse("unix://" + socket));
 
     assertThatThrownBy(cri::runningContainers)
@@ -196,7 +212,10 @@ class CriRuntimeTest {
     long start = System.nanoTime();
     assertThatThrownBy(cri::runningContainers)
         .isInstanceOf(RuntimeUnavailableException.class)
-        .hasMessage("CRI at unix://" + dir.resolve("cri.sock") + " did not answer ListContainers within 300 ms");
+        .hasMessage(
+            "CRI at unix://"
+                + dir.resolve("cri.sock")
+                + " did not answer ListContainers within 300 ms");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
   }
 
@@ -213,13 +232,17 @@ class CriRuntimeTest {
   }
 
   private static ContainerStatus running(String id) {
-    return ContainerStatus.newBuilder().setId(id).setState(ContainerState.CONTAINER_RUNNING).build();
+    return ContainerStatus.newBuilder()
+        .setId(id)
+        .setState(ContainerState.CONTAINER_RUNNING)
+        .build();
   }
 
   private static ContainerStatusResponse status(String id, ContainerState state, long pid) {
     return ContainerStatusResponse.newBuilder()
         .setStatus(ContainerStatus.newBuilder().setId(id).setState(state))
-        .putInfo("info", "{\"sandboxID\":\"s1\",\"pid\":" + pid + ",\"runtimeSpec\":{\"process\":{}}}")
+        .putInfo(
+            "info", "{\"sandboxID\":\"s1\",\"pid\":" + pid + ",\"runtimeSpec\":{\"process\":{}}}")
         .build();
   }
 
@@ -239,7 +262,8 @@ class CriRuntimeTest {
       sandboxes.add(
           PodSandbox.newBuilder()
               .setId(id)
-              .setMetadata(PodSandboxMetadata.newBuilder().setNamespace(namespace).setName(name).setUid(uid))
+              .setMetadata(
+                  PodSandboxMetadata.newBuilder().setNamespace(namespace).setName(name).setUid(uid))
               .build());
     }
 
@@ -278,7 +302,8 @@ class CriRuntimeTest {
     }
 
     @Override
-    public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> answer) {
+    public void listPodSandbox(
+        ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> answer) {
       if (silent) {
         return;
       }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A gRPC server on a unix socket, serving what a unit test gives it (or nothing at all). */
 final class FakeCriServer implements AutoCloseable {
-  private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  private final EventLoopGroup loops =
+      new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final Server server;
   private final CriEndpoint endpoint;
 

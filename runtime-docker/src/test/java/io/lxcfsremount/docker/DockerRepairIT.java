@@ -4,25 +4,21 @@ import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.base.Ticker;
-import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.Reconciler.Mode;
-import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.core.linux.Linux;
-import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountInfo;
-import io.lxcfsremount.core.proc.ProcFs;
-import io.lxcfsremount.core.repair.Rebinder;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.testing.AfterListing;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
+import io.lxcfsremount.core.testing.TestReconciler;
 import io.lxcfsremount.docker.testing.DockerFleet;
 import io.lxcfsremount.docker.testing.TestContainer;
 import java.nio.file.Files;
@@ -175,7 +171,13 @@ class DockerRepairIT {
     TestContainer last = fleet.run("last", binds(SEED_FILES, ""));
     lxcfs.restart();
 
-    ContainerRuntime stopsVictimAfterListing = new StopsAfterListing(docker, victim);
+    ContainerRuntime stopsVictimAfterListing =
+        new AfterListing(
+            docker,
+            listed -> {
+              assertThat(listed).extracting(Container::id).contains(victim.id());
+              victim.stopNow();
+            });
     ReconcileReport report = pass(Mode.REPAIR, stopsVictimAfterListing, first, victim, last);
 
     ContainerReport skipped = reportOf(report, victim);
@@ -266,16 +268,8 @@ class DockerRepairIT {
 
   private ReconcileReport pass(Mode mode, ContainerRuntime runtime, TestContainer... ours)
       throws Exception {
-    ProcFs proc = ProcFs.host();
     Set<String> ids = Arrays.stream(ours).map(TestContainer::id).collect(Collectors.toSet());
-    Reconciler reconciler =
-        new Reconciler(
-            proc,
-            new LxcfsLocator(proc, lxcfs.dir().toString()),
-            new CandidateFinder(proc, List.of(runtime), false),
-            new Rebinder(Linux.bestStrategy()),
-            4,
-            Ticker.systemTicker());
+    Reconciler reconciler = TestReconciler.of(lxcfs, List.of(runtime), false, Linux.bestStrategy());
     ReconcileReport report = reconciler.run(mode, c -> ids.contains(c.id()));
     assertThat(report.containers())
         .extracting(c -> c.candidate().container().id())
@@ -315,27 +309,5 @@ class DockerRepairIT {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /** Docker's answer, then {@code victim} stops before the pass gets to it. */
-  private record StopsAfterListing(DockerRuntime docker, TestContainer victim)
-      implements ContainerRuntime {
-    @Override
-    public String name() {
-      return docker.name();
-    }
-
-    @Override
-    public String describe() throws RuntimeUnavailableException {
-      return docker.describe();
-    }
-
-    @Override
-    public List<Container> runningContainers() throws RuntimeUnavailableException {
-      List<Container> containers = docker.runningContainers();
-      assertThat(containers).extracting(Container::id).contains(victim.id());
-      victim.stopNow();
-      return containers;
-    }
   }
 }

@@ -3,10 +3,11 @@ package io.lxcfsremount.core.linux;
 import jnr.ffi.Pointer;
 
 /**
- * The libc entry points the agent calls, through jnr-ffi. The mount API calls are reached through {@code
- * syscall()} because glibc 2.36 has no wrappers for most of them; each overload is one call's argument
- * list (x86_64 passes these in registers whether or not the callee is variadic). Public only because
- * jnr-ffi implements it in a class loader of its own; nothing outside this package uses it.
+ * The libc entry points the agent calls, through jnr-ffi. The mount API calls are reached through
+ * {@code syscall()} because glibc 2.36 has no wrappers for most of them; each overload is one
+ * call's argument list (x86_64 passes these in registers whether or not the callee is variadic).
+ * Public only because jnr-ffi implements it in a class loader of its own; nothing outside this
+ * package uses it.
  */
 public interface LibC {
   int setns(int fd, int nstype);

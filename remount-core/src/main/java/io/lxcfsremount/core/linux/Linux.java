@@ -45,12 +45,14 @@ public final class Linux {
    * {@code flags}, ready to be attached elsewhere.
    */
   public static Fd cloneMount(String path, MountFlags flags) throws LinuxException {
-    int fd = Syscalls.openTree(Syscalls.AT_FDCWD, path, Syscalls.OPEN_TREE_CLONE | Syscalls.O_CLOEXEC);
+    int fd =
+        Syscalls.openTree(Syscalls.AT_FDCWD, path, Syscalls.OPEN_TREE_CLONE | Syscalls.O_CLOEXEC);
     if (fd < 0) {
       throw new LinuxException("open_tree", path, Syscalls.errno());
     }
     Fd tree = new Fd(fd);
-    if (Syscalls.mountSetattr(fd, "", Syscalls.AT_EMPTY_PATH, MountAttributes.mountAttr(flags)) != 0) {
+    if (Syscalls.mountSetattr(fd, "", Syscalls.AT_EMPTY_PATH, MountAttributes.mountAttr(flags))
+        != 0) {
       int errno = Syscalls.errno();
       tree.close();
       throw new LinuxException("mount_setattr", path, errno);
@@ -85,9 +87,9 @@ public final class Linux {
   }
 
   /**
-   * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found by
-   * calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or EPERM, an
-   * unknown flag EINVAL, a supported call EBADF.
+   * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found
+   * by calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or
+   * EPERM, an unknown flag EINVAL, a supported call EBADF.
    */
   public static Strategy bestStrategy() {
     int openTree = Syscalls.openTree(-1, "", Syscalls.AT_EMPTY_PATH) < 0 ? Syscalls.errno() : 0;
@@ -96,14 +98,14 @@ public final class Linux {
     }
     int beneath =
         Syscalls.moveMount(
-                -1,
-                "",
-                -1,
-                "",
-                Syscalls.MOVE_MOUNT_F_EMPTY_PATH
-                    | Syscalls.MOVE_MOUNT_T_EMPTY_PATH
-                    | Syscalls.MOVE_MOUNT_BENEATH)
-            < 0
+                    -1,
+                    "",
+                    -1,
+                    "",
+                    Syscalls.MOVE_MOUNT_F_EMPTY_PATH
+                        | Syscalls.MOVE_MOUNT_T_EMPTY_PATH
+                        | Syscalls.MOVE_MOUNT_BENEATH)
+                < 0
             ? Syscalls.errno()
             : 0;
     if (beneath == ENOSYS || beneath == EPERM) {

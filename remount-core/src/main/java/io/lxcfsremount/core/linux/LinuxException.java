@@ -4,8 +4,8 @@ import java.io.IOException;
 import jnr.constants.platform.Errno;
 
 /**
- * A failed system call, named the way runc names them: {@code open_tree /var/lib/lxcfs/proc/meminfo:
- * ENOTCONN (Transport endpoint is not connected)}.
+ * A failed system call, named the way runc names them: {@code open_tree
+ * /var/lib/lxcfs/proc/meminfo: ENOTCONN (Transport endpoint is not connected)}.
  */
 public final class LinuxException extends IOException {
   private final String operation;

@@ -3,7 +3,9 @@ package io.lxcfsremount.core.linux;
 import io.lxcfsremount.core.mount.MountFlags;
 import jnr.ffi.Pointer;
 
-/** {@link MountFlags} in the two forms the kernel takes: mount(2) MS_* bits and struct mount_attr. */
+/**
+ * {@link MountFlags} in the two forms the kernel takes: mount(2) MS_* bits and struct mount_attr.
+ */
 final class MountAttributes {
   private static final long MOUNT_ATTR_RDONLY = 0x1;
   private static final long MOUNT_ATTR_NOSUID = 0x2;
@@ -36,12 +38,12 @@ final class MountAttributes {
   }
 
   /**
-   * A struct mount_attr that sets exactly {@code flags}: what is wanted goes in attr_set, the rest in
-   * attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)). It also makes the
-   * mount private: a clone of a shared lxcfs mount (systemd makes every host mount shared) would
-   * otherwise join the host's peer group, and every repaired container with it, so that mounting
-   * and detaching in one container would propagate into the host's lxcfs folder and into the other
-   * containers (concurrent repairs then detached each other's fresh mounts).
+   * A struct mount_attr that sets exactly {@code flags}: what is wanted goes in attr_set, the rest
+   * in attr_clr, and the access-time mode is replaced as a whole (mount_setattr(2)). It also makes
+   * the mount private: a clone of a shared lxcfs mount (systemd makes every host mount shared)
+   * would otherwise join the host's peer group, and every repaired container with it, so that
+   * mounting and detaching in one container would propagate into the host's lxcfs folder and into
+   * the other containers (concurrent repairs then detached each other's fresh mounts).
    */
   static Pointer mountAttr(MountFlags flags) {
     long set = 0;

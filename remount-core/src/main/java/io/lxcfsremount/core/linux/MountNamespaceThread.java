@@ -26,18 +26,20 @@ import jnr.ffi.Pointer;
  * Replaces dead mounts inside another process's mount namespace.
  *
  * <p>Why it is shaped this way: setns(CLONE_NEWNS) refuses (EINVAL) a thread that shares its
- * fs_struct, and every JVM thread does, so each job runs on a fresh platform thread that first calls
- * unshare(CLONE_FS). Afterwards that thread's root is the container's root, so it is never reused: it
- * hands back plain values and ends. While inside it logs nothing and loads no class (a class loader
- * would resolve paths against the container's root): everything it calls is warmed up below, before
- * any thread enters a namespace. It enters through a pidfd, so a recycled PID cannot send a mount into
- * the wrong container, and it resolves every target with openat2(RESOLVE_NO_SYMLINKS) and acts on
- * the handle, so a symlink the container planted cannot redirect a mount.
+ * fs_struct, and every JVM thread does, so each job runs on a fresh platform thread that first
+ * calls unshare(CLONE_FS). Afterwards that thread's root is the container's root, so it is never
+ * reused: it hands back plain values and ends. While inside it logs nothing and loads no class (a
+ * class loader would resolve paths against the container's root): everything it calls is warmed up
+ * below, before any thread enters a namespace. It enters through a pidfd, so a recycled PID cannot
+ * send a mount into the wrong container, and it resolves every target with
+ * openat2(RESOLVE_NO_SYMLINKS) and acts on the handle, so a symlink the container planted cannot
+ * redirect a mount.
  */
 public final class MountNamespaceThread {
   private static final long DIRECTORY_FLAGS = O_PATH | O_DIRECTORY | O_CLOEXEC;
   private static final long HANDLE_FLAGS = O_PATH | O_NOFOLLOW | O_CLOEXEC;
   private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+
   /** The classic source is not on the live lxcfs any more. */
   private static final int ESTALE = 116;
 
@@ -48,8 +50,8 @@ public final class MountNamespaceThread {
   private MountNamespaceThread() {}
 
   /**
-   * Performs {@code rebinds} in the mount namespace of the process behind {@code pidfd}, in order, on
-   * a thread of their own, and waits for them.
+   * Performs {@code rebinds} in the mount namespace of the process behind {@code pidfd}, in order,
+   * on a thread of their own, and waits for them.
    *
    * @return one outcome per rebind, in the same order
    */
@@ -58,7 +60,9 @@ public final class MountNamespaceThread {
     RebindOutcome[] outcomes = new RebindOutcome[jobs.length];
     Buffers buffers = new Buffers();
     Thread thread =
-        new Thread(() -> enterAndRebind(pidfd.number(), jobs, outcomes, buffers), "mntns-" + pidfd.number());
+        new Thread(
+            () -> enterAndRebind(pidfd.number(), jobs, outcomes, buffers),
+            "mntns-" + pidfd.number());
     thread.setDaemon(true);
     thread.start();
     boolean interrupted = false;
@@ -84,7 +88,8 @@ public final class MountNamespaceThread {
     final Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
   }
 
-  private static void enterAndRebind(int pidfd, NamespaceRebind[] jobs, RebindOutcome[] outcomes, Buffers buffers) {
+  private static void enterAndRebind(
+      int pidfd, NamespaceRebind[] jobs, RebindOutcome[] outcomes, Buffers buffers) {
     RebindOutcome entry = null;
     if (Syscalls.unshare(CLONE_FS) != 0) {
       entry = new RebindOutcome("unshare", "", Syscalls.errno());
@@ -134,7 +139,8 @@ public final class MountNamespaceThread {
     return detachDead(job, parent);
   }
 
-  private static RebindOutcome detachThenAttach(NamespaceRebind job, int parent, Pointer handleHow) {
+  private static RebindOutcome detachThenAttach(
+      NamespaceRebind job, int parent, Pointer handleHow) {
     RebindOutcome detached = detachDead(job, parent);
     if (!detached.done()) {
       return detached;
@@ -148,7 +154,9 @@ public final class MountNamespaceThread {
             job.tree().number(), "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
     int moveErrno = Syscalls.errno();
     Syscalls.close(target);
-    return moved == 0 ? RebindOutcome.DONE : new RebindOutcome("move_mount", job.target(), moveErrno);
+    return moved == 0
+        ? RebindOutcome.DONE
+        : new RebindOutcome("move_mount", job.target(), moveErrno);
   }
 
   private static RebindOutcome detachThenBind(NamespaceRebind job, int parent, Buffers buffers) {
@@ -171,7 +179,8 @@ public final class MountNamespaceThread {
     if (Syscalls.mount(job.source(), job.name(), MS_BIND) != 0) {
       return new RebindOutcome("mount", job.target(), Syscalls.errno());
     }
-    if (Syscalls.mount(null, job.name(), MS_REMOUNT | MS_BIND | MountAttributes.msFlags(job.flags()))
+    if (Syscalls.mount(
+            null, job.name(), MS_REMOUNT | MS_BIND | MountAttributes.msFlags(job.flags()))
         != 0) {
       return new RebindOutcome("mount", job.target(), Syscalls.errno());
     }
@@ -190,14 +199,19 @@ public final class MountNamespaceThread {
   }
 
   /**
-   * Runs every call and allocation the namespace thread makes once, on bad descriptors, so that jnr's
-   * stubs, string conversions, errno access and these classes are all loaded before any setns.
+   * Runs every call and allocation the namespace thread makes once, on bad descriptors, so that
+   * jnr's stubs, string conversions, errno access and these classes are all loaded before any
+   * setns.
    */
   private static void warmUp() {
     Pointer how = new Buffers().directoryHow;
     MountFlags flags = new MountFlags(true, true, true, true, MountFlags.AccessTime.RELATIME, true);
     NamespaceRebind job = NamespaceRebind.classic("/warm/up", "/warm/up", flags, new Device(0, 0));
-    new RebindOutcome("warm-up", job.parent() + job.name(), new Fd(-1).number() + (int) job.sourceDeviceNumber()).done();
+    new RebindOutcome(
+            "warm-up",
+            job.parent() + job.name(),
+            new Fd(-1).number() + (int) job.sourceDeviceNumber())
+        .done();
     Syscalls.deviceOf(-1, new Buffers().statx);
     Syscalls.openat2(-1, "", how);
     Syscalls.moveMount(-1, "", -1, "", MOVE_MOUNT_F_EMPTY_PATH);

@@ -16,15 +16,24 @@ import io.lxcfsremount.core.mount.MountFlags;
  *     dead mount is detached
  */
 public record NamespaceRebind(
-    Strategy strategy, String target, Fd tree, String source, MountFlags flags, Device sourceDevice) {
+    Strategy strategy,
+    String target,
+    Fd tree,
+    String source,
+    MountFlags flags,
+    Device sourceDevice) {
 
   /** A swap or detach-attach of {@code tree} at {@code target}. */
   public static NamespaceRebind ofTree(Strategy strategy, String target, Fd tree) {
     return new NamespaceRebind(strategy, target, tree, null, null, null);
   }
 
-  /** A classic bind of {@code source} (on {@code device}) at {@code target}, remounted with {@code flags}. */
-  public static NamespaceRebind classic(String target, String source, MountFlags flags, Device device) {
+  /**
+   * A classic bind of {@code source} (on {@code device}) at {@code target}, remounted with {@code
+   * flags}.
+   */
+  public static NamespaceRebind classic(
+      String target, String source, MountFlags flags, Device device) {
     return new NamespaceRebind(Strategy.CLASSIC, target, null, source, flags, device);
   }
 

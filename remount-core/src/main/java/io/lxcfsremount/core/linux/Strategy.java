@@ -3,8 +3,8 @@ package io.lxcfsremount.core.linux;
 /** How a dead lxcfs mount is replaced inside a container's mount namespace (DESIGN.md, step 4). */
 public enum Strategy {
   /**
-   * Kernel 6.5+: the fresh clone is moved beneath the dead mount ({@code MOVE_MOUNT_BENEATH}), then the
-   * dead one is detached. Readers never see the file underneath, and nothing stale stays.
+   * Kernel 6.5+: the fresh clone is moved beneath the dead mount ({@code MOVE_MOUNT_BENEATH}), then
+   * the dead one is detached. Readers never see the file underneath, and nothing stale stays.
    */
   ATOMIC_SWAP("atomic-swap"),
   /** Kernel 5.8-6.4: detach the dead mount, then attach the fresh clone in its place. */

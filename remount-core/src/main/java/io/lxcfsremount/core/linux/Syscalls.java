@@ -6,22 +6,28 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * Raw system calls: each returns what the kernel returned (negative on failure) and leaves the errno
- * in {@link #errno()}. Calls that can be interrupted are retried on EINTR. Nothing here allocates or
- * throws after warm-up, so {@link MountNamespaceThread} can use it inside a container's namespace.
+ * Raw system calls: each returns what the kernel returned (negative on failure) and leaves the
+ * errno in {@link #errno()}. Calls that can be interrupted are retried on EINTR. Nothing here
+ * allocates or throws after warm-up, so {@link MountNamespaceThread} can use it inside a
+ * container's namespace.
  */
 final class Syscalls {
   static final int AT_FDCWD = -100;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int AT_RECURSIVE = 0x8000;
+
   /** statx: ask the filesystem (for FUSE: the server) instead of trusting cached attributes. */
   static final int AT_STATX_FORCE_SYNC = 0x2000;
+
   /** statx: the cached attributes will do (the device number never changes). */
   static final int AT_STATX_DONT_SYNC = 0x4000;
+
   static final int STATX_BASIC_STATS = 0x7ff;
   static final int STATX_MNT_ID = 0x1000;
+
   /** Kernel 6.8+: a mount ID that is never reused. */
   static final int STATX_MNT_ID_UNIQUE = 0x4000;
+
   static final int STATX_MASK = 0x0;
   static final int STATX_MOUNT_ID = 0x90;
   static final int STATX_SIZE = 256;
@@ -50,8 +56,10 @@ final class Syscalls {
   static final int OPEN_TREE_CLONE = 0x1;
   static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
   static final int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+
   /** Kernel 6.5+: mount under the top mount of the target, so the swap is atomic for readers. */
   static final int MOVE_MOUNT_BENEATH = 0x200;
+
   static final long RESOLVE_NO_MAGICLINKS = 0x2;
   static final long RESOLVE_NO_SYMLINKS = 0x4;
   static final short POLLIN = 0x1;
@@ -163,7 +171,8 @@ final class Syscalls {
     if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, buffer) != 0) {
       return -1;
     }
-    return (long) buffer.getInt(STATX_DEV_MAJOR) << 32 | buffer.getInt(STATX_DEV_MINOR) & 0xffffffffL;
+    return (long) buffer.getInt(STATX_DEV_MAJOR) << 32
+        | buffer.getInt(STATX_DEV_MINOR) & 0xffffffffL;
   }
 
   static int pidfdOpen(long pid) {

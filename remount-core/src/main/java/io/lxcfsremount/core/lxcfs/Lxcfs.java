@@ -7,8 +7,8 @@ import java.util.Set;
  * The lxcfs mount the agent serves, as found in its own mount table.
  *
  * @param dir where it is mounted, e.g. {@code /var/lib/lxcfs}
- * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new one
- *     (but a number freed by a connection that is gone may be given to the next)
+ * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new
+ *     one (but a number freed by a connection that is gone may be given to the next)
  * @param mountId the ID of its mount, never reused on kernel 6.8+: with the generation, what tells
  *     one lxcfs start from the next; 0 while it does not answer
  * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}), or null

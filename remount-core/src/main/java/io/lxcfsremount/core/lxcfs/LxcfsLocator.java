@@ -22,7 +22,9 @@ public final class LxcfsLocator {
   private final ProcFs proc;
   private final String dir;
 
-  /** @param dir the lxcfs folder as the agent sees it, absolute and without a trailing slash */
+  /**
+   * @param dir the lxcfs folder as the agent sees it, absolute and without a trailing slash
+   */
   public LxcfsLocator(ProcFs proc, String dir) {
     this.proc = proc;
     this.dir = dir;
@@ -33,8 +35,8 @@ public final class LxcfsLocator {
   }
 
   /**
-   * The lxcfs mount at the folder, healthy or not; empty when no lxcfs is mounted there (not yet, or
-   * not at all).
+   * The lxcfs mount at the folder, healthy or not; empty when no lxcfs is mounted there (not yet,
+   * or not at all).
    */
   public Optional<Lxcfs> locate() throws IOException {
     MountTable own = MountTable.read(proc.selfMountinfo());

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Step 3 of the reconcile pass: an lxcfs mount in a container, and whether it still reaches the live
- * lxcfs.
+ * Step 3 of the reconcile pass: an lxcfs mount in a container, and whether it still reaches the
+ * live lxcfs.
  *
  * @param mount the visible (top) mount at its target
  * @param stale true when it belongs to an older lxcfs connection (or lxcfs itself is down)

@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new lxcfs
- * mounting), then re-checking every few milliseconds while the mounted lxcfs is still starting.
+ * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new
+ * lxcfs mounting), then re-checking every few milliseconds while the mounted lxcfs is still
+ * starting.
  */
 public final class LxcfsWaiter {
   private static final Duration RECHECK = Duration.ofMillis(20);

@@ -1,8 +1,8 @@
 package io.lxcfsremount.core.mount;
 
 /**
- * A device number as mountinfo prints it ({@code major:minor}). Every FUSE mount gets a fresh anonymous
- * device, so for lxcfs it tells one connection (generation) from the next.
+ * A device number as mountinfo prints it ({@code major:minor}). Every FUSE mount gets a fresh
+ * anonymous device, so for lxcfs it tells one connection (generation) from the next.
  */
 public record Device(int major, int minor) {
 

@@ -13,9 +13,10 @@ import java.util.List;
  * (1)(2) (3)   (4)   (5)      (6)      (7)   (8) (9)   (10)         (11)
  * </pre>
  *
- * <p>{@code root} is the path inside the filesystem that is mounted (for a bind mount of one lxcfs file,
- * {@code /proc/meminfo}); {@code mountPoint} is relative to the root of the process whose table it is.
- * Paths are unescaped: the kernel writes space, tab, newline and backslash as {@code \ooo} octal.
+ * <p>{@code root} is the path inside the filesystem that is mounted (for a bind mount of one lxcfs
+ * file, {@code /proc/meminfo}); {@code mountPoint} is relative to the root of the process whose
+ * table it is. Paths are unescaped: the kernel writes space, tab, newline and backslash as {@code
+ * \ooo} octal.
  */
 public record MountInfo(
     int mountId,
@@ -52,7 +53,8 @@ public record MountInfo(
    * @throws IllegalArgumentException if the line does not have the shape proc(5) documents
    */
   public static MountInfo parse(String line) {
-    // The source may be empty (mount("", ...)), which leaves two adjacent spaces: keep empty fields.
+    // The source may be empty (mount("", ...)), which leaves two adjacent spaces: keep empty
+    // fields.
     String[] fields = line.split(" ", -1);
     int separator = Arrays.asList(fields).indexOf("-");
     if (fields.length < 10 || separator < 6 || fields.length - separator != 4) {
@@ -83,7 +85,11 @@ public record MountInfo(
     byte[] in = field.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
     for (int i = 0; i < in.length; i++) {
-      if (in[i] == '\\' && i + 3 < in.length && isOctal(in[i + 1]) && isOctal(in[i + 2]) && isOctal(in[i + 3])) {
+      if (in[i] == '\\'
+          && i + 3 < in.length
+          && isOctal(in[i + 1])
+          && isOctal(in[i + 2])
+          && isOctal(in[i + 3])) {
         out.write((in[i + 1] - '0') << 6 | (in[i + 2] - '0') << 3 | (in[i + 3] - '0'));
         i += 3;
       } else {

@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 
 /**
  * Finds the lxcfs process that serves a folder: a process named {@code lxcfs} with the folder among
- * its arguments, the youngest if there are several (a restart overlaps the old one's exit). The FUSE
- * mount itself does not say which process serves it.
+ * its arguments, the youngest if there are several (a restart overlaps the old one's exit). The
+ * FUSE mount itself does not say which process serves it.
  */
 public final class LxcfsProcessFinder {
   private final Path procRoot;
@@ -48,7 +48,8 @@ public final class LxcfsProcessFinder {
   }
 
   private static List<String> arguments(Path process) throws IOException {
-    String cmdline = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
+    String cmdline =
+        new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
     return Arrays.stream(cmdline.split("\0")).map(arg -> arg.replaceAll("/+$", "")).toList();
   }
 }

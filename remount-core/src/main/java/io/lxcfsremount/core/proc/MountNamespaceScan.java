@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** Finds every mount namespace on the host that is not the agent's own, by reading /proc/PID/ns/mnt. */
+/**
+ * Finds every mount namespace on the host that is not the agent's own, by reading /proc/PID/ns/mnt.
+ */
 public final class MountNamespaceScan {
   private final ProcFs proc;
 
@@ -14,8 +16,8 @@ public final class MountNamespaceScan {
   }
 
   /**
-   * The lowest PID in each mount namespace other than the agent's, by namespace inode, in PID order.
-   * Processes that exit while the scan runs are left out.
+   * The lowest PID in each mount namespace other than the agent's, by namespace inode, in PID
+   * order. Processes that exit while the scan runs are left out.
    */
   public Map<Long, Long> firstPidByNamespace() throws IOException {
     OptionalLong own = proc.mountNamespace("self");

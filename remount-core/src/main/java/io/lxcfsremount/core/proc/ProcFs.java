@@ -60,7 +60,8 @@ public final class ProcFs {
 
   private OptionalLong namespace(String pid, String type) {
     try {
-      String link = Files.readSymbolicLink(root.resolve(pid).resolve("ns").resolve(type)).toString();
+      String link =
+          Files.readSymbolicLink(root.resolve(pid).resolve("ns").resolve(type)).toString();
       return OptionalLong.of(parseNamespaceLink(type, link));
     } catch (IOException | IllegalArgumentException e) {
       return OptionalLong.empty();

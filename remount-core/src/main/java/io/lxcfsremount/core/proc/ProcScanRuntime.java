@@ -35,7 +35,8 @@ public final class ProcScanRuntime implements ContainerRuntime {
   public List<Container> runningContainers() throws RuntimeUnavailableException {
     try {
       List<Container> containers = new ArrayList<>();
-      for (Map.Entry<Long, Long> entry : new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
+      for (Map.Entry<Long, Long> entry :
+          new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
         containers.add(namespaceContainer(entry.getKey(), entry.getValue()));
       }
       return containers;
@@ -44,7 +45,9 @@ public final class ProcScanRuntime implements ContainerRuntime {
     }
   }
 
-  /** The container that stands for mount namespace {@code namespace}, first entered by {@code pid}. */
+  /**
+   * The container that stands for mount namespace {@code namespace}, first entered by {@code pid}.
+   */
   public Container namespaceContainer(long namespace, long pid) {
     return new Container(NAME, "mnt:[" + namespace + "]", proc.command(pid), pid, null);
   }

@@ -29,7 +29,9 @@ public final class Rebinder {
 
   private final Strategy preferred;
 
-  /** @param preferred the best strategy the kernel allows, or the one forced by configuration */
+  /**
+   * @param preferred the best strategy the kernel allows, or the one forced by configuration
+   */
   public Rebinder(Strategy preferred) {
     this.preferred = preferred;
   }
@@ -39,8 +41,9 @@ public final class Rebinder {
   }
 
   /**
-   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table is
-   * {@code table}. The results are not verified yet: a REPAIRED mount is one whose calls succeeded.
+   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table
+   * is {@code table}. The results are not verified yet: a REPAIRED mount is one whose calls
+   * succeeded.
    */
   public List<MountReport> repair(Fd pidfd, MountTable table, List<LxcfsMount> stale, Lxcfs lxcfs) {
     List<MountReport> reports = new ArrayList<>();
@@ -75,7 +78,12 @@ public final class Rebinder {
   private Planned plan(LxcfsMount mount, MountTable table, Lxcfs lxcfs) {
     MountReport report =
         new MountReport(
-            mount.target(), mount.file(), mount.flags().readOnly(), MountState.REPAIRED, preferred, null);
+            mount.target(),
+            mount.file(),
+            mount.flags().readOnly(),
+            MountState.REPAIRED,
+            preferred,
+            null);
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
@@ -88,7 +96,12 @@ public final class Rebinder {
           return new Planned(
               report.withState(
                   MountState.FAILED,
-                  "lxcfs changed during the pass: " + source + " is on " + cloned + ", not lxcfs " + lxcfs.generation()),
+                  "lxcfs changed during the pass: "
+                      + source
+                      + " is on "
+                      + cloned
+                      + ", not lxcfs "
+                      + lxcfs.generation()),
               null);
         }
         return new Planned(report, NamespaceRebind.ofTree(preferred, mount.target(), tree));
@@ -101,7 +114,12 @@ public final class Rebinder {
     Optional<String> folder = LxcfsMount.liveFolder(table, lxcfs);
     MountReport classic =
         new MountReport(
-            report.target(), report.file(), report.readOnly(), MountState.REPAIRED, Strategy.CLASSIC, null);
+            report.target(),
+            report.file(),
+            report.readOnly(),
+            MountState.REPAIRED,
+            Strategy.CLASSIC,
+            null);
     if (folder.isEmpty()) {
       return new Planned(
           classic.withState(
@@ -111,7 +129,9 @@ public final class Rebinder {
           null);
     }
     String source = mount.file().equals("/") ? folder.get() : folder.get() + mount.file();
-    return new Planned(classic, NamespaceRebind.classic(mount.target(), source, mount.flags(), lxcfs.generation()));
+    return new Planned(
+        classic,
+        NamespaceRebind.classic(mount.target(), source, mount.flags(), lxcfs.generation()));
   }
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {

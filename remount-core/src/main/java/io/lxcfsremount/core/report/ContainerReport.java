@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * The result for one mount namespace of a container.
  *
- * @param skipped why the namespace was left alone for a routine reason (its process exited), or null
+ * @param skipped why the namespace was left alone for a routine reason (its process exited), or
+ *     null
  * @param failed why it could not be looked at (e.g. its mount table could not be read), or null
  */
-public record ContainerReport(Candidate candidate, List<MountReport> mounts, String skipped, String failed) {
+public record ContainerReport(
+    Candidate candidate, List<MountReport> mounts, String skipped, String failed) {
 
   public ContainerReport {
     mounts = List.copyOf(mounts);

@@ -12,7 +12,12 @@ import io.lxcfsremount.core.linux.Strategy;
  * @param reason why it failed or was skipped, or null
  */
 public record MountReport(
-    String target, String file, boolean readOnly, MountState state, Strategy strategy, String reason) {
+    String target,
+    String file,
+    boolean readOnly,
+    MountState state,
+    Strategy strategy,
+    String reason) {
 
   public MountReport withState(MountState newState, String newReason) {
     return new MountReport(target, file, readOnly, newState, strategy, newReason);

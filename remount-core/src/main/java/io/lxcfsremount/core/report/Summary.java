@@ -43,6 +43,7 @@ public record Summary(
   /** Whether every lxcfs mount reaches the live lxcfs after the pass, as far as it could look. */
   public boolean nothingDead() {
     return failedContainers == 0
-        && mounts.entrySet().stream().noneMatch(e -> e.getKey().deadAfterPass() && e.getValue() > 0);
+        && mounts.entrySet().stream()
+            .noneMatch(e -> e.getKey().deadAfterPass() && e.getValue() > 0);
   }
 }

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
   private static final Duration RETRY = Duration.ofSeconds(1);
+
   /** How long a mounted lxcfs may take to answer before it counts as dead rather than starting. */
   private static final Duration STARTING = Duration.ofSeconds(5);
+
   private static final Duration RECHECK_STARTING = Duration.ofMillis(20);
   private static final Duration RECHECK_DEAD = Duration.ofSeconds(1);
 
@@ -50,17 +52,23 @@ public final class Watcher {
   private volatile boolean stopped;
 
   private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+
   /** The answering lxcfs last seen, and the one the last pass repaired against. */
   private Instance seen;
+
   private Instance repaired;
+
   /** lxcfs was seen gone, not answering or exited since {@link #seen}: the next one is new. */
   private boolean lost;
+
   private Stopwatch sinceSeen;
   private Stopwatch sinceLastPass;
   private Duration passInterval;
   private Stopwatch unhealthySince;
 
-  /** @param filter the containers to repair (all, unless the command line names some) */
+  /**
+   * @param filter the containers to repair (all, unless the command line names some)
+   */
   public Watcher(
       Reconciler reconciler,
       Predicate<Container> filter,
@@ -129,7 +137,11 @@ public final class Watcher {
     Instance now = Instance.of(lxcfs.get());
     if (!now.equals(seen) || lost) {
       Device before = seen == null ? null : seen.generation();
-      log.info("lxcfs at {} is up, generation {}{}", locator.dir(), now.generation(), before == null ? "" : " (was " + before + ")");
+      log.info(
+          "lxcfs at {} is up, generation {}{}",
+          locator.dir(),
+          now.generation(),
+          before == null ? "" : " (was " + before + ")");
       listener.generationChanged(before, now.generation());
       seen = now;
       lost = false;

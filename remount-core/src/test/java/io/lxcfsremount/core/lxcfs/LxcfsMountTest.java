@@ -56,7 +56,9 @@ class LxcfsMountTest {
   @Test
   void liveFolder_isWhereTheLiveFolderIsVisible() throws Exception {
     assertThat(LxcfsMount.liveFolder(table(), healthy)).contains("/var/lib/lxcfs");
-    assertThat(LxcfsMount.liveFolder(table(), new Lxcfs("/x", new Device(0, 99), 8, null, Set.of()))).isEmpty();
+    assertThat(
+            LxcfsMount.liveFolder(table(), new Lxcfs("/x", new Device(0, 99), 8, null, Set.of())))
+        .isEmpty();
   }
 
   @Test

@@ -9,16 +9,22 @@ class MountFlagsTest {
 
   @Test
   void of_readsTheFlagsARebindMustKeep() {
-    MountInfo mount = MountInfo.parse("1 0 0:41 /proc/meminfo /proc/meminfo ro,nosuid,nodev,noexec,noatime,nodiratime - fuse.lxcfs lxcfs rw");
+    MountInfo mount =
+        MountInfo.parse(
+            "1 0 0:41 /proc/meminfo /proc/meminfo ro,nosuid,nodev,noexec,noatime,nodiratime - fuse.lxcfs lxcfs rw");
 
-    assertThat(MountFlags.of(mount)).isEqualTo(new MountFlags(true, true, true, true, AccessTime.NOATIME, true));
+    assertThat(MountFlags.of(mount))
+        .isEqualTo(new MountFlags(true, true, true, true, AccessTime.NOATIME, true));
   }
 
   @Test
   void of_readsDockersReadOnlyBind() {
-    MountInfo mount = MountInfo.parse("106 90 0:41 /proc/meminfo /proc/meminfo ro,relatime - fuse.lxcfs lxcfs rw");
+    MountInfo mount =
+        MountInfo.parse(
+            "106 90 0:41 /proc/meminfo /proc/meminfo ro,relatime - fuse.lxcfs lxcfs rw");
 
-    assertThat(MountFlags.of(mount)).isEqualTo(new MountFlags(true, false, false, false, AccessTime.RELATIME, false));
+    assertThat(MountFlags.of(mount))
+        .isEqualTo(new MountFlags(true, false, false, false, AccessTime.RELATIME, false));
   }
 
   @Test

@@ -58,7 +58,8 @@ class MountInfoTest {
 
   @Test
   void parse_rejectsALineWithoutTheSeparator() {
-    assertThatThrownBy(() -> MountInfo.parse("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 ext3 /dev/root rw"))
+    assertThatThrownBy(
+            () -> MountInfo.parse("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 ext3 /dev/root rw"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("malformed mountinfo line");
   }

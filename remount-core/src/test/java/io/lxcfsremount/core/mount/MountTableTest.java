@@ -33,7 +33,11 @@ class MountTableTest {
     Collections.reverse(lines);
     String reversed = String.join("\n", lines);
 
-    assertThat(MountTable.parse(new StringReader(reversed)).topAt("/proc/meminfo").orElseThrow().mountId())
+    assertThat(
+            MountTable.parse(new StringReader(reversed))
+                .topAt("/proc/meminfo")
+                .orElseThrow()
+                .mountId())
         .isEqualTo(32);
   }
 

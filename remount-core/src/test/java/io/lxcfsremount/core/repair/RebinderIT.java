@@ -62,7 +62,9 @@ class RebinderIT {
       MountTable after = slave.mountTable();
       assertThat(after.topAt("/proc/meminfo").orElseThrow().hasOption("ro")).isTrue();
       assertThat(after.topAt("/proc/uptime").orElseThrow().hasOption("rw")).isTrue();
-      assertThat(lxcfs.mountsIn(after)).as("lxcfs mounts in %s", after.mounts()).isEqualTo(lxcfsMounts);
+      assertThat(lxcfs.mountsIn(after))
+          .as("lxcfs mounts in %s", after.mounts())
+          .isEqualTo(lxcfsMounts);
       assertThat(slave.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
     }
   }
@@ -102,7 +104,10 @@ class RebinderIT {
         List<MountReport> reports = rebind(pidfd, table, Strategy.ATOMIC_SWAP);
 
         MountReport meminfo =
-            reports.stream().filter(r -> r.target().endsWith("/real/meminfo")).findFirst().orElseThrow();
+            reports.stream()
+                .filter(r -> r.target().endsWith("/real/meminfo"))
+                .findFirst()
+                .orElseThrow();
         assertThat(meminfo.state()).isEqualTo(MountState.FAILED);
         assertThat(meminfo.reason()).contains("ELOOP");
         assertThat(container.mountTable().topAt(decoy.resolve("meminfo").toString())).isEmpty();

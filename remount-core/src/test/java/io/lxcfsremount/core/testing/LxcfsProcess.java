@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * A real lxcfs of the test's own, mounted in a private temporary folder, stopped and started by its
  * PID. {@link #close()} stops it and unmounts whatever it left, even after a SIGKILL.
  *
- * <p>The folder is made a shared mount, as systemd makes every mount of a real host: new lxcfs mounts
- * then propagate into containers that receive propagation (Docker's {@code rslave}).
+ * <p>The folder is made a shared mount, as systemd makes every mount of a real host: new lxcfs
+ * mounts then propagate into containers that receive propagation (Docker's {@code rslave}).
  */
 public final class LxcfsProcess implements AutoCloseable {
   private final Path home;
@@ -59,7 +59,9 @@ public final class LxcfsProcess implements AutoCloseable {
 
   /** The device number of the lxcfs mounted at the folder now: its generation. */
   public Device generation() throws IOException {
-    return topMount().orElseThrow(() -> new IllegalStateException("lxcfs is not mounted at " + dir)).device();
+    return topMount()
+        .orElseThrow(() -> new IllegalStateException("lxcfs is not mounted at " + dir))
+        .device();
   }
 
   /**
@@ -105,10 +107,13 @@ public final class LxcfsProcess implements AutoCloseable {
 
   /** Starts lxcfs on the folder and waits until its files answer. */
   public void launch() throws IOException {
-    Path lxcfsBinary = Programs.find("lxcfs").orElseThrow(() -> new IllegalStateException("lxcfs is not installed"));
+    Path lxcfsBinary =
+        Programs.find("lxcfs")
+            .orElseThrow(() -> new IllegalStateException("lxcfs is not installed"));
     Files.deleteIfExists(home.resolve("lxcfs.pid"));
     process =
-        new ProcessBuilder(lxcfsBinary.toString(), "-p", home.resolve("lxcfs.pid").toString(), dir.toString())
+        new ProcessBuilder(
+                lxcfsBinary.toString(), "-p", home.resolve("lxcfs.pid").toString(), dir.toString())
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("lxcfs.log").toFile())
             .start();
@@ -136,7 +141,8 @@ public final class LxcfsProcess implements AutoCloseable {
   public void close() throws IOException {
     if (process != null && process.isAlive()) {
       process.destroy();
-      if (!process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).isDone() || process.isAlive()) {
+      if (!process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).isDone()
+          || process.isAlive()) {
         process.destroyForcibly();
       }
     }

@@ -23,14 +23,20 @@ public final class MemoryCgroup implements AutoCloseable {
     Path parent = unified ? Path.of("/sys/fs/cgroup") : Path.of("/sys/fs/cgroup/memory");
     Path dir = parent.resolve("lxcfs-remount-test-" + UUID.randomUUID().toString().substring(0, 8));
     Files.createDirectory(dir);
-    Files.writeString(dir.resolve(unified ? "memory.max" : "memory.limit_in_bytes"), Long.toString(limitBytes));
+    Files.writeString(
+        dir.resolve(unified ? "memory.max" : "memory.limit_in_bytes"), Long.toString(limitBytes));
     return new MemoryCgroup(dir);
   }
 
   /** Runs {@code command} as a member of this cgroup. */
   public Programs.Result run(String... command) {
     List<String> full =
-        new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", dir.resolve("cgroup.procs").toString()));
+        new ArrayList<>(
+            List.of(
+                "sh",
+                "-c",
+                "echo $$ > \"$0\" && exec \"$@\"",
+                dir.resolve("cgroup.procs").toString()));
     full.addAll(List.of(command));
     return Programs.run(full);
   }

@@ -22,7 +22,8 @@ public final class Programs {
 
   /** The program's path on PATH (plus the sbin folders lxcfs lives in). */
   public static Optional<Path> find(String program) {
-    List<String> folders = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    List<String> folders =
+        new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
     folders.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
     return folders.stream()
         .map(folder -> Path.of(folder, program))
@@ -36,12 +37,18 @@ public final class Programs {
   }
 
   public static Result run(List<String> command) {
+    return run(new ProcessBuilder(command));
+  }
+
+  /** Runs what {@code builder} describes (its command, environment, folder) to completion. */
+  public static Result run(ProcessBuilder builder) {
+    List<String> command = builder.command();
     try {
       Path out = Files.createTempFile("lxcfs-remount-test", ".out");
       Path err = Files.createTempFile("lxcfs-remount-test", ".err");
       try {
         Process process =
-            new ProcessBuilder(command)
+            builder
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -71,7 +78,11 @@ public final class Programs {
     Result result = run(command);
     if (result.exitCode() != 0) {
       throw new IllegalStateException(
-          String.join(" ", command) + " exited " + result.exitCode() + ": " + result.output().strip());
+          String.join(" ", command)
+              + " exited "
+              + result.exitCode()
+              + ": "
+              + result.output().strip());
     }
     return result.stdout();
   }

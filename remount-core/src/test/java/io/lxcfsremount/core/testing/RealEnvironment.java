@@ -95,7 +95,8 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
       }
       case DOCKER -> {
         if (!Files.exists(Path.of("/var/run/docker.sock"))) {
-          reasons.add("Docker is not available: no /var/run/docker.sock (scripts/test starts dockerd)");
+          reasons.add(
+              "Docker is not available: no /var/run/docker.sock (scripts/test starts dockerd)");
         }
       }
       case CRI -> {

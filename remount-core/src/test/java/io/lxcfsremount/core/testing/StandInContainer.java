@@ -20,10 +20,10 @@ public final class StandInContainer implements AutoCloseable {
   }
 
   /**
-   * Starts a process in a new mount namespace whose mounts have {@code propagation} ({@code private}
-   * like Docker's, or {@code slave} so that new host mounts, such as a new lxcfs, appear in it). The
-   * namespace starts as a copy of the host's, so it would hold every lxcfs of the machine: all but
-   * the test's own are unmounted, so that the test judges only what it owns.
+   * Starts a process in a new mount namespace whose mounts have {@code propagation} ({@code
+   * private} like Docker's, or {@code slave} so that new host mounts, such as a new lxcfs, appear
+   * in it). The namespace starts as a copy of the host's, so it would hold every lxcfs of the
+   * machine: all but the test's own are unmounted, so that the test judges only what it owns.
    */
   public static StandInContainer start(LxcfsProcess lxcfs, String propagation) throws IOException {
     StandInContainer container =
@@ -40,8 +40,17 @@ public final class StandInContainer implements AutoCloseable {
   public StandInContainer startChild() throws IOException {
     return spawn(
         List.of(
-            "nsenter", "-t", Long.toString(pid()), "-m", "--",
-            "unshare", "--mount", "--propagation", "private", "sleep", "infinity"));
+            "nsenter",
+            "-t",
+            Long.toString(pid()),
+            "-m",
+            "--",
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sleep",
+            "infinity"));
   }
 
   private static StandInContainer spawn(List<String> command) throws IOException {
@@ -59,7 +68,11 @@ public final class StandInContainer implements AutoCloseable {
   }
 
   private boolean ready() {
-    return process.isAlive() && ProcessHandle.of(pid()).flatMap(h -> h.info().command()).map(c -> c.endsWith("sleep")).orElse(false);
+    return process.isAlive()
+        && ProcessHandle.of(pid())
+            .flatMap(h -> h.info().command())
+            .map(c -> c.endsWith("sleep"))
+            .orElse(false);
   }
 
   public long pid() {
@@ -79,14 +92,18 @@ public final class StandInContainer implements AutoCloseable {
     exec("umount", target);
   }
 
-  /** Runs a command inside the namespace (only the mount namespace: same cgroup, same PID space). */
+  /**
+   * Runs a command inside the namespace (only the mount namespace: same cgroup, same PID space).
+   */
   public String exec(String... command) {
     List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid()), "-m", "--"));
     full.addAll(List.of(command));
     return Programs.check(full.toArray(String[]::new));
   }
 
-  /** Reads a file inside the namespace, as a process of {@code cgroup} (lxcfs answers by cgroup). */
+  /**
+   * Reads a file inside the namespace, as a process of {@code cgroup} (lxcfs answers by cgroup).
+   */
   public Programs.Result read(MemoryCgroup cgroup, String file) {
     return cgroup.run("nsenter", "-t", Long.toString(pid()), "-m", "--", "head", "-1", file);
   }

@@ -47,7 +47,15 @@ class WatcherTest {
     when(reconciler.run(any(), any()))
         .thenReturn(new ReconcileReport(lxcfs(1), List.of(), List.of(), Duration.ofMillis(5)));
     watcher =
-        new Watcher(reconciler, c -> true, locator, processes, events, new WatchListener() {}, Duration.ofSeconds(60), Ticker.systemTicker());
+        new Watcher(
+            reconciler,
+            c -> true,
+            locator,
+            processes,
+            events,
+            new WatchListener() {},
+            Duration.ofSeconds(60),
+            Ticker.systemTicker());
   }
 
   @Test
@@ -81,7 +89,9 @@ class WatcherTest {
 
   @Test
   void aStartingLxcfs_isLookedAtAgainWithinMilliseconds() throws Exception {
-    sightings(Optional.of(new Lxcfs("/var/lib/lxcfs", GENERATION, 0, "statx: ENOENT", Set.of())), Optional.of(lxcfs(7)));
+    sightings(
+        Optional.of(new Lxcfs("/var/lib/lxcfs", GENERATION, 0, "statx: ENOENT", Set.of())),
+        Optional.of(lxcfs(7)));
 
     watcher.run();
 

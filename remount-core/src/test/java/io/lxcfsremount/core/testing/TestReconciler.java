@@ -1,0 +1,35 @@
+package io.lxcfsremount.core.testing;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.CandidateFinder;
+import io.lxcfsremount.core.ContainerRuntime;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Rebinder;
+import java.util.List;
+
+/** The reconcile pass wired as the agent wires it, on a test's own lxcfs and the real /proc. */
+public final class TestReconciler {
+  private TestReconciler() {}
+
+  /**
+   * @param runtimes where containers come from
+   * @param includeUnclaimed whether the /proc scan adds namespaces no runtime claimed
+   */
+  public static Reconciler of(
+      LxcfsProcess lxcfs,
+      List<ContainerRuntime> runtimes,
+      boolean includeUnclaimed,
+      Strategy strategy) {
+    ProcFs proc = ProcFs.host();
+    return new Reconciler(
+        proc,
+        new LxcfsLocator(proc, lxcfs.dir().toString()),
+        new CandidateFinder(proc, runtimes, includeUnclaimed),
+        new Rebinder(strategy),
+        4,
+        Ticker.systemTicker());
+  }
+}
