@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -19,6 +20,7 @@ public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
 
   public static void main(String[] args) {
+    preloadLinuxCalls();
     System.exit(run(args));
   }
 
@@ -51,6 +53,13 @@ public final class Main implements Runnable {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  /** Loads jnr and the Linux calls while the command line is parsed and logging set up. */
+  private static void preloadLinuxCalls() {
+    Thread preload = new Thread(Linux::preload, "preload");
+    preload.setDaemon(true);
+    preload.start();
   }
 
   /** Prints {@code message} as the one line on stderr that explains a non-zero exit. */

@@ -83,7 +83,8 @@ final class WatchCommand implements Callable<Integer> {
     }
     AgentMetrics metrics = new AgentMetrics();
     Readiness readiness = new Readiness();
-    List<WatchListener> listeners = new ArrayList<>(List.of(metrics, readiness, new PassLog()));
+    List<WatchListener> listeners =
+        new ArrayList<>(List.of(metrics, readiness, new PassLog(), new HeapTrim()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (Agent agent = new Agent(options);
         KubernetesClient kubernetes =

@@ -16,6 +16,21 @@ public final class Linux {
   private Linux() {}
 
   /**
+   * Loads the native calls and warms up the namespace thread's code. Everything here does that on
+   * first use anyway; a command calls it on a thread of its own as it starts, so that the 0.1-0.2 s
+   * a fresh JVM needs for it overlaps the rest of its start-up.
+   */
+  public static void preload() {
+    bestStrategy();
+    try {
+      // Initializing the class runs its warm-up.
+      Class.forName(MountNamespaceThread.class.getName(), true, Linux.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Pins a process: the pidfd keeps referring to it even after its PID is reused.
    *
    * @throws LinuxException ESRCH when the process no longer exists
