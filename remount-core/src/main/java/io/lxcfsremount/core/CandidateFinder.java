@@ -75,9 +75,7 @@ public final class CandidateFinder {
       if (byNamespace.containsKey(namespace)) {
         continue;
       }
-      OptionalLong pidNamespace = proc.pidNamespace(Long.toString(pid));
-      Container owner =
-          pidNamespace.isPresent() ? ownerByPidNamespace.get(pidNamespace.getAsLong()) : null;
+      Container owner = ownerByPidNamespace.isEmpty() ? null : ownerOf(pid, ownerByPidNamespace);
       if (owner != null) {
         byNamespace.put(namespace, new Candidate(owner, pid, namespace));
       } else if (includeUnclaimed) {
@@ -85,6 +83,11 @@ public final class CandidateFinder {
             namespace, new Candidate(scan.namespaceContainer(namespace, pid), pid, namespace));
       }
     }
+  }
+
+  private Container ownerOf(long pid, Map<Long, Container> ownerByPidNamespace) {
+    OptionalLong pidNamespace = proc.pidNamespace(Long.toString(pid));
+    return pidNamespace.isPresent() ? ownerByPidNamespace.get(pidNamespace.getAsLong()) : null;
   }
 
   /**

@@ -9,16 +9,4 @@ package io.lxcfsremount.core;
  * @param pid the host PID of its init process
  * @param pod its pod, or null when it belongs to none
  */
-public record Container(String runtime, String id, String name, long pid, Pod pod) {
-
-  /**
-   * Whether {@code idOrName} names this container: its id or an id prefix, its name, or its pod.
-   */
-  public boolean matches(String idOrName) {
-    return idOrName.equals(name)
-        || (idOrName.length() >= 4 && id.startsWith(idOrName))
-        || idOrName.equals(Long.toString(pid))
-        || (pod != null && idOrName.equals(pod + "/" + name))
-        || (pod != null && idOrName.equals(pod.toString()));
-  }
-}
+public record Container(String runtime, String id, String name, long pid, Pod pod) {}
