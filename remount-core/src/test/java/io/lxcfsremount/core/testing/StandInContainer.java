@@ -5,6 +5,7 @@ import io.lxcfsremount.core.mount.MountTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,18 +20,34 @@ public final class StandInContainer implements AutoCloseable {
     this.process = process;
   }
 
+  /** Where other tests and daemons mount and unmount things while a test runs. */
+  private static final List<String> BUSY_FOLDERS =
+      List.of("/tmp/", "/run/", "/var/run/", "/var/lib/docker/", "/var/lib/containerd/");
+
   /**
    * Starts a process in a new mount namespace whose mounts have {@code propagation} ({@code
    * private} like Docker's, or {@code slave} so that new host mounts, such as a new lxcfs, appear
-   * in it). The namespace starts as a copy of the host's, so it would hold every lxcfs of the
-   * machine: all but the test's own are unmounted, so that the test judges only what it owns.
+   * in it).
+   *
+   * <p>The namespace starts as a copy of the host's, with every lxcfs and every container mount of
+   * the machine. Those of others are unmounted: the test judges only what it owns, and nothing
+   * changes under its feet (deleting a folder that is a mount point on the host detaches its copies
+   * in every namespace, so another test's cleanup would otherwise change this one's mount table).
    */
   public static StandInContainer start(LxcfsProcess lxcfs, String propagation) throws IOException {
     StandInContainer container =
         spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
-    for (MountInfo mount : container.mountTable().topMounts()) {
-      if (mount.fsType().equals("fuse.lxcfs") && !lxcfs.owns(mount.device())) {
-        container.exec("umount", "-l", mount.mountPoint());
+    String home = lxcfs.dir().getParent() + "/";
+    List<MountInfo> mounts = new ArrayList<>(container.mountTable().mounts());
+    Collections.reverse(mounts);
+    for (MountInfo mount : mounts) {
+      String point = mount.mountPoint();
+      boolean othersLxcfs = mount.fsType().equals("fuse.lxcfs") && !lxcfs.owns(mount.device());
+      boolean othersFolder =
+          BUSY_FOLDERS.stream().anyMatch(point::startsWith) && !(point + "/").startsWith(home);
+      if (othersLxcfs || othersFolder) {
+        Programs.run(
+            "nsenter", "-t", Long.toString(container.pid()), "-m", "--", "umount", "-l", point);
       }
     }
     return container;
