@@ -81,6 +81,7 @@ final class WatchCommand implements Callable<Integer> {
       throw new UsageException("--resync must be longer than 0s");
     }
     Agent agent = new Agent(options);
+    Preflight.warnings(agent.locator().dir(), options.strategy).forEach(warning -> log.warn("{}", warning));
     AgentMetrics metrics = new AgentMetrics();
     Readiness readiness = new Readiness();
     List<WatchListener> listeners = new ArrayList<>(List.of(metrics, readiness, new PassLog()));
