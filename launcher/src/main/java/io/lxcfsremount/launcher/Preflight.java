@@ -30,11 +30,16 @@ final class Preflight {
       mountApiRefused(Linux.bestStrategy(), kernelRelease()).ifPresent(warnings::add);
     }
     try {
-      if (!sharesMountNamespaceWithLxcfs(dir)) {
-        isolatedFolder(MountTable.read(Path.of("/proc/self/mountinfo")), dir).ifPresent(warnings::add);
+      OptionalLong lxcfs = new LxcfsProcessFinder(Path.of("/proc")).find(dir);
+      if (lxcfs.isPresent() && !sameMountNamespace(lxcfs.getAsLong())) {
+        isolatedFolder(
+                MountTable.read(Path.of("/proc/self/mountinfo")),
+                MountTable.read(Path.of("/proc", Long.toString(lxcfs.getAsLong()), "mountinfo")),
+                dir)
+            .ifPresent(warnings::add);
       }
     } catch (IOException e) {
-      // Nothing to judge by: the watcher reports what it finds.
+      // lxcfs is not running, or exited meanwhile: nothing to judge by.
     }
     return warnings;
   }
@@ -56,44 +61,54 @@ final class Preflight {
   }
 
   /**
-   * Whether a new lxcfs mount at {@code dir} can ever show in {@code table}: only if the mount that
-   * holds the folder receives mounts from elsewhere (shared or slave). A container given the lxcfs
-   * folder itself, while lxcfs was mounted, holds a private copy of that one lxcfs mount on its own
-   * root: the next lxcfs is mounted on the host, beneath where the copy came from.
+   * Whether a new lxcfs mount at {@code dir} can ever show in {@code own} (the agent's mount table),
+   * when lxcfs runs in another mount namespace, whose table is {@code lxcfs}. lxcfs mounts on the
+   * mount that holds {@code dir} there; the mount that holds it here must be in that mount's peer group
+   * or receive from it. A container given the lxcfs folder itself, while lxcfs was mounted, holds a
+   * copy of that one lxcfs mount on its own root instead: the next lxcfs never reaches it.
    */
-  static Optional<String> isolatedFolder(MountTable table, String dir) {
-    Optional<MountInfo> lxcfs = table.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
-    Optional<MountInfo> holder =
-        lxcfs.isPresent()
-            ? table.mounts().stream().filter(m -> m.mountId() == lxcfs.get().parentId()).findFirst()
-            : table.topMounts().stream()
-                .filter(m -> contains(m.mountPoint(), dir))
-                .max(Comparator.comparingInt(m -> m.mountPoint().length()));
-    if (holder.isEmpty() || receivesMounts(holder.get())) {
+  static Optional<String> isolatedFolder(MountTable own, MountTable lxcfs, String dir) {
+    Optional<MountInfo> source = holder(lxcfs, dir);
+    Optional<MountInfo> here = holder(own, dir);
+    if (source.isEmpty() || here.isEmpty()) {
       return Optional.empty();
     }
+    Optional<String> group = source.get().optionalFields().stream().filter(f -> f.startsWith("shared:")).findFirst();
+    if (group.isPresent()) {
+      String id = group.get().substring("shared:".length());
+      if (here.get().optionalFields().stream()
+          .anyMatch(f -> f.equals("shared:" + id) || f.equals("master:" + id) || f.equals("propagate_from:" + id))) {
+        return Optional.empty();
+      }
+    }
     return Optional.of(
-        "a restarted lxcfs will never show at " + dir + ": it would be mounted on " + holder.get().mountPoint()
-            + ", which receives no mounts from the host (no shared or master propagation), so the agent would"
-            + " wait for it forever. Give the agent the folder that holds " + dir + ", not " + dir + " itself,"
-            + " with propagation from the host (Kubernetes: hostPath /var/lib with mountPropagation"
-            + " HostToContainer; docker run: -v /var/lib:/var/lib:ro,rslave).");
+        "a restarted lxcfs will never show at " + dir + ": lxcfs mounts it on " + source.get().mountPoint()
+            + group.map(g -> " (peer group " + g.substring("shared:".length()) + ")").orElse(" (a private mount)")
+            + ", from which the mount that holds it here (" + here.get().mountPoint() + ") receives nothing, so the"
+            + " agent would wait for it forever. Give the agent the folder that holds " + dir + ", not " + dir
+            + " itself, with propagation from the host (Kubernetes: hostPath /var/lib with mountPropagation"
+            + " HostToContainer; docker run: -v /var/lib:/var/lib:ro,rslave), from a host whose mounts are shared.");
   }
 
-  private static boolean receivesMounts(MountInfo mount) {
-    return mount.optionalFields().stream().anyMatch(f -> f.startsWith("shared:") || f.startsWith("master:"));
+  /** The mount lxcfs is (or would be) mounted on at {@code dir}: below its top lxcfs mount, or the one holding the folder. */
+  private static Optional<MountInfo> holder(MountTable table, String dir) {
+    Optional<MountInfo> lxcfs = table.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
+    if (lxcfs.isPresent()) {
+      return table.mounts().stream().filter(m -> m.mountId() == lxcfs.get().parentId()).findFirst();
+    }
+    return table.topMounts().stream()
+        .filter(m -> contains(m.mountPoint(), dir))
+        .max(Comparator.comparingInt(m -> m.mountPoint().length()));
   }
 
   private static boolean contains(String mountPoint, String dir) {
     return dir.equals(mountPoint) || mountPoint.equals("/") || dir.startsWith(mountPoint + "/");
   }
 
-  /** When lxcfs runs in the agent's own mount namespace, its mounts appear here directly. */
-  private static boolean sharesMountNamespaceWithLxcfs(String dir) throws IOException {
-    OptionalLong pid = new LxcfsProcessFinder(Path.of("/proc")).find(dir);
+  private static boolean sameMountNamespace(long pid) {
     ProcFs proc = ProcFs.host();
-    return pid.isPresent()
-        && proc.mountNamespace(Long.toString(pid.getAsLong())).equals(proc.mountNamespace("self"));
+    OptionalLong theirs = proc.mountNamespace(Long.toString(pid));
+    return theirs.isPresent() && theirs.equals(proc.mountNamespace("self"));
   }
 
   static boolean atLeast(String release, int major, int minor) {

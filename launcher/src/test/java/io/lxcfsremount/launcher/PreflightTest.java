@@ -9,38 +9,54 @@ import org.junit.jupiter.api.Test;
 
 /** The start-up warnings, on mount tables of sidecar containers as Docker made them. */
 class PreflightTest {
-  private static final String ROOT =
-      "2905 2840 0:311 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/X,upperdir=/u,workdir=/w\n";
+  /** The host, as lxcfs sees it: /var/lib is shared (systemd), lxcfs mounted on it. */
+  private static final String HOST =
+      "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+          + "45 27 0:41 / /var/lib/lxcfs rw,nosuid,nodev,relatime shared:3 - fuse.lxcfs lxcfs rw,user_id=0,group_id=0,allow_other\n";
 
-  /** Given the folder that holds lxcfs, rslave (HostToContainer): both mounts are slaves. */
+  /**
+   * A container's root: Docker makes it a slave of the container's own overlay mount (master:4) when
+   * a volume asks for slave propagation, which receives nothing from the host's other mounts.
+   */
+  private static final String ROOT =
+      "93 53 0:42 / / ro,relatime master:4 - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w\n";
+
+  /** Given the host's /var/lib with HostToContainer (rslave): a slave of the host's root. */
   private static final String GIVEN_THE_PARENT =
       ROOT
-          + "132 2905 254:0 /var/lib /var/lib ro,relatime master:1 - ext4 /dev/vda rw\n"
-          + "133 132 0:742 / /var/lib/lxcfs rw,nosuid,nodev,relatime master:64 - fuse.lxcfs lxcfs rw,user_id=0,group_id=0,allow_other\n";
+          + "132 93 254:0 /var/lib /var/lib ro,relatime master:1 - ext4 /dev/vda rw\n"
+          + "133 132 0:41 / /var/lib/lxcfs rw,nosuid,nodev,relatime master:3 - fuse.lxcfs lxcfs rw,user_id=0,group_id=0,allow_other\n";
 
-  /** Given /var/lib/lxcfs itself while lxcfs was mounted there: a private copy on the container's root. */
+  /** Given /var/lib/lxcfs itself while lxcfs was mounted there: a copy of that lxcfs mount, on the root. */
   private static final String GIVEN_THE_LXCFS_MOUNT =
       ROOT
-          + "2926 2905 0:705 / /var/lib/lxcfs rw,nosuid,nodev,relatime - fuse.lxcfs lxcfs rw,user_id=0,group_id=0,allow_other\n";
+          + "113 93 0:41 / /var/lib/lxcfs ro,relatime master:3 - fuse.lxcfs lxcfs rw,user_id=0,group_id=0,allow_other\n";
 
   @Test
-  void theFolderThatHoldsLxcfs_withPropagation_isFine_withLxcfsMountedOrNot() throws Exception {
-    assertThat(Preflight.isolatedFolder(table(GIVEN_THE_PARENT), "/var/lib/lxcfs")).isEmpty();
-    assertThat(Preflight.isolatedFolder(table(ROOT + "132 2905 254:0 /var/lib /var/lib ro master:1 - ext4 /dev/vda rw\n"), "/var/lib/lxcfs"))
+  void theFolderThatHoldsLxcfs_withPropagationFromTheHost_isFine_withLxcfsMountedOrNot() throws Exception {
+    assertThat(Preflight.isolatedFolder(table(GIVEN_THE_PARENT), table(HOST), "/var/lib/lxcfs")).isEmpty();
+    assertThat(Preflight.isolatedFolder(
+            table(ROOT + "132 93 254:0 /var/lib /var/lib ro master:1 - ext4 /dev/vda rw\n"),
+            table("27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"),
+            "/var/lib/lxcfs"))
         .isEmpty();
   }
 
   @Test
   void theLxcfsMountItself_isReported_withTheSettingThatFixesIt() throws Exception {
-    assertThat(Preflight.isolatedFolder(table(GIVEN_THE_LXCFS_MOUNT), "/var/lib/lxcfs")).hasValueSatisfying(warning ->
-        assertThat(warning)
-            .startsWith("a restarted lxcfs will never show at /var/lib/lxcfs: it would be mounted on /, which receives no mounts")
+    assertThat(Preflight.isolatedFolder(table(GIVEN_THE_LXCFS_MOUNT), table(HOST), "/var/lib/lxcfs"))
+        .hasValueSatisfying(warning -> assertThat(warning)
+            .startsWith("a restarted lxcfs will never show at /var/lib/lxcfs: lxcfs mounts it on / (peer group 1),"
+                + " from which the mount that holds it here (/) receives nothing")
             .contains("hostPath /var/lib with mountPropagation HostToContainer", "-v /var/lib:/var/lib:ro,rslave"));
   }
 
   @Test
-  void aFolderOnAPrivateMount_withoutLxcfsYet_isReported() throws Exception {
-    assertThat(Preflight.isolatedFolder(table(ROOT), "/var/lib/lxcfs")).isPresent();
+  void aHostWhoseMountsAreNotShared_isReported() throws Exception {
+    String privateHost = HOST.replace(" shared:1 ", " ");
+
+    assertThat(Preflight.isolatedFolder(table(GIVEN_THE_PARENT), table(privateHost), "/var/lib/lxcfs"))
+        .hasValueSatisfying(warning -> assertThat(warning).contains("lxcfs mounts it on / (a private mount)"));
   }
 
   @Test
