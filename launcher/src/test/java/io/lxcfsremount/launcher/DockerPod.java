@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.lxcfsremount.core.testing.Programs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +33,9 @@ import java.util.function.UnaryOperator;
  *       reached from inside its network namespace;
  *   <li>host paths are the test's: each prefix in {@code paths} is replaced, in host paths, mount paths
  *       and the command line alike (a private folder stands for the host's /var/lib);
- *   <li>the downward API's {@code spec.nodeName} is {@link #NODE_NAME}.
+ *   <li>the downward API's {@code spec.nodeName} is {@link #NODE_NAME};
+ *   <li>the API server a kubelet names in every container's environment ({@code
+ *       KUBERNETES_SERVICE_HOST}) is 127.0.0.1:1, where nothing answers: no API server runs here.
  * </ul>
  */
 final class DockerPod {
@@ -39,12 +44,17 @@ final class DockerPod {
   static final String LABEL = "io.lxcfsremount.test=deploy";
 
   private final PodSpec pod;
-  private final Map<String, String> paths;
+  private final Map<String, String> hostPaths;
+  private final Map<String, String> containerPaths;
 
-  /** @param paths host path prefixes of the manifest, and what stands for each here */
-  DockerPod(DaemonSet daemonSet, Map<String, String> paths) {
+  /**
+   * @param hostPaths host path prefixes of the manifest's volumes, and what stands for each here
+   * @param containerPaths path prefixes inside the containers, and what stands for each here
+   */
+  DockerPod(DaemonSet daemonSet, Map<String, String> hostPaths, Map<String, String> containerPaths) {
     this.pod = daemonSet.getSpec().getTemplate().getSpec();
-    this.paths = new LinkedHashMap<>(paths);
+    this.hostPaths = new LinkedHashMap<>(hostPaths);
+    this.containerPaths = new LinkedHashMap<>(containerPaths);
   }
 
   /** What a test adds to, or changes in, a container of the manifest; each use says why. */
@@ -96,6 +106,7 @@ final class DockerPod {
     for (EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of())) {
       command.addAll(List.of("-e", env.getName() + "=" + value(env)));
     }
+    command.addAll(List.of("-e", "KUBERNETES_SERVICE_HOST=127.0.0.1", "-e", "KUBERNETES_SERVICE_PORT=1"));
     changes.env().forEach((key, value) -> command.addAll(List.of("-e", key + "=" + value)));
     resources(container, command);
     command.addAll(changes.dockerOptions());
@@ -104,9 +115,9 @@ final class DockerPod {
       command.addAll(List.of("--entrypoint", entry.remove(0)));
     }
     command.add(image);
-    entry.forEach(part -> command.add(replacePaths(part)));
+    entry.forEach(part -> command.add(replace(containerPaths, part)));
     List<String> args = new ArrayList<>();
-    Objects.requireNonNullElse(container.getArgs(), List.<String>of()).forEach(arg -> args.add(replacePaths(arg)));
+    Objects.requireNonNullElse(container.getArgs(), List.<String>of()).forEach(arg -> args.add(replace(containerPaths, arg)));
     command.addAll(changes.args().apply(args));
     return command;
   }
@@ -121,7 +132,7 @@ final class DockerPod {
       return;
     }
     if (Boolean.TRUE.equals(security.getPrivileged())) {
-      command.add("--privileged");
+      command.addAll(privileged());
     }
     if (security.getCapabilities() != null) {
       security.getCapabilities().getDrop().forEach(cap -> command.addAll(List.of("--cap-drop", cap)));
@@ -146,12 +157,51 @@ final class DockerPod {
     // appArmorProfile: these machines have no AppArmor; Docker would ignore the option.
   }
 
+  /** Capabilities 0 to 37, the ones Docker 20.10 knows, by number. */
+  private static final List<String> CAPABILITIES = List.of(
+      "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+      "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+      "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+      "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+      "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ");
+
+  /**
+   * {@code --privileged}, as far as this machine allows: where root lacks a capability (these machines'
+   * root has no CAP_SYS_RESOURCE), Docker fails every privileged container ("unable to apply caps"). So:
+   * every capability root holds, no seccomp filter, no masked /proc paths, and of all the devices a
+   * privileged container gets, /dev/fuse, the one lxcfs needs.
+   */
+  private static List<String> privileged() {
+    List<String> flags = new ArrayList<>(List.of("--cap-add", "ALL"));
+    BigInteger bounding = new BigInteger(status("CapBnd"), 16);
+    for (int capability = 0; capability < CAPABILITIES.size(); capability++) {
+      if (!bounding.testBit(capability)) {
+        flags.addAll(List.of("--cap-drop", CAPABILITIES.get(capability)));
+      }
+    }
+    flags.addAll(List.of(
+        "--security-opt", "seccomp=unconfined", "--security-opt", "systempaths=unconfined", "--device", "/dev/fuse"));
+    return flags;
+  }
+
+  private static String status(String field) {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .filter(line -> line.startsWith(field + ":"))
+          .map(line -> line.substring(field.length() + 1).strip())
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private String volume(VolumeMount mount) {
     Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
     if (volume.getHostPath() == null) {
       throw new IllegalArgumentException("only hostPath volumes are translated, not " + volume.getName());
     }
-    String source = replacePaths(volume.getHostPath().getPath());
+    String source = replace(hostPaths, volume.getHostPath().getPath());
     if ("Socket".equals(volume.getHostPath().getType()) && !Files.exists(Path.of(source))) {
       throw new IllegalStateException("no socket at " + source + " for volume " + volume.getName());
     }
@@ -164,7 +214,7 @@ final class DockerPod {
       case "Bidirectional" -> "rshared";
       default -> "rprivate";
     });
-    return source + ":" + replacePaths(mount.getMountPath()) + ":" + String.join(",", options);
+    return source + ":" + replace(containerPaths, mount.getMountPath()) + ":" + String.join(",", options);
   }
 
   private static String value(EnvVar env) {
@@ -192,7 +242,7 @@ final class DockerPod {
     }
   }
 
-  private String replacePaths(String text) {
+  private static String replace(Map<String, String> paths, String text) {
     String replaced = text;
     for (Map.Entry<String, String> path : paths.entrySet()) {
       replaced = replaced.replace(path.getKey(), path.getValue());

@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The image of deploy/Dockerfile, run on the real dockerd exactly as deploy/kubernetes runs the
@@ -33,8 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * for each of this test's containers, and is pointed at the test's lxcfs folder (its environment).
  */
 @RequiresReal({LXCFS, DOCKER})
-@ExtendWith(SidecarImage.class)
 class SidecarImageIT {
+  @RegisterExtension static final LocalImage IMAGE = LocalImage.sidecar();
+
   private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final int PORT = 9477;
   private static final BigInteger SYS_ADMIN_SYS_CHROOT_SYS_PTRACE = BigInteger.ZERO.setBit(21).setBit(18).setBit(19);
@@ -165,15 +166,14 @@ class SidecarImageIT {
 
   /** The remount container of {@code daemonSet}, as this machine runs it (see the class comment). */
   private DockerContainer startSidecar(DaemonSet daemonSet, DockerPod.Changes changes) {
-    DockerPod pod =
-        new DockerPod(
-            daemonSet,
-            Map.of("/var/lib", varLib.toString(), "/run/containerd/containerd.sock", "/var/run/docker.sock"));
+    Map<String, String> paths =
+        Map.of("/var/lib", varLib.toString(), "/run/containerd/containerd.sock", "/var/run/docker.sock");
+    DockerPod pod = new DockerPod(daemonSet, paths, paths);
     List<String> filter = new ArrayList<>();
     for (DockerContainer container : containers) {
       filter.addAll(List.of("--container", Long.toString(container.pid())));
     }
-    return pod.start("remount", SidecarImage.NAME,
+    return pod.start("remount", IMAGE.name(),
         changes.withEnv("LXCFS_REMOUNT_LXCFS_DIR", lxcfs.dir().toString()).withMoreArgs(filter));
   }
 
