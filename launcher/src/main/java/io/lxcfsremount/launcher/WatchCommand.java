@@ -93,6 +93,8 @@ final class WatchCommand implements Callable<Integer> {
             kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
         WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
         HealthServer http = HealthServer.start(listen, metrics.registry(), readiness)) {
+      Preflight.warnings(agent.locator().dir(), options.strategy)
+          .forEach(warning -> log.warn("{}", warning));
       if (events != null) {
         listeners.add(events);
       }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -107,6 +108,24 @@ public final class LxcfsProcess implements AutoCloseable {
 
   /** Starts lxcfs on the folder and waits until its files answer. */
   public void launch() throws IOException {
+    fork();
+    awaitServing();
+  }
+
+  /**
+   * Starts lxcfs on the folder, calls {@code rightAfterFork} at once, before lxcfs has mounted
+   * anything (as systemd runs a service's ExecStartPost=), then waits until lxcfs answers.
+   *
+   * @return what {@code rightAfterFork} returned
+   */
+  public <T> T launch(Callable<T> rightAfterFork) throws Exception {
+    fork();
+    T result = rightAfterFork.call();
+    awaitServing();
+    return result;
+  }
+
+  private void fork() throws IOException {
     Path lxcfsBinary =
         Programs.find("lxcfs")
             .orElseThrow(() -> new IllegalStateException("lxcfs is not installed"));
@@ -117,6 +136,9 @@ public final class LxcfsProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("lxcfs.log").toFile())
             .start();
+  }
+
+  private void awaitServing() throws IOException {
     deadline(
         "lxcfs to serve " + dir,
         () -> topMount().isPresent() && Files.isReadable(dir.resolve("proc/uptime")) && readable());

@@ -1,0 +1,277 @@
+package io.lxcfsremount.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manifests of deploy/kubernetes as the API server will read them, and the security settings
+ * the deployment promises: a careless edit fails the build.
+ */
+class DeployManifestsTest {
+  private DaemonSet daemonSet;
+  private PodSpec pod;
+  private Container remount;
+  private Container lxcfs;
+
+  @BeforeEach
+  void load() throws Exception {
+    daemonSet = DeployManifests.daemonSet();
+    pod = daemonSet.getSpec().getTemplate().getSpec();
+    remount = DeployManifests.container(daemonSet, "remount");
+    lxcfs = DeployManifests.container(daemonSet, "lxcfs");
+  }
+
+  @Test
+  void everyManifest_loadsIntoFabric8sTypedModel_withoutAnUnknownField() throws Exception {
+    List<Path> files = DeployManifests.files();
+
+    assertThat(files)
+        .extracting(file -> file.getFileName().toString())
+        .contains(
+            "namespace.yaml",
+            "serviceaccount.yaml",
+            "clusterrole.yaml",
+            "clusterrolebinding.yaml",
+            "daemonset.yaml");
+    for (Path file : files) {
+      HasMetadata object = DeployManifests.load(file);
+      assertThat(DeployManifests.unknownFields(object)).as(file.getFileName().toString()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMisspeltField_isCaught() {
+    HasMetadata misspelt =
+        DeployManifests.load(
+            new ByteArrayInputStream(
+                """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: lxcfs}
+        spec:
+          template:
+            spec:
+              hostPid: true
+              containers:
+                - name: remount
+                  securityContext: {readOnlyRootFileSystem: true}
+        """
+                    .getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(DeployManifests.unknownFields(misspelt))
+        .containsExactlyInAnyOrder(
+            "DaemonSet.spec.template.spec.hostPid",
+            "DaemonSet.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem");
+  }
+
+  @Test
+  void kustomization_listsEveryManifest() throws Exception {
+    String kustomization =
+        Files.readString(DeployManifests.folder().resolve(DeployManifests.KUSTOMIZATION));
+
+    for (Path file : DeployManifests.files()) {
+      assertThat(kustomization).contains("  - " + file.getFileName() + "\n");
+    }
+  }
+
+  @Test
+  void thePod_sharesTheHostsPidNamespace_andRunsAsTheServiceAccountOfTheRbac() throws Exception {
+    assertThat(pod.getHostPID()).isTrue();
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    ServiceAccount account = DeployManifests.only(ServiceAccount.class);
+    assertThat(pod.getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+    assertThat(account.getMetadata().getNamespace())
+        .isEqualTo(daemonSet.getMetadata().getNamespace());
+  }
+
+  @Test
+  void remount_isNotPrivileged_andHoldsOnlySysAdminSysChrootSysPtrace() {
+    SecurityContext security = remount.getSecurityContext();
+
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd())
+        .containsExactlyInAnyOrder("SYS_ADMIN", "SYS_CHROOT", "SYS_PTRACE");
+    assertThat(security.getRunAsUser()).isZero();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    // no_new_privs does not bind a holder of CAP_SYS_ADMIN; the API refuses the two together.
+    assertThat(security.getAllowPrivilegeEscalation()).isNotEqualTo(Boolean.FALSE);
+    assertThat(
+            pod.getSecurityContext() == null
+                || pod.getSecurityContext().getSeccompProfile() == null)
+        .isTrue();
+  }
+
+  @Test
+  void remount_receivesLxcfsMountsFromTheHost_readOnly() {
+    VolumeMount lxcfsParent = mountAt(remount, "/var/lib");
+
+    assertThat(lxcfsParent.getMountPropagation()).isEqualTo("HostToContainer");
+    assertThat(lxcfsParent.getReadOnly()).isTrue();
+    assertThat(hostPath(lxcfsParent)).isEqualTo("/var/lib");
+    assertThat(remount.getVolumeMounts())
+        .allSatisfy(mount -> assertThat(mount.getReadOnly()).isTrue());
+  }
+
+  @Test
+  void remount_talksToTheRuntimeThroughItsSocket_readOnly() {
+    VolumeMount socket = mountAt(remount, "/run/containerd/containerd.sock");
+
+    assertThat(socket.getReadOnly()).isTrue();
+    assertThat(hostPath(socket)).isEqualTo("/run/containerd/containerd.sock");
+    assertThat(volume(socket).getHostPath().getType()).isEqualTo("Socket");
+  }
+
+  @Test
+  void lxcfs_isPrivileged_andItsMountReachesTheHost() {
+    VolumeMount lxcfsParent = mountAt(lxcfs, "/var/lib");
+
+    assertThat(lxcfs.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(lxcfsParent.getMountPropagation()).isEqualTo("Bidirectional");
+    assertThat(hostPath(lxcfsParent)).isEqualTo("/var/lib");
+  }
+
+  @Test
+  void lxcfs_firstUnmountsADeadLxcfsLeftByAKilledPredecessor_thenExecsLxcfs() {
+    String script = String.join("\n", lxcfs.getArgs());
+
+    assertThat(lxcfs.getCommand()).containsExactly("/bin/sh", "-c");
+    assertThat(script)
+        .containsSubsequence("umount -l /var/lib/lxcfs", "exec ", "lxcfs /var/lib/lxcfs");
+  }
+
+  @Test
+  void remount_runsWatch_listeningOnThePortOfItsProbesAndOfPrometheus() {
+    Map<String, String> annotations =
+        daemonSet.getSpec().getTemplate().getMetadata().getAnnotations();
+
+    assertThat(remount.getArgs())
+        .startsWith("watch")
+        .contains("--listen=0.0.0.0:9477", "--runtime=auto", "--kubernetes-events=true");
+    assertThat(remount.getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getContainerPort()).isEqualTo(9477);
+              assertThat(port.getName()).isEqualTo("metrics");
+            });
+    assertThat(path(remount.getLivenessProbe())).isEqualTo("/healthz");
+    assertThat(path(remount.getStartupProbe())).isEqualTo("/healthz");
+    assertThat(path(remount.getReadinessProbe())).isEqualTo("/readyz");
+    for (Probe probe :
+        List.of(
+            remount.getLivenessProbe(), remount.getReadinessProbe(), remount.getStartupProbe())) {
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+    }
+    assertThat(annotations)
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "9477");
+  }
+
+  @Test
+  void remount_namesItsNode_fromTheDownwardApi() {
+    EnvVar nodeName =
+        remount.getEnv().stream()
+            .filter(e -> e.getName().equals("NODE_NAME"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+  }
+
+  @Test
+  void remount_hasSmallRequestsAndLimits() {
+    Map<String, Quantity> requests = remount.getResources().getRequests();
+    Map<String, Quantity> limits = remount.getResources().getLimits();
+
+    assertThat(requests).containsKeys("cpu", "memory");
+    assertThat(limits).containsKeys("cpu", "memory");
+    assertThat(Quantity.getAmountInBytes(limits.get("memory")))
+        .isLessThanOrEqualTo(Quantity.getAmountInBytes(new Quantity("256Mi")));
+    assertThat(Quantity.getAmountInBytes(requests.get("memory")))
+        .isLessThanOrEqualTo(Quantity.getAmountInBytes(limits.get("memory")));
+  }
+
+  @Test
+  void rbac_allowsCreatingAndPatchingEvents_andGettingAndListingPods_nothingElse()
+      throws Exception {
+    ClusterRole role = DeployManifests.only(ClusterRole.class);
+    ClusterRoleBinding binding = DeployManifests.only(ClusterRoleBinding.class);
+
+    Map<String, List<String>> verbs =
+        role.getRules().stream()
+            .flatMap(
+                rule ->
+                    rule.getApiGroups().stream()
+                        .flatMap(
+                            group ->
+                                rule.getResources().stream()
+                                    .map(resource -> Map.entry(group + "/" + resource, rule))))
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey, e -> e.getValue().getVerbs().stream().sorted().toList()));
+    assertThat(verbs)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "/events", List.of("create", "patch"),
+                "events.k8s.io/events", List.of("create", "patch"),
+                "/pods", List.of("get", "list")));
+    assertThat(role.getRules())
+        .allSatisfy((PolicyRule rule) -> assertThat(rule.getResourceNames()).isEmpty());
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            subject -> {
+              assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+              assertThat(subject.getName()).isEqualTo(pod.getServiceAccountName());
+              assertThat(subject.getNamespace()).isEqualTo(daemonSet.getMetadata().getNamespace());
+            });
+  }
+
+  private static String path(Probe probe) {
+    return probe.getHttpGet().getPath();
+  }
+
+  private static VolumeMount mountAt(Container container, String path) {
+    return container.getVolumeMounts().stream()
+        .filter(mount -> mount.getMountPath().equals(path))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(container.getName() + " mounts nothing at " + path));
+  }
+
+  private Volume volume(VolumeMount mount) {
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private String hostPath(VolumeMount mount) {
+    return volume(mount).getHostPath().getPath();
+  }
+}

@@ -1,0 +1,220 @@
+package io.lxcfsremount.launcher;
+
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
+import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.RequiresReal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The systemd units of scripts/systemd, their command lines taken verbatim from the files (only the
+ * installed command replaced by the repository's scripts/lxcfs-remount), against a real lxcfs and
+ * real Docker containers. No systemd runs on these machines: the tests do what systemd would.
+ *
+ * <p>The machine is shared with other tests, so each command line gets {@code --container PID} for
+ * each of this test's containers appended, and the test's lxcfs folder through the environment
+ * ({@code LXCFS_REMOUNT_LXCFS_DIR}).
+ */
+@RequiresReal({LXCFS, DOCKER})
+class SystemdUnitsIT {
+  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
+  private static final BigInteger SYS_ADMIN_SYS_CHROOT_SYS_PTRACE =
+      BigInteger.ZERO.setBit(21).setBit(18).setBit(19);
+  private static final Pattern PORT = Pattern.compile("http on port (\\d+)");
+
+  private LxcfsProcess lxcfs;
+  private final List<DockerContainer> containers = new ArrayList<>();
+  private Path log;
+  private Process agent;
+
+  @BeforeEach
+  void start() throws Exception {
+    lxcfs = LxcfsProcess.start();
+    for (int i = 0; i < 2; i++) {
+      containers.add(
+          DockerContainer.run(
+              "--network",
+              "none",
+              "-m",
+              "64m",
+              "-v",
+              lxcfs.file("proc/meminfo") + ":/proc/meminfo",
+              "-v",
+              lxcfs.file("proc/cpuinfo") + ":/proc/cpuinfo:ro",
+              "local/busybox:1"));
+    }
+    log = Files.createTempFile("lxcfs-remount-systemd", ".log");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try (LxcfsProcess l = lxcfs) {
+      if (agent != null) {
+        agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      containers.forEach(DockerContainer::close);
+      Files.deleteIfExists(log);
+    }
+  }
+
+  @Test
+  void execStartPost_runRightAfterLxcfsIsForked_waitsForIt_andRepairsEveryContainer()
+      throws Exception {
+    List<String> command =
+        forThisTest(
+            SystemdUnits.commandLine(
+                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
+                    .orElseThrow()));
+    assertThat(command).containsSubsequence("repair", "--wait", "30s");
+    lxcfs.stop();
+
+    Process repair =
+        lxcfs.launch(
+            () -> {
+              assertThat(
+                      MountTable.read(Path.of("/proc/self/mountinfo"))
+                          .topAt(lxcfs.dir().toString()))
+                  .as("lxcfs has not mounted yet")
+                  .isEmpty();
+              return start(command);
+            });
+
+    assertThat(repair.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(repair.exitValue()).as(Files.readString(log)).isZero();
+    assertThat(Files.readString(log))
+        .contains("lxcfs at " + lxcfs.dir() + " is healthy, generation " + lxcfs.generation())
+        .contains("4 repaired in 2 of 2 containers");
+    assertThat(allLimited()).isTrue();
+  }
+
+  @Test
+  void theWatchService_underItsCapabilityBoundingSetAndNoNewPrivileges_repairsEachRestart()
+      throws Exception {
+    Path unit = SystemdUnits.watchService();
+    List<String> command =
+        forThisTest(
+            SystemdUnits.commandLine(
+                SystemdUnits.setting(unit, "Service", "ExecStart").orElseThrow()));
+    String capabilities =
+        SystemdUnits.setting(unit, "Service", "CapabilityBoundingSet").orElseThrow();
+    assertThat(SystemdUnits.setting(unit, "Service", "NoNewPrivileges")).hasValue("yes");
+    // What systemd does to a root service with those two settings; setpriv does the same here.
+    List<String> confined =
+        new ArrayList<>(
+            List.of(
+                "setpriv", "--no-new-privs", "--bounding-set", boundingSet(capabilities), "--"));
+    confined.addAll(command);
+    agent = start(confined, "LXCFS_REMOUNT_LISTEN=127.0.0.1:0");
+    int port = awaitPort();
+    Eventually.within(
+        Duration.ofSeconds(10),
+        "ready",
+        () -> get(port, "/readyz").statusCode() == 200,
+        () -> Files.readString(log));
+
+    lxcfs.restart();
+
+    Eventually.within(
+        Duration.ofSeconds(5),
+        "every container repaired",
+        this::allLimited,
+        () -> Files.readString(log));
+    String status = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "status"));
+    assertThat(new BigInteger(field(status, "CapEff"), 16))
+        .isEqualTo(SYS_ADMIN_SYS_CHROOT_SYS_PTRACE);
+    assertThat(field(status, "NoNewPrivs")).isEqualTo("1");
+    assertThat(Files.readString(log))
+        .contains("repair pass: 4 repaired in 2 of 2 containers")
+        .doesNotContain("WARN");
+  }
+
+  /** The command line, limited to this test's containers (the machine is shared). */
+  private List<String> forThisTest(List<String> unitCommand) {
+    List<String> command = SystemdUnits.fromTheRepository(unitCommand);
+    for (DockerContainer container : containers) {
+      command.addAll(List.of("--container", Long.toString(container.pid())));
+    }
+    return command;
+  }
+
+  private Process start(List<String> command, String... environment) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("LXCFS_REMOUNT_LXCFS_DIR", lxcfs.dir().toString());
+    for (String variable : environment) {
+      builder
+          .environment()
+          .put(
+              variable.substring(0, variable.indexOf('=')),
+              variable.substring(variable.indexOf('=') + 1));
+    }
+    return builder.start();
+  }
+
+  /** CAP_SYS_ADMIN CAP_SYS_CHROOT to setpriv's -all,+sys_admin,+sys_chroot. */
+  private static String boundingSet(String capabilityBoundingSet) {
+    StringBuilder set = new StringBuilder("-all");
+    for (String capability : capabilityBoundingSet.strip().split("\\s+")) {
+      set.append(",+")
+          .append(capability.replaceFirst("^CAP_", "").toLowerCase(java.util.Locale.ROOT));
+    }
+    return set.toString();
+  }
+
+  private int awaitPort() throws Exception {
+    for (int i = 0; i < 300 && agent.isAlive(); i++) {
+      Matcher port = PORT.matcher(Files.readString(log));
+      if (port.find()) {
+        return Integer.parseInt(port.group(1));
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the agent did not start: " + Files.readString(log));
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String field(String status, String name) {
+    return status
+        .lines()
+        .filter(l -> l.startsWith(name + ":"))
+        .findFirst()
+        .orElseThrow()
+        .substring(name.length() + 1)
+        .strip();
+  }
+
+  private boolean allLimited() {
+    for (DockerContainer container : containers) {
+      if (!container.exec("head", "-1", "/proc/meminfo").stdout().startsWith(LIMITED_MEMINFO)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
