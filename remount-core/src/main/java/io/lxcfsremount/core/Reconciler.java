@@ -106,7 +106,7 @@ public final class Reconciler {
       return ContainerReport.skipped(candidate, "process exited");
     }
     try (Fd pidfd = Linux.pidfdOpen(candidate.pid())) {
-      MountTable table = MountTable.read(proc.mountinfo(candidate.pid()));
+      MountTable table = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
       // The table is the pinned process's only if that process still runs now.
       if (!Linux.isAlive(pidfd)) {
         return ContainerReport.skipped(candidate, "process exited");
@@ -158,7 +158,7 @@ public final class Reconciler {
     }
     MountTable after;
     try {
-      after = MountTable.read(proc.mountinfo(candidate.pid()));
+      after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
     } catch (NoSuchFileException e) {
       return repaired;
     }

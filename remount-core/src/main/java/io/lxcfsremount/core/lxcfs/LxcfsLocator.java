@@ -39,7 +39,7 @@ public final class LxcfsLocator {
    * or not at all).
    */
   public Optional<Lxcfs> locate() throws IOException {
-    MountTable own = MountTable.read(proc.selfMountinfo());
+    MountTable own = MountTable.read(proc.selfMountinfo(), Lxcfs.FS_TYPE);
     Optional<MountInfo> top = own.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
     if (top.isEmpty()) {
       return Optional.empty();

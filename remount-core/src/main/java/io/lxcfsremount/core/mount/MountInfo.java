@@ -77,6 +77,19 @@ public record MountInfo(
     }
   }
 
+  /** Field 5 of a mountinfo line, unescaped, without parsing the rest. */
+  static String mountPointOf(String line) {
+    int start = 0;
+    for (int field = 0; field < 4; field++) {
+      start = line.indexOf(' ', start) + 1;
+      if (start == 0) {
+        throw new IllegalArgumentException("malformed mountinfo line: " + line);
+      }
+    }
+    int end = line.indexOf(' ', start);
+    return unescape(end < 0 ? line.substring(start) : line.substring(start, end));
+  }
+
   /** Undoes the kernel's {@code mangle()}: {@code \ooo} octal escapes of single bytes. */
   static String unescape(String field) {
     if (field.indexOf('\\') < 0) {

@@ -27,6 +27,33 @@ public record MountTable(List<MountInfo> mounts) {
   }
 
   /**
+   * Reads the part of a mount table that tells which mounts of {@code fsType} are visible: those
+   * mounts, and every other mount at one of their mount points (which may hide them, or be hidden).
+   * The other lines are not parsed: a pass reads the tables of hundreds of containers.
+   */
+  public static MountTable read(Path mountinfo, String fsType) throws IOException {
+    String marker = " - " + fsType + " ";
+    List<String> lines = Files.readString(mountinfo).lines().toList();
+    List<MountInfo> mounts = new ArrayList<>();
+    Set<String> points = new HashSet<>();
+    for (String line : lines) {
+      if (line.contains(marker)) {
+        MountInfo mount = MountInfo.parse(line);
+        mounts.add(mount);
+        points.add(mount.mountPoint());
+      }
+    }
+    for (String line : lines) {
+      if (!line.contains(marker)
+          && !line.isEmpty()
+          && points.contains(MountInfo.mountPointOf(line))) {
+        mounts.add(MountInfo.parse(line));
+      }
+    }
+    return new MountTable(mounts);
+  }
+
+  /**
    * Parses mountinfo text.
    *
    * @throws IOException if the reader fails

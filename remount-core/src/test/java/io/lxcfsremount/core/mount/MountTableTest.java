@@ -3,10 +3,13 @@ package io.lxcfsremount.core.mount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MountTableTest {
   private static final String STACKED =
@@ -39,6 +42,27 @@ class MountTableTest {
                 .orElseThrow()
                 .mountId())
         .isEqualTo(32);
+  }
+
+  @Test
+  void readOfAType_keepsItsMountsAndWhatSharesTheirMountPoints_only(@TempDir Path folder)
+      throws Exception {
+    Path mountinfo = folder.resolve("mountinfo");
+    Files.writeString(
+        mountinfo,
+        STACKED
+            + "40 33 0:22 /null /proc/uptime rw - tmpfs tmpfs rw\n"
+            + "41 21 0:50 / /with\\040space rw - fuse.lxcfs lxcfs rw\n"
+            + "42 41 0:51 / /with\\040space rw - tmpfs tmpfs rw\n");
+
+    MountTable table = MountTable.read(mountinfo, "fuse.lxcfs");
+
+    assertThat(table.mounts())
+        .extracting(MountInfo::mountId)
+        .containsExactlyInAnyOrder(30, 31, 32, 33, 41, 40, 42);
+    assertThat(table.topAt("/proc/uptime").orElseThrow().fsType()).isEqualTo("tmpfs");
+    assertThat(table.topAt("/with space").orElseThrow().mountId()).isEqualTo(42);
+    assertThat(table.topAt("/proc/meminfo").orElseThrow().mountId()).isEqualTo(32);
   }
 
   @Test
