@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Watches from outside, for scripts/bench-watch: waits until a new lxcfs mount (a new device
- * number) appears at the folder, then until every given process's mount namespace shows only that
- * device among its lxcfs mounts, and prints the milliseconds between the two.
+ * Watches from outside, for scripts/bench-watch: waits until the lxcfs mount at the folder goes
+ * away and a new one appears (by absence, not by number: the kernel gives a freed device number to
+ * the next mount), then until every given process's mount namespace shows only the new device
+ * among its lxcfs mounts, and prints the milliseconds between the two.
  *
  * <p>Usage: java RecoveryObserver.java LXCFS_DIR PID...
  */
@@ -18,16 +19,18 @@ public class RecoveryObserver {
     for (int i = 1; i < args.length; i++) {
       tables.add(Path.of("/proc", args[i], "mountinfo"));
     }
-    String before = deviceAt(dir);
     System.out.println("ready");
     System.out.flush();
+    while (deviceAt(dir) != null) {
+      Thread.sleep(1);
+    }
     String after;
-    while ((after = deviceAt(dir)) == null || after.equals(before)) {
-      Thread.sleep(0, 200_000);
+    while ((after = deviceAt(dir)) == null) {
+      Thread.sleep(1);
     }
     long appeared = System.nanoTime();
     while (!allOn(tables, after)) {
-      Thread.sleep(1);
+      Thread.sleep(2);
     }
     System.out.println((System.nanoTime() - appeared) / 1_000_000);
   }

@@ -10,11 +10,10 @@ import java.util.Optional;
 
 /**
  * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new
- * lxcfs mounting), then re-checking every few milliseconds while the mounted lxcfs is still
- * starting.
+ * lxcfs mounting), then re-checking every 5 ms while the mounted lxcfs is still starting.
  */
 public final class LxcfsWaiter {
-  private static final Duration RECHECK = Duration.ofMillis(20);
+  private static final Duration RECHECK = Duration.ofMillis(5);
 
   private final ProcFs proc;
   private final LxcfsLocator locator;

@@ -38,7 +38,7 @@ public final class Watcher {
   /** How long a mounted lxcfs may take to answer before it counts as dead rather than starting. */
   private static final Duration STARTING = Duration.ofSeconds(5);
 
-  private static final Duration RECHECK_STARTING = Duration.ofMillis(20);
+  private static final Duration RECHECK_STARTING = Duration.ofMillis(5);
   private static final Duration RECHECK_DEAD = Duration.ofSeconds(1);
 
   private final Reconciler reconciler;
