@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One log line per pass with counts and milliseconds; each failure at warn, details at debug. */
+/**
+ * One log line per pass with counts and milliseconds; each failure at warn, each skip with its
+ * reason at info, details at debug.
+ */
 final class PassLog implements WatchListener {
   private static final Logger log = LoggerFactory.getLogger("io.lxcfsremount.watch");
 
@@ -33,6 +36,13 @@ final class PassLog implements WatchListener {
         if (mount.state() == MountState.FAILED) {
           log.warn(
               "{} (pid {}) {}: {}",
+              name,
+              container.candidate().pid(),
+              mount.target(),
+              mount.reason());
+        } else if (mount.state() == MountState.SKIPPED) {
+          log.info(
+              "{} (pid {}) {}: skipped, {}",
               name,
               container.candidate().pid(),
               mount.target(),

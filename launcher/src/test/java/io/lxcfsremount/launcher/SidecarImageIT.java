@@ -169,8 +169,8 @@ class SidecarImageIT {
 
       Eventually.within(
           Duration.ofSeconds(5),
-          "a failed pass",
-          () -> sidecar.logs().contains("4 failed"),
+          "a failed pass, and why each mount failed",
+          () -> sidecar.logs().contains("/proc/meminfo: not repairable"),
           sidecar::logs);
       assertThat(sidecar.logs())
           .contains(

@@ -40,6 +40,14 @@ public record Summary(
     return mounts.getOrDefault(state, 0);
   }
 
+  /**
+   * Whether the pass settled everything: nothing dead, and nothing left for a routine reason that a
+   * moment later may be gone (a mount whose target moved while the pass ran, say).
+   */
+  public boolean settled() {
+    return nothingDead() && count(MountState.SKIPPED) == 0;
+  }
+
   /** Whether every lxcfs mount reaches the live lxcfs after the pass, as far as it could look. */
   public boolean nothingDead() {
     return failedContainers == 0

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * a healthy lxcfs of a generation not yet repaired gets a repair pass at once (the first wake after
  * start-up catches up on restarts missed while the agent was down). A burst of events while a pass
  * runs is reported by poll() as one, so bursts coalesce without delaying the first repair, and a
- * pass never starts on an lxcfs that does not answer. A pass that leaves dead mounts is retried
- * with a growing wait, up to the resync period.
+ * pass never starts on an lxcfs that does not answer. A pass that leaves dead or skipped mounts is
+ * retried with a growing wait, up to the resync period.
  */
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
@@ -165,7 +165,7 @@ public final class Watcher {
       Duration recovery = newInstance && sinceLastPass != null ? sinceSeen.elapsed() : null;
       repaired = lxcfs;
       listener.passCompleted(report, recovery);
-      if (report.summary().nothingDead()) {
+      if (report.summary().settled()) {
         retry.reset();
         passInterval = resync;
       } else {

@@ -8,13 +8,19 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.Candidate;
+import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.linux.WatchEvents.Event;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.report.ContainerReport;
+import io.lxcfsremount.core.report.MountReport;
+import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +91,31 @@ class WatcherTest {
 
     verify(reconciler, times(1)).run(any(), any());
     assertThat(sleeps).allSatisfy(sleep -> assertThat(sleep).isGreaterThan(Duration.ofSeconds(59)));
+  }
+
+  @Test
+  void aPassThatSkippedAMount_isRetriedSoon_notAtTheResync() throws Exception {
+    MountReport skipped =
+        new MountReport(
+            "/proc/meminfo",
+            "/proc/meminfo",
+            false,
+            MountState.SKIPPED,
+            Strategy.ATOMIC_SWAP,
+            "target vanished");
+    Candidate candidate = new Candidate(new Container("proc", "mnt:[1]", "sleep", 10, null), 10, 1);
+    when(reconciler.run(any(), any()))
+        .thenReturn(
+            new ReconcileReport(
+                lxcfs(7),
+                List.of(ContainerReport.of(candidate, List.of(skipped))),
+                List.of(),
+                Duration.ofMillis(5)));
+    sightings(Optional.of(lxcfs(7)), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    assertThat(sleeps.get(0)).isLessThanOrEqualTo(Duration.ofMillis(200));
   }
 
   @Test
