@@ -82,10 +82,12 @@ final class CommonOptions {
               + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
   String strategy;
 
+  // More than the CPUs: a container's repair mostly sleeps in the kernel (each detach waits for an
+  // RCU grace period), and concurrent detaches share grace periods.
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-4}",
+      defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-16}",
       description =
           "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
   int parallelism;
