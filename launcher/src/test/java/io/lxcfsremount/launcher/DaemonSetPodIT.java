@@ -10,9 +10,7 @@ import io.lxcfsremount.core.testing.RequiresReal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -36,13 +34,12 @@ class DaemonSetPodIT {
   @RegisterExtension static final LocalImage SIDECAR = LocalImage.sidecar();
   @RegisterExtension static final LocalImage LXCFS_IMAGE = LocalImage.lxcfs();
 
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final int PORT = 9477;
 
   private Path varLib;
   private DockerPod pod;
   private DockerContainer lxcfs;
-  private final List<DockerContainer> containers = new ArrayList<>();
+  private final LimitedContainers containers = new LimitedContainers();
   private DockerContainer remount;
 
   @BeforeEach
@@ -59,23 +56,7 @@ class DaemonSetPodIT {
     pod = new DockerPod(DeployManifests.daemonSet(), paths, paths);
     lxcfs = pod.start("lxcfs", LXCFS_IMAGE.name(), DockerPod.Changes.none());
     awaitLxcfs();
-    for (int i = 0; i < 2; i++) {
-      containers.add(
-          DockerContainer.run(
-              "--network",
-              "none",
-              "-m",
-              "64m",
-              "-v",
-              varLib + "/lxcfs/proc/meminfo:/proc/meminfo",
-              "-v",
-              varLib + "/lxcfs/proc/cpuinfo:/proc/cpuinfo:ro",
-              "local/busybox:1"));
-    }
-    List<String> filter = new ArrayList<>();
-    for (DockerContainer container : containers) {
-      filter.addAll(List.of("--container", Long.toString(container.pid())));
-    }
+    containers.start(2, varLib.resolve("lxcfs"));
     // The mounts of the sidecar are made now, while lxcfs is mounted: it must see the next one
     // anyway.
     remount =
@@ -86,7 +67,7 @@ class DaemonSetPodIT {
                 .withEnv(
                     "LXCFS_REMOUNT_LXCFS_DIR",
                     varLib + "/lxcfs") // its default, /var/lib/lxcfs, moved with /var/lib
-                .withMoreArgs(filter));
+                .withMoreArgs(containers.filterArguments()));
     Eventually.within(
         Duration.ofSeconds(30),
         "the sidecar is ready",
@@ -100,7 +81,7 @@ class DaemonSetPodIT {
       if (remount != null) {
         remount.close();
       }
-      containers.forEach(DockerContainer::close);
+      containers.close();
       if (lxcfs != null) {
         lxcfs.close();
       }
@@ -122,7 +103,7 @@ class DaemonSetPodIT {
     awaitLxcfs();
 
     Eventually.within(
-        Duration.ofSeconds(5), "every container repaired", this::allLimited, remount::logs);
+        Duration.ofSeconds(5), "every container repaired", containers::allLimited, remount::logs);
     assertThat(lxcfsMountsOnTheHost()).isEqualTo(1);
     assertThat(remount.logs()).contains("repair pass: 4 repaired in 2 of 2 containers");
   }
@@ -146,7 +127,7 @@ class DaemonSetPodIT {
     awaitLxcfs();
 
     Eventually.within(
-        Duration.ofSeconds(5), "every container repaired", this::allLimited, remount::logs);
+        Duration.ofSeconds(5), "every container repaired", containers::allLimited, remount::logs);
     assertThat(lxcfsMountsOnTheHost())
         .as("the dead mount unmounted, the new one alone")
         .isEqualTo(1);
@@ -177,14 +158,5 @@ class DaemonSetPodIT {
     return MountTable.read(Path.of("/proc/self/mountinfo")).mounts().stream()
         .filter(m -> m.fsType().equals("fuse.lxcfs") && m.mountPoint().equals(varLib + "/lxcfs"))
         .count();
-  }
-
-  private boolean allLimited() {
-    for (DockerContainer container : containers) {
-      if (!container.exec("head", "-1", "/proc/meminfo").stdout().startsWith(LIMITED_MEMINFO)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SidecarImageIT {
   @RegisterExtension static final LocalImage IMAGE = LocalImage.sidecar();
 
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final int PORT = 9477;
   private static final BigInteger SYS_ADMIN_SYS_CHROOT_SYS_PTRACE =
       BigInteger.ZERO.setBit(21).setBit(18).setBit(19);
@@ -54,26 +53,14 @@ class SidecarImageIT {
 
   private LxcfsProcess lxcfs;
   private Path varLib;
-  private final List<DockerContainer> containers = new ArrayList<>();
+  private final LimitedContainers containers = new LimitedContainers();
   private DockerContainer sidecar;
 
   @BeforeEach
   void start() throws Exception {
     lxcfs = LxcfsProcess.start();
     varLib = lxcfs.dir().getParent();
-    for (int i = 0; i < 2; i++) {
-      containers.add(
-          DockerContainer.run(
-              "--network",
-              "none",
-              "-m",
-              "64m",
-              "-v",
-              lxcfs.file("proc/meminfo") + ":/proc/meminfo",
-              "-v",
-              lxcfs.file("proc/cpuinfo") + ":/proc/cpuinfo:ro",
-              "local/busybox:1"));
-    }
+    containers.start(2, lxcfs.dir());
   }
 
   @AfterEach
@@ -82,7 +69,7 @@ class SidecarImageIT {
       if (sidecar != null) {
         sidecar.close();
       }
-      containers.forEach(DockerContainer::close);
+      containers.close();
     }
   }
 
@@ -95,7 +82,7 @@ class SidecarImageIT {
     lxcfs.restart();
 
     Eventually.within(
-        Duration.ofSeconds(5), "every container repaired", this::allLimited, sidecar::logs);
+        Duration.ofSeconds(5), "every container repaired", containers::allLimited, sidecar::logs);
     assertThat(lxcfsMountCounts()).isEqualTo(mountsBefore);
     for (DockerContainer container : containers) {
       MountInfo cpuinfo = container.mountTable().topAt("/proc/cpuinfo").orElseThrow();
@@ -146,7 +133,7 @@ class SidecarImageIT {
           .containsPattern("/proc/cpuinfo \\(ro\\) +repaired +atomic-swap")
           .contains("4 repaired in 2 of 2 containers");
     }
-    assertThat(allLimited()).isTrue();
+    assertThat(containers.allLimited()).isTrue();
   }
 
   @Test
@@ -216,14 +203,12 @@ class SidecarImageIT {
             "/run/containerd/containerd.sock",
             "/var/run/docker.sock");
     DockerPod pod = new DockerPod(daemonSet, paths, paths);
-    List<String> filter = new ArrayList<>();
-    for (DockerContainer container : containers) {
-      filter.addAll(List.of("--container", Long.toString(container.pid())));
-    }
     return pod.start(
         "remount",
         IMAGE.name(),
-        changes.withEnv("LXCFS_REMOUNT_LXCFS_DIR", lxcfs.dir().toString()).withMoreArgs(filter));
+        changes
+            .withEnv("LXCFS_REMOUNT_LXCFS_DIR", lxcfs.dir().toString())
+            .withMoreArgs(containers.filterArguments()));
   }
 
   private void awaitReady() throws Exception {
@@ -232,15 +217,6 @@ class SidecarImageIT {
         "the sidecar is ready",
         () -> sidecar.get(PORT, "/readyz").isPresent(),
         sidecar::logs);
-  }
-
-  private boolean allLimited() {
-    for (DockerContainer container : containers) {
-      if (!container.exec("head", "-1", "/proc/meminfo").stdout().startsWith(LIMITED_MEMINFO)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private List<Long> lxcfsMountCounts() throws Exception {

@@ -35,32 +35,19 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal({LXCFS, DOCKER})
 class SystemdUnitsIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final BigInteger SYS_ADMIN_SYS_CHROOT_SYS_PTRACE =
       BigInteger.ZERO.setBit(21).setBit(18).setBit(19);
   private static final Pattern PORT = Pattern.compile("http on port (\\d+)");
 
   private LxcfsProcess lxcfs;
-  private final List<DockerContainer> containers = new ArrayList<>();
+  private final LimitedContainers containers = new LimitedContainers();
   private Path log;
   private Process agent;
 
   @BeforeEach
   void start() throws Exception {
     lxcfs = LxcfsProcess.start();
-    for (int i = 0; i < 2; i++) {
-      containers.add(
-          DockerContainer.run(
-              "--network",
-              "none",
-              "-m",
-              "64m",
-              "-v",
-              lxcfs.file("proc/meminfo") + ":/proc/meminfo",
-              "-v",
-              lxcfs.file("proc/cpuinfo") + ":/proc/cpuinfo:ro",
-              "local/busybox:1"));
-    }
+    containers.start(2, lxcfs.dir());
     log = Files.createTempFile("lxcfs-remount-systemd", ".log");
   }
 
@@ -70,7 +57,7 @@ class SystemdUnitsIT {
       if (agent != null) {
         agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
-      containers.forEach(DockerContainer::close);
+      containers.close();
       Files.deleteIfExists(log);
     }
   }
@@ -102,7 +89,7 @@ class SystemdUnitsIT {
     assertThat(Files.readString(log))
         .contains("lxcfs at " + lxcfs.dir() + " is healthy, generation " + lxcfs.generation())
         .contains("4 repaired in 2 of 2 containers");
-    assertThat(allLimited()).isTrue();
+    assertThat(containers.allLimited()).isTrue();
   }
 
   @Test
@@ -135,7 +122,7 @@ class SystemdUnitsIT {
     Eventually.within(
         Duration.ofSeconds(5),
         "every container repaired",
-        this::allLimited,
+        containers::allLimited,
         () -> Files.readString(log));
     String status = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "status"));
     assertThat(new BigInteger(field(status, "CapEff"), 16))
@@ -149,9 +136,7 @@ class SystemdUnitsIT {
   /** The command line, limited to this test's containers (the machine is shared). */
   private List<String> forThisTest(List<String> unitCommand) {
     List<String> command = SystemdUnits.fromTheRepository(unitCommand);
-    for (DockerContainer container : containers) {
-      command.addAll(List.of("--container", Long.toString(container.pid())));
-    }
+    command.addAll(containers.filterArguments());
     return command;
   }
 
@@ -207,14 +192,5 @@ class SystemdUnitsIT {
         .orElseThrow()
         .substring(name.length() + 1)
         .strip();
-  }
-
-  private boolean allLimited() {
-    for (DockerContainer container : containers) {
-      if (!container.exec("head", "-1", "/proc/meminfo").stdout().startsWith(LIMITED_MEMINFO)) {
-        return false;
-      }
-    }
-    return true;
   }
 }
