@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,13 +46,7 @@ class DaemonSetPodIT {
     varLib = Files.createTempDirectory("lxcfs-remount-var-lib").toRealPath();
     Programs.check("mount", "--bind", varLib.toString(), varLib.toString());
     Programs.check("mount", "--make-shared", varLib.toString());
-    Map<String, String> paths =
-        Map.of(
-            "/var/lib",
-            varLib.toString(),
-            "/run/containerd/containerd.sock",
-            "/var/run/docker.sock");
-    pod = new DockerPod(DeployManifests.daemonSet(), paths, paths);
+    pod = DockerPod.onDocker(DeployManifests.daemonSet(), varLib);
     lxcfs = pod.start("lxcfs", LXCFS_IMAGE.name(), DockerPod.Changes.none());
     awaitLxcfs();
     containers.start(2, varLib.resolve("lxcfs"));

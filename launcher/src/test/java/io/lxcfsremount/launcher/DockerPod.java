@@ -59,6 +59,20 @@ final class DockerPod {
     this.containerPaths = new LinkedHashMap<>(containerPaths);
   }
 
+  /**
+   * The pod as the Docker tests run it: {@code varLib} stands for the host's /var/lib, and Docker's
+   * socket for containerd's, which the manifest mounts (these tests' containers run on Docker).
+   */
+  static DockerPod onDocker(DaemonSet daemonSet, Path varLib) {
+    Map<String, String> paths =
+        Map.of(
+            "/var/lib",
+            varLib.toString(),
+            "/run/containerd/containerd.sock",
+            "/var/run/docker.sock");
+    return new DockerPod(daemonSet, paths, paths);
+  }
+
   /** What a test adds to, or changes in, a container of the manifest; each use says why. */
   record Changes(
       Map<String, String> env, List<String> dockerOptions, UnaryOperator<List<String>> args) {

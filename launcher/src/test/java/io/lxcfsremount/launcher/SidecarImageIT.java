@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,13 +195,7 @@ class SidecarImageIT {
    * The remount container of {@code daemonSet}, as this machine runs it (see the class comment).
    */
   private DockerContainer startSidecar(DaemonSet daemonSet, DockerPod.Changes changes) {
-    Map<String, String> paths =
-        Map.of(
-            "/var/lib",
-            varLib.toString(),
-            "/run/containerd/containerd.sock",
-            "/var/run/docker.sock");
-    DockerPod pod = new DockerPod(daemonSet, paths, paths);
+    DockerPod pod = DockerPod.onDocker(daemonSet, varLib);
     return pod.start(
         "remount",
         IMAGE.name(),
