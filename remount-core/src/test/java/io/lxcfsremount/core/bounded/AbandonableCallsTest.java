@@ -1,0 +1,70 @@
+package io.lxcfsremount.core.bounded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class AbandonableCallsTest {
+  private final AbandonableCalls calls = new AbandonableCalls("test-call", 2);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @Test
+  void anAnswerInTime_isReturned() throws Exception {
+    assertEquals(42, calls.call("answer", Duration.ofSeconds(5), () -> 42));
+  }
+
+  @Test
+  void aFailureInTime_isThrownAsItself() {
+    IOException thrown =
+        assertThrows(
+            IOException.class,
+            () ->
+                calls.call(
+                    "fail",
+                    Duration.ofSeconds(5),
+                    () -> {
+                      throw new IOException("statx /x: ENOTCONN");
+                    }));
+    assertEquals("statx /x: ENOTCONN", thrown.getMessage());
+  }
+
+  @Test
+  void aCallThatNeverAnswers_isAbandonedAndNamed() throws Exception {
+    TimeoutException thrown =
+        assertThrows(
+            TimeoutException.class,
+            () -> calls.call("read /wedged", Duration.ofMillis(50), this::blockUntilReleased));
+    assertEquals("read /wedged: no answer within 50 ms", thrown.getMessage());
+    assertEquals(1, calls.stuck());
+    release.countDown();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (calls.stuck() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(0, calls.stuck());
+  }
+
+  @Test
+  void tooManyStuckCalls_refuseTheNextAtOnce() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      assertThrows(
+          TimeoutException.class,
+          () -> calls.call("read /wedged", Duration.ofMillis(10), this::blockUntilReleased));
+    }
+    TimeoutException thrown =
+        assertThrows(
+            TimeoutException.class, () -> calls.call("read /wedged", Duration.ofDays(1), () -> 1));
+    assertEquals("read /wedged: not tried, 2 earlier calls are still stuck", thrown.getMessage());
+    release.countDown();
+  }
+
+  private int blockUntilReleased() throws InterruptedException {
+    release.await();
+    return 0;
+  }
+}
