@@ -210,6 +210,6 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public String toString() {
-    return NAME + " at " + endpoint;
+    return "CRI at " + endpoint;
   }
 }

@@ -104,7 +104,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public String toString() {
-    return NAME + " at " + host;
+    return "Docker at " + host;
   }
 
   /** Releases the pooled connections, also those of a connection still being set up. */
