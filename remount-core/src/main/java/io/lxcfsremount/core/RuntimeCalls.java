@@ -20,16 +20,18 @@ import java.util.concurrent.TimeoutException;
  * (a wedged daemon accepts connections and never answers). Each runtime's own calls have shorter
  * deadlines that name the call; the budget is the backstop for calls that add up.
  *
- * <p>A runtime that did not answer in time is not asked again for {@link #HOLDOFF}: its answer is
- * that failure, at once. A one-shot command that found it wedged at start-up then does not wait for
- * it a second time in its pass, and a watch that retries a pass does not wait on it at every retry.
+ * <p>A runtime that did not answer in time is not waited for again until it answers: its answer is
+ * that failure, at once, while the same question is sent to it in the background every {@link
+ * #PROBE_INTERVAL}, with nobody waiting; once such a probe is answered, the runtime is asked as
+ * before. A one-shot command that found it wedged at start-up then does not wait for it a second
+ * time in its pass, and a watch does not wait on it in every pass (nor at every retry of one).
  */
 public final class RuntimeCalls {
   /** The runtimes' own deadlines are 5 s; a second more lets them say which call hung. */
   public static final Duration BUDGET = Duration.ofSeconds(6);
 
-  /** Long enough to span a command's start-up and first pass, short next to a resync (60 s). */
-  public static final Duration HOLDOFF = Duration.ofSeconds(30);
+  /** How often a runtime that does not answer is asked again in the background. */
+  public static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
   /** One question to a runtime. */
   @FunctionalInterface
@@ -44,10 +46,16 @@ public final class RuntimeCalls {
     }
   }
 
-  private record Silence(long sinceNanos, String message) {}
+  /**
+   * A runtime that did not answer in time.
+   *
+   * @param probe the question last sent to it in the background (sent at {@code probedNanos}), or
+   *     null
+   */
+  private record Silence(long sinceNanos, String message, long probedNanos, Future<?> probe) {}
 
   private final Duration budget;
-  private final Duration holdoff;
+  private final Duration probeInterval;
   private final Ticker ticker;
   private final Map<ContainerRuntime, Silence> silent =
       Collections.synchronizedMap(new IdentityHashMap<>());
@@ -59,15 +67,15 @@ public final class RuntimeCalls {
             return thread;
           });
 
-  public RuntimeCalls(Duration budget, Duration holdoff, Ticker ticker) {
+  public RuntimeCalls(Duration budget, Duration probeInterval, Ticker ticker) {
     this.budget = budget;
-    this.holdoff = holdoff;
+    this.probeInterval = probeInterval;
     this.ticker = ticker;
   }
 
-  /** With {@link #BUDGET}, {@link #HOLDOFF} and the system clock. */
+  /** With {@link #BUDGET}, {@link #PROBE_INTERVAL} and the system clock. */
   public RuntimeCalls() {
-    this(BUDGET, HOLDOFF, Ticker.systemTicker());
+    this(BUDGET, PROBE_INTERVAL, Ticker.systemTicker());
   }
 
   /**
@@ -79,7 +87,7 @@ public final class RuntimeCalls {
     long deadline = ticker.read() + budget.toNanos();
     List<Future<T>> asked = new ArrayList<>();
     for (ContainerRuntime runtime : runtimes) {
-      asked.add(heldOff(runtime) == null ? threads.submit(() -> query.ask(runtime)) : null);
+      asked.add(answersAgain(runtime, query) ? threads.submit(() -> query.ask(runtime)) : null);
     }
     List<Answer<T>> answers = new ArrayList<>();
     for (int i = 0; i < runtimes.size(); i++) {
@@ -88,13 +96,51 @@ public final class RuntimeCalls {
     return answers;
   }
 
-  private Silence heldOff(ContainerRuntime runtime) {
+  /**
+   * Whether to wait for {@code runtime}: it never went silent, or has answered a probe since. While
+   * it has not, a probe still out after the budget is given up on, and a new one sent every probe
+   * interval.
+   */
+  private boolean answersAgain(ContainerRuntime runtime, Query<?> query) {
     Silence silence = silent.get(runtime);
-    if (silence != null && ticker.read() - silence.sinceNanos() >= holdoff.toNanos()) {
-      silent.remove(runtime);
-      return null;
+    if (silence == null) {
+      return true;
     }
-    return silence;
+    Future<?> probe = silence.probe();
+    if (probe != null && answered(probe)) {
+      silent.remove(runtime);
+      return true;
+    }
+    long now = ticker.read();
+    if (probe != null && !probe.isDone() && now - silence.probedNanos() >= budget.toNanos()) {
+      probe.cancel(true);
+    }
+    if ((probe == null || probe.isDone())
+        && now - silence.probedNanos() >= probeInterval.toNanos()) {
+      silent.put(
+          runtime,
+          new Silence(
+              silence.sinceNanos(),
+              silence.message(),
+              now,
+              threads.submit(() -> query.ask(runtime))));
+    }
+    return false;
+  }
+
+  private static boolean answered(Future<?> probe) {
+    if (!probe.isDone() || probe.isCancelled()) {
+      return false;
+    }
+    try {
+      probe.get();
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private <T> Answer<T> await(ContainerRuntime runtime, Future<T> answer, long deadline) {
@@ -105,12 +151,7 @@ public final class RuntimeCalls {
           runtime,
           null,
           new RuntimeNotAnsweringException(
-              silence.message()
-                  + " ("
-                  + ago
-                  + " s ago; asked again after "
-                  + seconds(holdoff)
-                  + ")"));
+              silence.message() + " (" + ago + " s ago; not waited for until it answers again)"));
     }
     try {
       return new Answer<>(
@@ -139,7 +180,8 @@ public final class RuntimeCalls {
   }
 
   private <T> Answer<T> notAnswering(ContainerRuntime runtime, RuntimeNotAnsweringException e) {
-    silent.put(runtime, new Silence(ticker.read(), e.getMessage()));
+    long now = ticker.read();
+    silent.put(runtime, new Silence(now, e.getMessage(), now, null));
     return new Answer<>(runtime, null, e);
   }
 

@@ -11,10 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Runtimes asked together under one budget; one that does not answer is left alone a while. */
+/**
+ * Runtimes asked together under one budget; one that does not answer is not waited for again until
+ * it answers a probe.
+ */
 class RuntimeCallsTest {
   private static final Duration BUDGET = Duration.ofMillis(300);
-  private static final Duration HOLDOFF = Duration.ofSeconds(30);
+  private static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
   /** The real clock, which a test can move forward. */
   private final AtomicLong skipped = new AtomicLong();
@@ -27,7 +30,7 @@ class RuntimeCallsTest {
         }
       };
 
-  private final RuntimeCalls calls = new RuntimeCalls(BUDGET, HOLDOFF, ticker);
+  private final RuntimeCalls calls = new RuntimeCalls(BUDGET, PROBE_INTERVAL, ticker);
 
   @Test
   void ask_runtimesThatNeverAnswer_areWaitedForTogether_andInterrupted() throws Exception {
@@ -48,7 +51,7 @@ class RuntimeCallsTest {
   }
 
   @Test
-  void ask_runtimeThatDidNotAnswer_isNotAskedAgainUntilTheHoldoffHasPassed() {
+  void ask_runtimeThatDidNotAnswer_isNotWaitedForAgain_butProbedInTheBackground() throws Exception {
     Wedged docker = new Wedged("docker");
     calls.ask(List.of(docker), ContainerRuntime::runningContainers);
 
@@ -58,14 +61,44 @@ class RuntimeCallsTest {
     assertThat(docker.calls).hasValue(1);
     assertThat(again.failure())
         .isInstanceOf(RuntimeNotAnsweringException.class)
-        .hasMessageStartingWith(
-            "docker at unix:///wedged.sock did not answer within 300 ms (0 s ago")
-        .hasMessageEndingWith("asked again after 30 s)");
+        .hasMessage(
+            "docker at unix:///wedged.sock did not answer within 300 ms (0 s ago; not waited for"
+                + " until it answers again)");
 
-    skipped.addAndGet(HOLDOFF.toNanos());
+    skipped.addAndGet(PROBE_INTERVAL.toNanos());
+    RuntimeCalls.Answer<List<Container>> whileProbing =
+        calls.ask(List.of(docker), ContainerRuntime::runningContainers).get(0);
+
+    assertThat(whileProbing.answered()).isFalse();
+    awaitCalls(docker, 2);
+  }
+
+  @Test
+  void ask_runtimeThatAnswersAProbe_isAskedAsBefore() throws Exception {
+    Wedged docker = new Wedged("docker");
+    calls.ask(List.of(docker), ContainerRuntime::runningContainers);
+    docker.answering = true;
+    skipped.addAndGet(PROBE_INTERVAL.toNanos());
+    calls.ask(List.of(docker), ContainerRuntime::runningContainers);
+    awaitCalls(docker, 2);
+
+    RuntimeCalls.Answer<List<Container>> answer = awaitAnswer(docker);
+
+    assertThat(answer.value()).isEmpty();
+  }
+
+  @Test
+  void ask_aProbeThatDoesNotAnswerEither_isGivenUpOnAfterTheBudget() throws Exception {
+    Wedged docker = new Wedged("docker");
+    calls.ask(List.of(docker), ContainerRuntime::runningContainers);
+    skipped.addAndGet(PROBE_INTERVAL.toNanos());
+    calls.ask(List.of(docker), ContainerRuntime::runningContainers);
+    awaitCalls(docker, 2);
+
+    skipped.addAndGet(BUDGET.toNanos());
     calls.ask(List.of(docker), ContainerRuntime::runningContainers);
 
-    assertThat(docker.calls).hasValue(2);
+    assertThat(docker.interrupted.await(5, TimeUnit.SECONDS)).as("the probe interrupted").isTrue();
   }
 
   @Test
@@ -128,6 +161,27 @@ class RuntimeCallsTest {
     assertThat(answers.get(1).value()).containsExactly(web);
   }
 
+  private static void awaitCalls(Wedged runtime, int calls) throws InterruptedException {
+    for (int i = 0; i < 500 && runtime.calls.get() < calls; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(runtime.calls).as("calls to " + runtime).hasValue(calls);
+  }
+
+  /** The answer once the runtime's probe has come back, within 5 s. */
+  private RuntimeCalls.Answer<List<Container>> awaitAnswer(ContainerRuntime runtime)
+      throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      RuntimeCalls.Answer<List<Container>> answer =
+          calls.ask(List.of(runtime), ContainerRuntime::runningContainers).get(0);
+      if (answer.answered()) {
+        return answer;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(runtime + " still not asked after its probe answered");
+  }
+
   private abstract static class Named implements ContainerRuntime {
     private final String name;
 
@@ -151,10 +205,11 @@ class RuntimeCallsTest {
     }
   }
 
-  /** Accepts the call and never answers, as a wedged daemon's socket does. */
+  /** Accepts the call and never answers, as a wedged daemon's socket does, until told to answer. */
   private static final class Wedged extends Named {
     final AtomicInteger calls = new AtomicInteger();
     final CountDownLatch interrupted = new CountDownLatch(1);
+    volatile boolean answering;
 
     Wedged(String name) {
       super(name);
@@ -163,6 +218,9 @@ class RuntimeCallsTest {
     @Override
     public List<Container> runningContainers() {
       calls.incrementAndGet();
+      if (answering) {
+        return List.of();
+      }
       try {
         new CountDownLatch(1).await();
       } catch (InterruptedException e) {
