@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     List<RuntimeDescription> runtimes;
     try (Agent agent = new Agent(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
-      runtimes = agent.sources().stream().map(RuntimeDescription::of).toList();
+      runtimes = agent.sources();
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }

@@ -49,4 +49,20 @@ final class LxcfsRemountJar {
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
+
+  /**
+   * {@code builder}'s command under exactly the capabilities the deployment grants (the DaemonSet's
+   * and the systemd unit's bounding set): CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_SYS_PTRACE.
+   */
+  static ProcessBuilder deployed(ProcessBuilder builder) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
+                "--inh-caps=-all",
+                "--"));
+    command.addAll(builder.command());
+    return builder.command(command);
+  }
 }

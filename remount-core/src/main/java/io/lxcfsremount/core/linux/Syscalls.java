@@ -68,6 +68,7 @@ final class Syscalls {
   static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = 4;
   static final int EBADF = 9;
+  static final int EPERM = 1;
   static final int ESRCH = 3;
 
   // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
