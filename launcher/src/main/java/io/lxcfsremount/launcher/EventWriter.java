@@ -37,23 +37,12 @@ final class EventWriter {
    * @throws KubernetesClientException when the API server refuses or cannot be reached
    */
   int write(EventWrite write) {
-    if (write.exists()) {
-      try {
-        patch(write, write.count());
-        return write.count();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-          throw e;
-        }
-      }
-    }
-    try {
-      create(write, write.count());
+    if (write.exists()
+        && unless(HttpURLConnection.HTTP_NOT_FOUND, () -> patch(write, write.count()))) {
       return write.count();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
+    }
+    if (unless(HttpURLConnection.HTTP_CONFLICT, () -> create(write, write.count()))) {
+      return write.count();
     }
     Event earlier = event(write).get();
     if (earlier == null) {
@@ -63,6 +52,19 @@ final class EventWriter {
     int count = Objects.requireNonNullElse(earlier.getCount(), 1) + write.count();
     patch(write, count);
     return count;
+  }
+
+  /** Makes {@code call}: false when the API server answers it with {@code status}. */
+  private static boolean unless(int status, Runnable call) {
+    try {
+      call.run();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != status) {
+        throw e;
+      }
+      return false;
+    }
   }
 
   /**

@@ -46,6 +46,10 @@ class PodEventsTest {
   private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
   private static final Clock CLOCK = Clock.fixed(START, ZoneOffset.UTC);
 
+  /** A pass that re-bound one file in one container of WEB. */
+  private static final ReconcileReport WEB_REPAIRED =
+      report(container(new Container("docker", "aaa", "app", 10, WEB), repaired("/proc/meminfo")));
+
   KubernetesClient client;
   KubernetesMockServer server;
 
@@ -99,10 +103,7 @@ class PodEventsTest {
     PodEvents events = new PodEvents(client, "node-1", clock);
 
     for (int restart = 0; restart < 3; restart++) {
-      events.passCompleted(
-          report(
-              container(new Container("docker", "aaa", "app", 10, WEB), repaired("/proc/meminfo"))),
-          null);
+      events.passCompleted(WEB_REPAIRED, null);
       awaitIdle(events);
       clock.move(Duration.ofMinutes(1));
     }
@@ -174,40 +175,30 @@ class PodEventsTest {
 
   @Test
   void aRestartedAgent_carriesOnTheCountOfTheEventItFinds() {
-    ReconcileReport webRepaired =
-        report(
-            container(new Container("docker", "aaa", "app", 10, WEB), repaired("/proc/meminfo")));
     PodEvents before = new PodEvents(client, "node-1", CLOCK);
-    before.passCompleted(webRepaired, null);
+    before.passCompleted(WEB_REPAIRED, null);
     awaitIdle(before);
-    before.passCompleted(webRepaired, null);
+    before.passCompleted(WEB_REPAIRED, null);
     before.close();
 
     PodEvents after = new PodEvents(client, "node-1", CLOCK);
-    after.passCompleted(webRepaired, null);
+    after.passCompleted(WEB_REPAIRED, null);
     after.close();
 
-    assertThat(client.v1().events().inNamespace("shop").list().getItems())
-        .singleElement()
-        .satisfies(event -> assertThat(event.getCount()).isEqualTo(3));
+    assertThat(onlyEventOf("shop").getCount()).isEqualTo(3);
   }
 
   @Test
   void anEventGoneFromTheApiServer_isCreatedAgain() {
-    ReconcileReport webRepaired =
-        report(
-            container(new Container("docker", "aaa", "app", 10, WEB), repaired("/proc/meminfo")));
     PodEvents events = new PodEvents(client, "node-1", CLOCK);
-    events.passCompleted(webRepaired, null);
+    events.passCompleted(WEB_REPAIRED, null);
     awaitIdle(events);
     client.v1().events().inNamespace("shop").delete();
 
-    events.passCompleted(webRepaired, null);
+    events.passCompleted(WEB_REPAIRED, null);
     events.close();
 
-    assertThat(client.v1().events().inNamespace("shop").list().getItems())
-        .singleElement()
-        .satisfies(event -> assertThat(event.getCount()).isEqualTo(2));
+    assertThat(onlyEventOf("shop").getCount()).isEqualTo(2);
   }
 
   @Test
@@ -217,14 +208,7 @@ class PodEventsTest {
       PodEvents events = new PodEvents(unreachable, "node-1", CLOCK);
 
       assertTimeoutPreemptively(
-          Duration.ofSeconds(5),
-          () ->
-              events.passCompleted(
-                  report(
-                      container(
-                          new Container("docker", "aaa", "app", 10, WEB),
-                          repaired("/proc/meminfo"))),
-                  null));
+          Duration.ofSeconds(5), () -> events.passCompleted(WEB_REPAIRED, null));
       assertTimeoutPreemptively(Duration.ofSeconds(30), events::close);
 
       assertThat(log.warnings())
@@ -247,18 +231,19 @@ class PodEventsTest {
           Duration.ofSeconds(5),
           () -> {
             for (int restart = 0; restart < 100; restart++) {
-              events.passCompleted(
-                  report(
-                      container(
-                          new Container("docker", "aaa", "app", 10, WEB),
-                          repaired("/proc/meminfo"))),
-                  null);
+              events.passCompleted(WEB_REPAIRED, null);
             }
           });
       assertTimeoutPreemptively(Duration.ofSeconds(30), events::close);
 
       assertThat(log.warnings()).anySatisfy(line -> assertThat(line).startsWith("stopping with "));
     }
+  }
+
+  private Event onlyEventOf(String namespace) {
+    List<Event> events = client.v1().events().inNamespace(namespace).list().getItems();
+    assertThat(events).hasSize(1);
+    return events.get(0);
   }
 
   /** The requests the mock server received under {@code path}, by method. */
