@@ -19,33 +19,32 @@ import java.util.Set;
 final class EventQueue {
   private final int maxPending;
   private final TokenBucket budget;
-  private final Map<EventKey, Aggregate> known;
+  private final int maxKnown;
+  private final Map<EventKey, Aggregate> known = new LinkedHashMap<>(16, 0.75f, true);
   private final Set<EventKey> pending = new LinkedHashSet<>();
   private boolean writing;
   private boolean closed;
 
   /**
-   * @param maxKnown how many keys to remember: a key forgotten and seen again is written as new,
-   *     and then carries on the count of the Event it finds there
+   * @param maxKnown how many keys to remember, more than {@code maxPending}: a key forgotten (the
+   *     least recently seen of those not waiting) and seen again is written as new, and then
+   *     carries on the count of the Event it finds there
    */
   EventQueue(int maxPending, int maxKnown, TokenBucket budget) {
+    if (maxKnown <= maxPending) {
+      throw new IllegalArgumentException(
+          "remember more keys (" + maxKnown + ") than may wait (" + maxPending + ")");
+    }
     this.maxPending = maxPending;
+    this.maxKnown = maxKnown;
     this.budget = budget;
-    this.known =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<EventKey, Aggregate> eldest) {
-            if (size() <= maxKnown) {
-              return false;
-            }
-            pending.remove(eldest.getKey());
-            return true;
-          }
-        };
   }
 
   /** One occurrence, counted; false when its key cannot wait, the queue being full. */
   synchronized boolean offer(EventKey key, String type, String message, Instant time) {
+    if (!known.containsKey(key) && known.size() >= maxKnown) {
+      forgetOne();
+    }
     Aggregate aggregate = known.computeIfAbsent(key, k -> new Aggregate(type, time));
     aggregate.occurrences++;
     aggregate.message = message;
@@ -56,6 +55,19 @@ final class EventQueue {
     pending.add(key);
     notifyAll();
     return true;
+  }
+
+  /**
+   * Forgets the least recently seen key that does not wait (there is one: maxKnown > maxPending).
+   */
+  private void forgetOne() {
+    Iterator<EventKey> keys = known.keySet().iterator();
+    while (keys.hasNext()) {
+      if (!pending.contains(keys.next())) {
+        keys.remove();
+        return;
+      }
+    }
   }
 
   /** The next write, when a key waits and the budget allows one; the caller reports its end. */
