@@ -15,7 +15,12 @@ import picocli.CommandLine.IVersionProvider;
     description = "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {RepairCommand.class, StatusCommand.class, WatchCommand.class})
+    subcommands = {
+      RepairCommand.class,
+      StatusCommand.class,
+      WatchCommand.class,
+      WebhookCommand.class
+    })
 public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
 
@@ -71,7 +76,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: repair, status, watch");
+        new CommandLine(this), "a command is required: repair, status, watch, webhook");
   }
 
   /** The version Maven built, from the jar's resources. */
