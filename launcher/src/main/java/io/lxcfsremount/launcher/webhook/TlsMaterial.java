@@ -70,7 +70,7 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain) {
     }
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     if (object instanceof PEMKeyPair pair) {
-      return converter.getKeyPair(pair).getPrivate();
+      return converter.getPrivateKey(pair.getPrivateKeyInfo());
     }
     if (object instanceof PrivateKeyInfo info) {
       return converter.getPrivateKey(info);
