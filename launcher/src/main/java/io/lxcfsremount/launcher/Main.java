@@ -25,7 +25,10 @@ public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
 
   public static void main(String[] args) {
-    preloadLinuxCalls();
+    // The webhook makes no Linux call, and runs where jnr may not load (no writable temp folder).
+    if (args.length == 0 || !args[0].equals("webhook")) {
+      preloadLinuxCalls();
+    }
     System.exit(run(args));
   }
 
