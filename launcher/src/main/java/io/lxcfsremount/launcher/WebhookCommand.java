@@ -11,6 +11,7 @@ import io.lxcfsremount.launcher.webhook.SelfManagedCertificate;
 import io.lxcfsremount.launcher.webhook.ServerCertificate;
 import io.lxcfsremount.launcher.webhook.WebhookServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,13 +136,14 @@ final class WebhookCommand implements Callable<Integer> {
       throw new UsageException(
           "give --tls-cert-file and --tls-private-key-file, or --self-managed-tls");
     }
+    InetSocketAddress address = HealthServer.address(listen);
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient kubernetes = selfManaged ? new KubernetesClientBuilder().build() : null) {
       ServerCertificate certificate = selfManaged ? selfManaged(kubernetes) : files();
       AdmissionHandler handler = new AdmissionHandler(lxcfsDir, Set.copyOf(excludedNamespaces));
       WebhookServer server;
       try {
-        server = WebhookServer.start(HealthServer.address(listen), certificate, handler);
+        server = WebhookServer.start(address, certificate, handler);
       } catch (IOException e) {
         throw new UsageException("--listen " + listen + ": cannot listen: " + e.getMessage(), e);
       }
@@ -159,6 +161,14 @@ final class WebhookCommand implements Callable<Integer> {
       log.info("stopped");
     }
     return ExitCode.CLEAN;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 
   private ServerCertificate files() {
@@ -182,7 +192,16 @@ final class WebhookCommand implements Callable<Integer> {
             Clock.systemUTC());
     CaBundlePublisher publisher =
         new CaBundlePublisher(kubernetes, webhookConfiguration, Clock.systemUTC());
-    publisher.publish(issued.ca());
+    try {
+      publisher.publish(issued.ca());
+    } catch (RuntimeException e) {
+      throw new UsageException(
+          "cannot add the CA to the caBundle of mutatingwebhookconfiguration "
+              + webhookConfiguration
+              + ": "
+              + rootCause(e),
+          e);
+    }
     ScheduledExecutorService republish =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {

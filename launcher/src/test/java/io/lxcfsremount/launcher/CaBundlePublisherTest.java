@@ -36,33 +36,61 @@ class CaBundlePublisherTest {
         .admissionRegistration()
         .v1()
         .mutatingWebhookConfigurations()
-        .resource(
-            new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata()
-                .withName(NAME)
-                .endMetadata()
-                .addNewWebhook()
-                .withName("annotated-pods.lxcfs-remount.io")
-                .withNewClientConfig()
-                .withNewService()
-                .withName("lxcfs-remount-webhook")
-                .withNamespace("lxcfs")
-                .withPath("/mutate")
-                .endService()
-                .endClientConfig()
-                .endWebhook()
-                .addNewWebhook()
-                .withName("namespace-pods.lxcfs-remount.io")
-                .withNewClientConfig()
-                .withNewService()
-                .withName("lxcfs-remount-webhook")
-                .withNamespace("lxcfs")
-                .withPath("/mutate-namespace")
-                .endService()
-                .endClientConfig()
-                .endWebhook()
-                .build())
+        .resource(configuration(NAME))
         .create();
+  }
+
+  /** A configuration as the manifests make it: two webhooks, no caBundle yet. */
+  static MutatingWebhookConfiguration configuration(String name) {
+    return new MutatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .addNewWebhook()
+        .withName("annotated-pods.lxcfs-remount.io")
+        .withNewClientConfig()
+        .withNewService()
+        .withName("lxcfs-remount-webhook")
+        .withNamespace("lxcfs")
+        .withPath("/mutate")
+        .endService()
+        .endClientConfig()
+        .endWebhook()
+        .addNewWebhook()
+        .withName("namespace-pods.lxcfs-remount.io")
+        .withNewClientConfig()
+        .withNewService()
+        .withName("lxcfs-remount-webhook")
+        .withNamespace("lxcfs")
+        .withPath("/mutate-namespace")
+        .endService()
+        .endClientConfig()
+        .endWebhook()
+        .build();
+  }
+
+  /** The CAs in the caBundle of each webhook of {@code name}. */
+  static List<List<X509Certificate>> bundles(KubernetesClient client, String name)
+      throws Exception {
+    List<List<X509Certificate>> bundles = new ArrayList<>();
+    for (var webhook :
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(name)
+            .get()
+            .getWebhooks()) {
+      String caBundle = webhook.getClientConfig().getCaBundle();
+      List<X509Certificate> bundle = new ArrayList<>();
+      if (caBundle != null) {
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(caBundle)))
+            .forEach(c -> bundle.add((X509Certificate) c));
+      }
+      bundles.add(bundle);
+    }
+    return bundles;
   }
 
   @Test
@@ -137,15 +165,7 @@ class CaBundlePublisherTest {
   }
 
   private List<List<X509Certificate>> bundles() throws Exception {
-    List<List<X509Certificate>> bundles = new ArrayList<>();
-    for (var webhook : configuration().getWebhooks()) {
-      byte[] pem = Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle());
-      List<X509Certificate> bundle = new ArrayList<>();
-      CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem))
-          .forEach(c -> bundle.add((X509Certificate) c));
-      bundles.add(bundle);
-    }
+    List<List<X509Certificate>> bundles = bundles(client, NAME);
     assertThat(bundles).hasSize(2);
     return bundles;
   }

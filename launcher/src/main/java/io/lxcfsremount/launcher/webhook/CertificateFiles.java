@@ -2,7 +2,9 @@ package io.lxcfsremount.launcher.webhook;
 
 import com.google.common.base.Ticker;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -121,6 +123,10 @@ public final class CertificateFiles implements ServerCertificate {
   private static byte[] readFile(Path file) throws IOException {
     try {
       return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IOException("cannot read " + file + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException("cannot read " + file + ": permission denied", e);
     } catch (IOException e) {
       throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }

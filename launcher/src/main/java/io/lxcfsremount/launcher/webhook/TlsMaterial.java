@@ -81,6 +81,9 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain) {
 
   /** Whether the key signs what the certificate's public key verifies. */
   private static boolean matches(PrivateKey key, X509Certificate certificate) throws IOException {
+    if (!key.getAlgorithm().equals(certificate.getPublicKey().getAlgorithm())) {
+      return false;
+    }
     String algorithm =
         switch (key.getAlgorithm()) {
           case "RSA" -> "SHA256withRSA";
