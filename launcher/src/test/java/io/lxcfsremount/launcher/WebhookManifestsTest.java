@@ -92,6 +92,13 @@ class WebhookManifestsTest {
                 assertThat(e.getOperator()).isEqualTo("NotIn");
                 assertThat(e.getValues()).contains("kube-system", "lxcfs");
               });
+      assertThat(webhook.getNamespaceSelector().getMatchExpressions())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getKey()).isEqualTo("pod-security.kubernetes.io/enforce");
+                assertThat(e.getOperator()).isEqualTo("NotIn");
+                assertThat(e.getValues()).containsExactlyInAnyOrder("baseline", "restricted");
+              });
     }
     MutatingWebhook namespaces = webhook(configuration, Route.NAMESPACE_PODS);
     MutatingWebhook annotated = webhook(configuration, Route.ANNOTATED_PODS);
