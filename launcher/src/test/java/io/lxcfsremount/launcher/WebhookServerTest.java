@@ -224,6 +224,32 @@ class WebhookServerTest {
   }
 
   @Test
+  void aWindowsPod_isAllowedUnchanged() throws Exception {
+    ObjectNode review = AdmissionReviews.fixture("pod-plain");
+    ((ObjectNode) AdmissionReviews.object(review).get("spec"))
+        .putObject("os")
+        .put("name", "windows");
+
+    assertThat(AdmissionReviews.patch(review(Route.NAMESPACE_PODS, review))).isEmpty();
+  }
+
+  @Test
+  void listsGivenAsNull_areTakenAsEmpty() throws Exception {
+    ObjectNode review = AdmissionReviews.fixture("pod-plain");
+    ObjectNode spec = (ObjectNode) AdmissionReviews.object(review).get("spec");
+    spec.putNull("volumes");
+    spec.putNull("initContainers");
+    ((ObjectNode) spec.get("containers").get(0)).putNull("volumeMounts");
+
+    ObjectNode pod = AdmissionReviews.patched(review, review(Route.NAMESPACE_PODS, review));
+
+    assertThat(targets(container(pod, "app").get("volumeMounts")))
+        .containsExactlyElementsOf(TARGETS);
+    assertThat(pod.at("/spec/volumes")).hasSize(TARGETS.size());
+    assertNoDuplicates(pod);
+  }
+
+  @Test
   void aBodyThatIsNotAnAdmissionReview_is400_andTheServerKeepsServing() throws Exception {
     List<String> bodies =
         List.of(

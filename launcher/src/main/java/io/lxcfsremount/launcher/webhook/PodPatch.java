@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,21 +52,23 @@ final class PodPatch {
     if (spec == null || (spec.getOs() != null && "windows".equals(spec.getOs().getName()))) {
       return new Injection(operations, injected);
     }
-    Map<LxcfsFile, String> volumeNames = volumeNames(spec.getVolumes());
+    List<Volume> existing = listOf(spec.getVolumes());
+    Map<LxcfsFile, String> volumeNames = volumeNames(existing);
     Set<LxcfsFile> used = new HashSet<>();
     ArrayNode mounts = NODES.arrayNode();
-    addMounts("initContainers", spec.getInitContainers(), volumeNames, used, injected, mounts);
-    addMounts("containers", spec.getContainers(), volumeNames, used, injected, mounts);
+    addMounts(
+        "initContainers", listOf(spec.getInitContainers()), volumeNames, used, injected, mounts);
+    addMounts("containers", listOf(spec.getContainers()), volumeNames, used, injected, mounts);
     if (injected.isEmpty()) {
       return new Injection(operations, injected);
     }
     List<JsonNode> volumes = new ArrayList<>();
     for (LxcfsFile file : LxcfsFile.ALL) {
-      if (used.contains(file) && !hasVolume(spec.getVolumes(), volumeNames.get(file))) {
+      if (used.contains(file) && !hasVolume(existing, volumeNames.get(file))) {
         volumes.add(volume(volumeNames.get(file), file));
       }
     }
-    addAll(operations, "/spec/volumes", spec.getVolumes().isEmpty(), volumes);
+    addAll(operations, "/spec/volumes", existing.isEmpty(), volumes);
     operations.addAll(mounts);
     operations.add(annotation(pod, injected));
     return new Injection(operations, injected);
@@ -80,8 +83,9 @@ final class PodPatch {
       ArrayNode operations) {
     for (int index = 0; index < containers.size(); index++) {
       Container container = containers.get(index);
+      List<VolumeMount> own = listOf(container.getVolumeMounts());
       Set<String> taken = new HashSet<>();
-      container.getVolumeMounts().forEach(mount -> taken.add(normalized(mount.getMountPath())));
+      own.forEach(mount -> taken.add(normalized(mount.getMountPath())));
       List<JsonNode> mounts = new ArrayList<>();
       List<String> paths = new ArrayList<>();
       for (LxcfsFile file : LxcfsFile.ALL) {
@@ -97,7 +101,7 @@ final class PodPatch {
       }
       if (!mounts.isEmpty()) {
         String path = "/spec/" + field + "/" + index + "/volumeMounts";
-        addAll(operations, path, container.getVolumeMounts().isEmpty(), mounts);
+        addAll(operations, path, own.isEmpty(), mounts);
         injected.put(container.getName(), paths);
       }
     }
@@ -182,6 +186,11 @@ final class PodPatch {
     operation.put("path", path);
     operation.set("value", value);
     return operation;
+  }
+
+  /** A list of the pod, empty when the pod has none (fabric8 reads an explicit null as null). */
+  private static <T> List<T> listOf(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   /** {@code /proc/meminfo/} and {@code /proc//meminfo} are the same place as /proc/meminfo. */
