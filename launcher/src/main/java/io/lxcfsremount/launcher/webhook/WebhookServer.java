@@ -32,9 +32,13 @@ public final class WebhookServer implements AutoCloseable {
 
   static {
     // Nothing waits forever: a client that never finishes its request (or never reads the answer)
-    // gives its thread back after this long. Read once, when the JDK's server first loads.
-    System.setProperty("sun.net.httpserver.maxReqTime", "30");
-    System.setProperty("sun.net.httpserver.maxRspTime", "30");
+    // gives its thread back after 30 s. Read once, when the JDK's server first loads; -D wins.
+    for (String limit :
+        new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, "30");
+      }
+    }
   }
 
   private final HttpsServer server;
