@@ -15,7 +15,6 @@ import io.lxcfsremount.cri.CriPods.FileMount;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import io.lxcfsremount.launcher.webhook.SelfManagedCertificate;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +60,7 @@ class WebhookCriIT {
     SelfManagedCertificate.Issued tls = WebhookTls.issue();
     WebhookTls.write(tls, home.resolve("tls.crt"), home.resolve("tls.key"));
     client = WebhookTls.client(tls.ca());
-    port = freePort();
+    port = WebhookTls.freePort();
     webhook =
         LxcfsRemountJar.builder(
                 Map.of(),
@@ -231,11 +230,5 @@ class WebhookCriIT {
 
   private String log() throws IOException {
     return Files.readString(home.resolve("webhook.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +48,7 @@ class WebhookSelfManagedIT {
         .mutatingWebhookConfigurations()
         .resource(CaBundlePublisherTest.configuration(NAME))
         .create();
-    int port = freePort();
+    int port = WebhookTls.freePort();
 
     webhook =
         LxcfsRemountJar.builder(
@@ -88,15 +84,8 @@ class WebhookSelfManagedIT {
    */
   private static X509Certificate healthz(int port, X509Certificate ca) {
     try {
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      trusted.setCertificateEntry("ca", ca);
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trusted);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      try (SSLSocket socket =
+          (SSLSocket) WebhookTls.trusting(ca).getSocketFactory().createSocket("127.0.0.1", port)) {
         socket.setSoTimeout(10_000);
         socket
             .getOutputStream()
@@ -116,11 +105,5 @@ class WebhookSelfManagedIT {
 
   private String log() throws IOException {
     return Files.readString(home.resolve("webhook.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.lxcfsremount.launcher;
 
 import io.lxcfsremount.launcher.webhook.SelfManagedCertificate;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,14 @@ final class WebhookTls {
 
   /** A client trusting exactly {@code cas}, with a fresh connection pool. */
   static HttpClient client(X509Certificate... cas) throws GeneralSecurityException, IOException {
+    return HttpClient.newBuilder()
+        .sslContext(trusting(cas))
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /** TLS that trusts exactly {@code cas}. */
+  static SSLContext trusting(X509Certificate... cas) throws GeneralSecurityException, IOException {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     for (int i = 0; i < cas.length; i++) {
@@ -54,6 +63,13 @@ final class WebhookTls {
     trust.init(trusted);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, trust.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+    return tls;
+  }
+
+  /** A port nothing listens on now, for a server started by a test. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }
