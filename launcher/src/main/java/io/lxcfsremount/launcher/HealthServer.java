@@ -98,7 +98,7 @@ final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static InetSocketAddress address(String listen) {
+  static InetSocketAddress address(String listen) {
     int colon = listen.lastIndexOf(':');
     try {
       int port = Integer.parseInt(listen.substring(colon + 1));

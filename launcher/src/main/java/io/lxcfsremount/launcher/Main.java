@@ -16,12 +16,20 @@ import picocli.CommandLine.IVersionProvider;
     description = "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {RepairCommand.class, StatusCommand.class, WatchCommand.class})
+    subcommands = {
+      RepairCommand.class,
+      StatusCommand.class,
+      WatchCommand.class,
+      WebhookCommand.class
+    })
 public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
 
   public static void main(String[] args) {
-    preloadLinuxCalls();
+    // The webhook makes no Linux call, and runs where jnr may not load (no writable temp folder).
+    if (args.length == 0 || !args[0].equals("webhook")) {
+      preloadLinuxCalls();
+    }
     System.exit(run(args));
   }
 
@@ -73,7 +81,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: repair, status, watch");
+        new CommandLine(this), "a command is required: repair, status, watch, webhook");
   }
 
   /** The version Maven built, from the jar's resources. */

@@ -1,0 +1,225 @@
+package io.lxcfsremount.launcher;
+
+import ch.qos.logback.classic.LoggerContext;
+import com.google.common.base.Ticker;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.launcher.webhook.AdmissionHandler;
+import io.lxcfsremount.launcher.webhook.CaBundlePublisher;
+import io.lxcfsremount.launcher.webhook.CertificateFiles;
+import io.lxcfsremount.launcher.webhook.SelfManagedCertificate;
+import io.lxcfsremount.launcher.webhook.ServerCertificate;
+import io.lxcfsremount.launcher.webhook.WebhookServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lxcfs-remount webhook}: the admission webhook that gives opted-in pods the lxcfs files.
+ */
+@Command(
+    name = "webhook",
+    description =
+        "Serve the mutating admission webhook (POST /mutate, /mutate-namespace) that mounts the"
+            + " lxcfs files into every container of opted-in pods.",
+    mixinStandardHelpOptions = true)
+final class WebhookCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(WebhookCommand.class);
+
+  /** How often a self-managed replica makes sure its CA is still in the caBundle. */
+  private static final Duration REPUBLISH = Duration.ofMinutes(5);
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}",
+      description = "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
+  String listen;
+
+  @Option(
+      names = "--tls-cert-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:LXCFS_REMOUNT_TLS_CERT_FILE}",
+      description =
+          "The server certificate (PEM, chain after it), read again when it changes"
+              + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
+  Path certificateFile;
+
+  @Option(
+      names = "--tls-private-key-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}",
+      description =
+          "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
+  Path keyFile;
+
+  @Option(
+      names = "--self-managed-tls",
+      defaultValue = "${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}",
+      description =
+          "Instead of certificate files: make a CA and certificate at start and add the CA to the"
+              + " caBundle of --webhook-configuration (env LXCFS_REMOUNT_SELF_MANAGED_TLS).")
+  boolean selfManaged;
+
+  @Option(
+      names = "--webhook-configuration",
+      paramLabel = "NAME",
+      defaultValue = "${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}",
+      description =
+          "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
+              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
+  String webhookConfiguration;
+
+  @Option(
+      names = "--service",
+      paramLabel = "NAME.NAMESPACE",
+      defaultValue = "${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}",
+      description =
+          "The Service the API server calls, named in the --self-managed-tls certificate"
+              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
+  String service;
+
+  @Option(
+      names = "--lxcfs-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}",
+      description =
+          "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
+  String lxcfsDir;
+
+  @Option(
+      names = "--exclude-namespace",
+      paramLabel = "NAMESPACE",
+      split = ",",
+      defaultValue = "${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}",
+      description =
+          "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
+              + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
+  List<String> excludedNamespaces;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "${env:LXCFS_REMOUNT_LOG_FORMAT:-plain}",
+      description =
+          "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
+  CommonOptions.LogFormat logFormat;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      defaultValue = "${env:LXCFS_REMOUNT_VERBOSE:-false}",
+      description = "Log every pod, mutated or not (env LXCFS_REMOUNT_VERBOSE).")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.configure((LoggerContext) LoggerFactory.getILoggerFactory(), logFormat, verbose);
+    if (!lxcfsDir.startsWith("/")) {
+      throw new UsageException(
+          "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir);
+    }
+    boolean files = certificateFile != null || keyFile != null;
+    if (files == selfManaged || (files && (certificateFile == null || keyFile == null))) {
+      throw new UsageException(
+          "give --tls-cert-file and --tls-private-key-file, or --self-managed-tls");
+    }
+    InetSocketAddress address = HealthServer.address(listen);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (KubernetesClient kubernetes = selfManaged ? new KubernetesClientBuilder().build() : null) {
+      ServerCertificate certificate = selfManaged ? selfManaged(kubernetes) : files();
+      AdmissionHandler handler = new AdmissionHandler(lxcfsDir, Set.copyOf(excludedNamespaces));
+      WebhookServer server;
+      try {
+        server = WebhookServer.start(address, certificate, handler);
+      } catch (IOException e) {
+        throw new UsageException("--listen " + listen + ": cannot listen: " + e.getMessage(), e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+      log.info(
+          "serving admission reviews on port {} (lxcfs at {}, {})",
+          server.port(),
+          lxcfsDir,
+          selfManaged
+              ? "self-managed certificate, CA in " + webhookConfiguration
+              : "certificate from " + certificateFile);
+      try (server) {
+        stopped.await();
+      }
+      log.info("stopped");
+    }
+    return ExitCode.CLEAN;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+  }
+
+  private ServerCertificate files() {
+    try {
+      return CertificateFiles.load(certificateFile, keyFile, Ticker.systemTicker());
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private ServerCertificate selfManaged(KubernetesClient kubernetes) {
+    int dot = service.indexOf('.');
+    if (dot <= 0 || dot == service.length() - 1) {
+      throw new UsageException("--service must be NAME.NAMESPACE, not " + service);
+    }
+    String name = service.substring(0, dot);
+    String namespace = service.substring(dot + 1);
+    SelfManagedCertificate.Issued issued =
+        SelfManagedCertificate.issue(
+            List.of(service + ".svc", name + "." + namespace, service + ".svc.cluster.local"),
+            Clock.systemUTC());
+    CaBundlePublisher publisher =
+        new CaBundlePublisher(kubernetes, webhookConfiguration, Clock.systemUTC());
+    try {
+      publisher.publish(issued.ca());
+    } catch (RuntimeException e) {
+      throw new UsageException(
+          "cannot add the CA to the caBundle of mutatingwebhookconfiguration "
+              + webhookConfiguration
+              + ": "
+              + rootCause(e),
+          e);
+    }
+    ScheduledExecutorService republish =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "ca-bundle");
+              thread.setDaemon(true);
+              return thread;
+            });
+    republish.scheduleWithFixedDelay(
+        () -> {
+          try {
+            publisher.publish(issued.ca());
+          } catch (RuntimeException e) {
+            log.warn("cannot check the caBundle of {}: {}", webhookConfiguration, e.getMessage());
+          }
+        },
+        REPUBLISH.toSeconds(),
+        REPUBLISH.toSeconds(),
+        TimeUnit.SECONDS);
+    return ServerCertificate.fixed(issued.server());
+  }
+}

@@ -1,0 +1,75 @@
+package io.lxcfsremount.launcher.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the webhook injected into which containers, recorded on the pod so that the agent can tell a
+ * container that should have an lxcfs file at a path and has none there (MISSING).
+ *
+ * <p>The stable format: the annotation {@value #KEY} holds a JSON object whose keys are container
+ * names (init containers, sidecars and app containers alike, which a pod keeps unique) and whose
+ * values are arrays of the paths inside that container over which an lxcfs file was mounted, e.g.
+ * {@code {"app":["/proc/cpuinfo","/proc/meminfo"],"init-db":["/proc/meminfo"]}}. Each path is the
+ * lxcfs file of the same name under the node's lxcfs folder ({@code /proc/meminfo} is {@code
+ * LXCFS_DIR/proc/meminfo}). A path a container mounted itself is not listed. Containers are sorted
+ * by name, paths in the order of {@link LxcfsFile#ALL}.
+ */
+record InjectedAnnotation(Map<String, List<String>> containers) {
+  static final String KEY = "lxcfs-remount.io/injected";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  InjectedAnnotation {
+    containers = Map.copyOf(containers);
+  }
+
+  /** The record on a pod; none when the pod has none, or one that is not of this format. */
+  static Optional<InjectedAnnotation> of(Map<String, String> annotations) {
+    String value = annotations == null ? null : annotations.get(KEY);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new InjectedAnnotation(JSON.readValue(value, new TypeReference<>() {})));
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** This record with {@code more} added. */
+  InjectedAnnotation plus(Map<String, List<String>> more) {
+    Map<String, List<String>> merged = new TreeMap<>(containers);
+    more.forEach(
+        (container, paths) -> {
+          Set<String> all = new LinkedHashSet<>(merged.getOrDefault(container, List.of()));
+          all.addAll(paths);
+          merged.put(container, inFileOrder(all));
+        });
+    return new InjectedAnnotation(merged);
+  }
+
+  private static List<String> inFileOrder(Set<String> paths) {
+    List<String> ordered = new ArrayList<>();
+    LxcfsFile.ALL.stream().map(LxcfsFile::mountPath).filter(paths::contains).forEach(ordered::add);
+    paths.stream().filter(path -> !ordered.contains(path)).forEach(ordered::add);
+    return ordered;
+  }
+
+  /** The annotation's value. */
+  String value() {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(containers));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + KEY, e);
+    }
+  }
+}
