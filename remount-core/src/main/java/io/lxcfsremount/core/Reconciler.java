@@ -18,6 +18,7 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -38,6 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
   private static final int ESRCH = 3;
+
+  /**
+   * The longest a pass waits for one container. Its namespace work is bounded on its own (see
+   * MountNamespaceThread); this keeps anything else that might sleep in a container (a read of its
+   * mount table, say) from holding up the pass and the containers after it.
+   */
+  private static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
 
   /** What a pass may do. */
   public enum Mode {
@@ -75,7 +85,8 @@ public final class Reconciler {
    * Runs one pass over the containers {@code filter} accepts.
    *
    * @throws LxcfsUnavailableException when no lxcfs is mounted at the folder, or (unless {@code
-   *     mode} is STATUS) it is not healthy
+   *     mode} is STATUS) it is not healthy; {@link LxcfsNotAnsweringException} when it does not
+   *     answer at all
    * @throws IOException when the agent's own /proc cannot be read
    */
   public ReconcileReport run(Mode mode, Predicate<Container> filter)
@@ -93,6 +104,11 @@ public final class Reconciler {
     Optional<Lxcfs> located = locator.locate();
     if (located.isEmpty()) {
       throw new LxcfsUnavailableException(locator.dir() + " is not an lxcfs mount", false);
+    }
+    if (!located.get().answering()) {
+      // Even a status would read nothing but sleeping mounts: say so instead of guessing.
+      throw new LxcfsNotAnsweringException(
+          "lxcfs at " + locator.dir() + " is not answering: " + located.get().problem());
     }
     if (mode != Mode.STATUS && !located.get().healthy()) {
       throw new LxcfsUnavailableException(
@@ -205,7 +221,11 @@ public final class Reconciler {
 
   private static ContainerReport await(Future<ContainerReport> future, Candidate candidate) {
     try {
-      return future.get();
+      return future.get(CONTAINER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return ContainerReport.failed(
+          candidate, "timed out: no result within " + CONTAINER_TIMEOUT.toSeconds() + " s");
     } catch (ExecutionException e) {
       return ContainerReport.failed(candidate, String.valueOf(e.getCause()));
     } catch (InterruptedException e) {
