@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,11 +34,23 @@ final class WatchProcess implements AutoCloseable {
 
   /** Starts {@code watch} with {@code args} on a free port and waits until it serves HTTP. */
   static WatchProcess start(String... args) throws Exception {
+    return start(LxcfsRemountJar::builder, args);
+  }
+
+  /** As {@link #start(String...)}, with only the capabilities the deployment grants. */
+  static WatchProcess startDeployed(String... args) throws Exception {
+    return start(LxcfsRemountJar::deployed, args);
+  }
+
+  private static WatchProcess start(
+      BiFunction<Map<String, String>, List<String>, ProcessBuilder> launcher, String... args)
+      throws Exception {
     Path log = Files.createTempFile("lxcfs-remount-watch", ".log");
     List<String> command = new ArrayList<>(List.of("watch", "--listen", "127.0.0.1:0"));
     command.addAll(List.of(args));
     Process process =
-        LxcfsRemountJar.builder(Map.of(), command)
+        launcher
+            .apply(Map.of(), command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
