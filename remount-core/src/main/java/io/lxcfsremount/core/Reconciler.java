@@ -44,8 +44,8 @@ public final class Reconciler {
 
   /**
    * The longest a pass waits for one container. Its namespace work is bounded on its own (see
-   * MountNamespaceThread); this keeps anything else that might sleep in a container (a read of its
-   * mount table, say) from holding up the pass and the containers after it.
+   * MountNamespaceThread); this keeps anything else that might sleep (a clone of an lxcfs file
+   * wedged mid-pass, say) from holding up the pass and the containers after it.
    */
   private static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -203,7 +203,11 @@ public final class Reconciler {
     if (candidates.isEmpty()) {
       return List.of();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, candidates.size()));
+    int threads = Math.min(parallelism, candidates.size());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    // As long as waves of containers that each took the whole timeout would take, then no longer.
+    long waves = (candidates.size() + threads - 1) / threads;
+    long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
       List<Future<ContainerReport>> futures = new ArrayList<>();
       for (Candidate candidate : candidates) {
@@ -211,7 +215,7 @@ public final class Reconciler {
       }
       List<ContainerReport> reports = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
-        reports.add(await(futures.get(i), candidates.get(i)));
+        reports.add(await(futures.get(i), candidates.get(i), deadline));
       }
       return reports;
     } finally {
@@ -219,13 +223,17 @@ public final class Reconciler {
     }
   }
 
-  private static ContainerReport await(Future<ContainerReport> future, Candidate candidate) {
+  private static ContainerReport await(
+      Future<ContainerReport> future, Candidate candidate, long deadline) {
     try {
-      return future.get(CONTAINER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
       return ContainerReport.failed(
-          candidate, "timed out: no result within " + CONTAINER_TIMEOUT.toSeconds() + " s");
+          candidate,
+          "timed out: no result within "
+              + CONTAINER_TIMEOUT.toSeconds()
+              + " s per container (something in it does not answer)");
     } catch (ExecutionException e) {
       return ContainerReport.failed(candidate, String.valueOf(e.getCause()));
     } catch (InterruptedException e) {
