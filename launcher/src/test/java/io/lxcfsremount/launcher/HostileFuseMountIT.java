@@ -88,18 +88,9 @@ class HostileFuseMountIT {
 
   @Test
   void watch_keepsAtMostOneThreadStuckInTheHostileContainer_andRepairsTheOthers() throws Exception {
-    try (WatchProcess watch =
-        WatchProcess.startDeployed(
-            "--lxcfs-dir",
-            lxcfs.dir().toString(),
-            "--runtime",
-            "proc",
-            "--kubernetes-events",
-            "false",
-            "--container",
-            Long.toString(healthy.pid()),
-            "--container",
-            Long.toString(hostile.pid()))) {
+    List<String> args = LxcfsRemountJar.ownedBy(lxcfs, healthy, hostile);
+    args.addAll(List.of("--kubernetes-events", "false"));
+    try (WatchProcess watch = WatchProcess.startDeployed(args.toArray(String[]::new))) {
       Eventually.within(
           Duration.ofSeconds(20), "ready", () -> watch.get("/readyz").statusCode() == 200);
       hostileMount.stopAnswering();
@@ -147,16 +138,7 @@ class HostileFuseMountIT {
 
   private Programs.Result lxcfsRemount(String... args) {
     List<String> command = new ArrayList<>(List.of(args));
-    command.addAll(
-        List.of(
-            "--lxcfs-dir",
-            lxcfs.dir().toString(),
-            "--runtime",
-            "proc",
-            "--container",
-            Long.toString(healthy.pid()),
-            "--container",
-            Long.toString(hostile.pid())));
+    command.addAll(LxcfsRemountJar.ownedBy(lxcfs, healthy, hostile));
     return LxcfsRemountJar.runDeployed(command.toArray(String[]::new));
   }
 }

@@ -3,8 +3,6 @@ package io.lxcfsremount.launcher;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.mount.Device;
-import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.Programs;
@@ -101,7 +99,7 @@ class WedgedLxcfsIT {
       Eventually.within(
           Duration.ofSeconds(20),
           "repaired and ready again",
-          () -> allHealthy() && watch.get("/readyz").statusCode() == 200,
+          () -> lxcfs.isLiveIn(container.mountTable()) && watch.get("/readyz").statusCode() == 200,
           watch::diagnostics);
       assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
       assertThat(watch.metric("lxcfs_remount_lxcfs_up")).isEqualTo(1);
@@ -152,44 +150,15 @@ class WedgedLxcfsIT {
   }
 
   private WatchProcess watch(String... more) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--lxcfs-dir",
-                lxcfs.dir().toString(),
-                "--runtime",
-                "proc",
-                "--kubernetes-events",
-                "false",
-                "--container",
-                Long.toString(container.pid())));
+    List<String> args = LxcfsRemountJar.ownedBy(lxcfs, container);
+    args.addAll(List.of("--kubernetes-events", "false"));
     args.addAll(List.of(more));
     return WatchProcess.startDeployed(args.toArray(String[]::new));
   }
 
-  /** Every top lxcfs mount of the container shows the live generation. */
-  private boolean allHealthy() throws Exception {
-    Device live = lxcfs.generation();
-    for (MountInfo mount : container.mountTable().topMounts()) {
-      if (mount.fsType().equals("fuse.lxcfs")
-          && lxcfs.owns(mount.device())
-          && !mount.device().equals(live)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private Programs.Result lxcfsRemount(String... args) {
     List<String> command = new ArrayList<>(List.of(args));
-    command.addAll(
-        List.of(
-            "--lxcfs-dir",
-            lxcfs.dir().toString(),
-            "--runtime",
-            "proc",
-            "--container",
-            Long.toString(container.pid())));
+    command.addAll(LxcfsRemountJar.ownedBy(lxcfs, container));
     return LxcfsRemountJar.runDeployed(command.toArray(String[]::new));
   }
 }

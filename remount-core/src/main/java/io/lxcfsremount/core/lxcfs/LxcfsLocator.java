@@ -9,8 +9,10 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
@@ -26,15 +28,17 @@ public final class LxcfsLocator {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
   /**
-   * How many probes may still be stuck in a wedged lxcfs before the next is refused. They come back
-   * when its connection ends (the process is killed, or aborted through fusectl).
+   * How many probes may still be stuck in one wedged lxcfs before the next one to it is refused.
+   * They come back when its connection ends (the process is killed, or aborted through fusectl).
+   * Counted per generation, so that a wedged lxcfs left behind never keeps the next from being
+   * probed.
    */
   private static final int MAX_STUCK_PROBES = 4;
 
   private final ProcFs proc;
   private final String dir;
   private final Duration timeout;
-  private final AbandonableCalls probes = new AbandonableCalls("lxcfs-probe", MAX_STUCK_PROBES);
+  private final Map<Device, AbandonableCalls> probes = new ConcurrentHashMap<>();
 
   /**
    * @param dir the lxcfs folder as the agent sees it, absolute and without a trailing slash
@@ -61,7 +65,13 @@ public final class LxcfsLocator {
 
   /** Health probes given up on that are still stuck in a wedged lxcfs. */
   public int stuckProbes() {
-    return probes.stuck();
+    return probes.values().stream().mapToInt(AbandonableCalls::stuck).sum();
+  }
+
+  private AbandonableCalls probesOf(Device generation) {
+    probes.entrySet().removeIf(e -> !e.getKey().equals(generation) && e.getValue().stuck() == 0);
+    return probes.computeIfAbsent(
+        generation, g -> new AbandonableCalls("lxcfs-probe", MAX_STUCK_PROBES));
   }
 
   /**
@@ -89,7 +99,9 @@ public final class LxcfsLocator {
     String probe = dir + HEALTH_PROBE;
     try {
       // A wedged lxcfs leaves the statx asleep in the kernel, out of reach of any interrupt.
-      long mountId = probes.call("statx " + probe, probeTimeout, () -> Linux.statUncached(probe));
+      long mountId =
+          probesOf(generation)
+              .call("statx " + probe, probeTimeout, () -> Linux.statUncached(probe));
       return Optional.of(new Lxcfs(dir, generation, mountId, null, others));
     } catch (LinuxException e) {
       return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others));

@@ -74,6 +74,14 @@ public final class LxcfsProcess implements AutoCloseable {
     return generations.contains(device);
   }
 
+  /** Whether every visible mount of this lxcfs in {@code table} is on its live generation. */
+  public boolean isLiveIn(MountTable table) throws IOException {
+    Device live = generation();
+    return table.topMounts().stream()
+        .filter(m -> m.fsType().equals("fuse.lxcfs") && owns(m.device()))
+        .allMatch(m -> m.device().equals(live));
+  }
+
   /** How many mounts of {@code table}, hidden ones included, belong to this lxcfs. */
   public long mountsIn(MountTable table) {
     return table.mounts().stream()
