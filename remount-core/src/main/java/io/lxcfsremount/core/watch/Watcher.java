@@ -152,7 +152,7 @@ public final class Watcher {
     aborter.answered();
     if (!lxcfs.get().healthy()) {
       lost = true;
-      // Mounted but not answering: starting up (its files appear a moment after its mount), or
+      // Mounted but its probe fails: starting up (its files appear a moment after its mount), or
       // dead until someone unmounts it. Neither changes the mount table: look again soon, and
       // less often once it has stayed that way for a while.
       if (unhealthySince == null) {
