@@ -16,13 +16,11 @@ class ReadinessTest {
   void aWedgedLxcfs_isNotReady_andSaysItDoesNotAnswer() {
     readiness.lxcfsObserved(
         Optional.of(
-            new Lxcfs(
+            Lxcfs.notAnswering(
                 "/var/lib/lxcfs",
                 GENERATION,
-                0,
                 "statx /var/lib/lxcfs/proc/meminfo: no answer within 3 s",
-                Set.of(),
-                false)));
+                Set.of())));
 
     assertThat(readiness.whyNotReady())
         .hasValue(

@@ -36,6 +36,12 @@ public record Lxcfs(
     this(dir, generation, mountId, problem, otherInstances, true);
   }
 
+  /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
+  public static Lxcfs notAnswering(
+      String dir, Device generation, String problem, Set<Device> otherInstances) {
+    return new Lxcfs(dir, generation, 0, problem, otherInstances, false);
+  }
+
   public boolean healthy() {
     return problem == null;
   }

@@ -106,7 +106,7 @@ public final class LxcfsLocator {
     } catch (LinuxException e) {
       return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others));
     } catch (TimeoutException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, false));
+      return Optional.of(Lxcfs.notAnswering(dir, generation, e.getMessage(), others));
     }
   }
 }

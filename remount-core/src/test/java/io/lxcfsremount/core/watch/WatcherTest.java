@@ -109,13 +109,11 @@ class WatcherTest {
     sightings(
         Optional.of(lxcfs(7)),
         Optional.of(
-            new Lxcfs(
+            Lxcfs.notAnswering(
                 "/var/lib/lxcfs",
                 GENERATION,
-                0,
                 "statx /var/lib/lxcfs/proc/meminfo: no answer within 3 s",
-                Set.of(),
-                false)),
+                Set.of())),
         Optional.of(lxcfs(7)));
 
     watcher.run();
