@@ -1,7 +1,6 @@
 package io.lxcfsremount.launcher;
 
 import com.google.common.base.Ticker;
-import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.Linux;
 import io.lxcfsremount.core.linux.Strategy;
@@ -48,7 +47,7 @@ final class Agent implements AutoCloseable {
   }
 
   /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
-  List<ContainerRuntime> sources() {
+  List<RuntimeDescription> sources() {
     return runtimes.sources(proc);
   }
 

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 
@@ -16,8 +18,20 @@ import java.util.concurrent.Executors;
  * The agent's HTTP side on {@code --listen}: {@code /metrics} (Prometheus text format), {@code
  * /healthz} (the watch loop is not stuck) and {@code /readyz} (200 when ready, 503 with the reason
  * otherwise).
+ *
+ * <p>It listens on the pod IP, so any client on the network can reach it, and the JDK server reads
+ * a request on the thread that will answer it: with one thread, a client that sends one byte and
+ * nothing more would stall every probe and scrape behind it, for ever. So several threads answer,
+ * and a request must arrive, and its answer be taken, within {@link #REQUEST_TIMEOUT}, after which
+ * the JDK server closes the connection.
  */
 final class HealthServer implements AutoCloseable {
+  /** Probes and scrapes at once, with slow clients among them. */
+  static final int THREADS = 4;
+
+  /** A probe or scrape sends its request at once; kubelet's own probe timeout is 1 s by default. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
   private final HttpServer server;
 
   private HealthServer(HttpServer server) {
@@ -32,6 +46,7 @@ final class HealthServer implements AutoCloseable {
   static HealthServer start(
       String listen, PrometheusRegistry registry, Readiness readiness, Liveness liveness) {
     InetSocketAddress address = address(listen);
+    limitRequestTime();
     HttpServer server;
     try {
       server = HttpServer.create(address, 16);
@@ -61,7 +76,8 @@ final class HealthServer implements AutoCloseable {
           respond(exchange, why.isEmpty() ? 200 : 503, "text/plain", body);
         });
     server.setExecutor(
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            THREADS,
             runnable -> {
               Thread thread = new Thread(runnable, "http");
               thread.setDaemon(true);
@@ -69,6 +85,18 @@ final class HealthServer implements AutoCloseable {
             }));
     server.start();
     return new HealthServer(server);
+  }
+
+  /**
+   * The JDK server's own limits on reading a request and writing its answer (seconds; unlimited by
+   * default), read once when its first server is made. A value the user set wins.
+   */
+  private static void limitRequestTime() {
+    for (String limit : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, Long.toString(REQUEST_TIMEOUT.toSeconds()));
+      }
+    }
   }
 
   /** The port it listens on (the one asked for, or the one chosen for port 0). */

@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.IncompletePassException;
 import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,8 @@ public final class Main implements Runnable {
         (e, arguments) -> fail(ExitCode.USAGE, e.getMessage() + " (see lxcfs-remount --help)"));
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          if (e instanceof UsageException) {
+          // A runtime that --runtime named and that stopped answering after the start-up check.
+          if (e instanceof UsageException || e instanceof IncompletePassException) {
             return fail(ExitCode.USAGE, e.getMessage());
           }
           LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);

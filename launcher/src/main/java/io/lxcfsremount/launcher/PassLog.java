@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.IncompletePassException;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -61,6 +62,9 @@ final class PassLog implements WatchListener {
 
   @Override
   public void passFailed(Exception cause) {
-    log.warn("repair pass could not run: {}", cause.toString());
+    // A runtime that stopped answering is a routine outcome whose message says it all.
+    log.warn(
+        "repair pass could not run: {}",
+        cause instanceof IncompletePassException ? cause.getMessage() : cause.toString());
   }
 }

@@ -1,7 +1,6 @@
 package io.lxcfsremount.launcher;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import com.google.common.base.Throwables;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
@@ -13,11 +12,12 @@ import io.lxcfsremount.core.watch.WatchListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,140 +25,160 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events on the pods whose containers a pass touched, where {@code kubectl describe pod}
  * shows them: {@code Normal LxcfsRemounted} with the files re-bound, {@code Warning
- * LxcfsRemountFailed} with what failed. Posted from a thread of their own: a slow or failing API
- * server is logged and never holds up a repair.
+ * LxcfsRemountFailed} with what failed.
+ *
+ * <p>Built for a flapping lxcfs on thousands of nodes, as client-go's recorder is: one Event per
+ * pod and reason, a repeat patching its count and last time ({@link EventQueue}); at most {@value
+ * #MAX_PENDING} pods wait; the node writes {@value #BURST} Events at once (one lxcfs restart on a
+ * full node) and then one every {@link #REFILL}, however often lxcfs restarts. Written from a
+ * thread of their own: a slow, failing or unreachable API server is logged and never holds up a
+ * repair.
  */
 final class PodEvents implements WatchListener, AutoCloseable {
   static final String REMOUNTED = "LxcfsRemounted";
   static final String FAILED = "LxcfsRemountFailed";
-  private static final String COMPONENT = "lxcfs-remount";
+
+  /** Writes at once: above a kubelet's default of 110 pods per node. */
+  static final int BURST = 128;
+
+  /** Then one write per REFILL: 500 a second at most from 5,000 nodes flapping at once. */
+  static final Duration REFILL = Duration.ofSeconds(10);
+
+  static final int MAX_PENDING = 1024;
+
+  /** As many keys as client-go's recorder remembers. */
+  static final int MAX_KNOWN = 4096;
+
+  /** How long a stopping agent goes on writing what it may. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(PodEvents.class);
 
-  private final KubernetesClient client;
-  private final String nodeName;
+  private final EventWriter writer;
+  private final EventQueue queue;
   private final Clock clock;
-  private final AtomicLong sequence = new AtomicLong();
-  private final ExecutorService poster =
-      Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "kubernetes-events");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final Thread poster;
 
   PodEvents(KubernetesClient client, String nodeName, Clock clock) {
-    this.client = client;
-    this.nodeName = nodeName;
+    this.writer = new EventWriter(client, nodeName);
+    this.queue = new EventQueue(MAX_PENDING, MAX_KNOWN, new TokenBucket(BURST, REFILL, clock));
     this.clock = clock;
+    this.poster = new Thread(this::post, "kubernetes-events");
+    poster.setDaemon(true);
+    poster.start();
   }
 
   @Override
   public void passCompleted(ReconcileReport report, Duration recovery) {
+    Instant now = clock.instant();
+    Map<Pod, List<String>> repaired = new LinkedHashMap<>();
+    Map<Pod, List<String>> failed = new LinkedHashMap<>();
     for (ContainerReport container : report.containers()) {
       Container owner = container.candidate().container();
       if (owner.pod() == null) {
         continue;
       }
-      List<MountReport> repaired = with(container, MountState.REPAIRED);
-      List<MountReport> failed = with(container, MountState.FAILED);
-      if (!repaired.isEmpty()) {
-        post(
-            event(
-                owner,
-                "Normal",
-                REMOUNTED,
-                "lxcfs restarted: re-bound "
-                    + targets(repaired)
-                    + " in container "
-                    + owner.name()));
-      }
-      if (!failed.isEmpty()) {
-        post(
-            event(
-                owner,
-                "Warning",
-                FAILED,
-                "could not re-bind "
-                    + failed.stream()
-                        .map(m -> m.target() + " (" + m.reason() + ")")
-                        .collect(Collectors.joining(", "))
-                    + " in container "
-                    + owner.name()));
-      }
+      describe(owner, container, MountState.REPAIRED, MountReport::target)
+          .ifPresent(
+              text -> repaired.computeIfAbsent(owner.pod(), p -> new ArrayList<>()).add(text));
+      describe(owner, container, MountState.FAILED, m -> m.target() + " (" + m.reason() + ")")
+          .ifPresent(text -> failed.computeIfAbsent(owner.pod(), p -> new ArrayList<>()).add(text));
+    }
+    int full = 0;
+    for (Map.Entry<Pod, List<String>> pod : repaired.entrySet()) {
+      full += offer(pod, "Normal", REMOUNTED, "lxcfs restarted: re-bound ", now);
+    }
+    for (Map.Entry<Pod, List<String>> pod : failed.entrySet()) {
+      full += offer(pod, "Warning", FAILED, "could not re-bind ", now);
+    }
+    if (full > 0) {
+      log.warn(
+          "{} pods wait for their Events already: {} more counted, written with their next repeat",
+          queue.waiting(),
+          full);
     }
   }
 
-  private static List<MountReport> with(ContainerReport container, MountState state) {
-    return container.mounts().stream().filter(m -> m.state() == state).toList();
+  /** Queues one pod's Event of {@code reason}: 1 when the queue is full, else 0. */
+  private int offer(
+      Map.Entry<Pod, List<String>> pod, String type, String reason, String lead, Instant now) {
+    Pod owner = pod.getKey();
+    EventKey key = new EventKey(owner.namespace(), owner.name(), owner.uid(), reason);
+    return queue.offer(key, type, lead + String.join("; ", pod.getValue()), now) ? 0 : 1;
   }
 
-  private static String targets(List<MountReport> mounts) {
-    return mounts.stream().map(MountReport::target).collect(Collectors.joining(", "));
+  private static Optional<String> describe(
+      Container owner,
+      ContainerReport container,
+      MountState state,
+      Function<MountReport, String> mount) {
+    List<MountReport> mounts = container.mounts().stream().filter(m -> m.state() == state).toList();
+    if (mounts.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        mounts.stream().map(mount).collect(Collectors.joining(", "))
+            + " in container "
+            + owner.name());
   }
 
-  private Event event(Container container, String type, String reason, String message) {
-    Pod pod = container.pod();
-    String now = Instant.now(clock).toString();
-    return new EventBuilder()
-        .withNewMetadata()
-        .withName(pod.name() + "." + Long.toHexString(clock.millis()) + sequence.incrementAndGet())
-        .withNamespace(pod.namespace())
-        .endMetadata()
-        .withNewInvolvedObject()
-        .withApiVersion("v1")
-        .withKind("Pod")
-        .withNamespace(pod.namespace())
-        .withName(pod.name())
-        .withUid(pod.uid())
-        .endInvolvedObject()
-        .withType(type)
-        .withReason(reason)
-        .withMessage(message)
-        .withAction("Remount")
-        .withNewSource()
-        .withComponent(COMPONENT)
-        .withHost(nodeName)
-        .endSource()
-        .withReportingComponent(COMPONENT)
-        .withReportingInstance(nodeName)
-        .withFirstTimestamp(now)
-        .withLastTimestamp(now)
-        .withCount(1)
-        .build();
+  private void post() {
+    try {
+      while (true) {
+        Optional<EventWrite> next = queue.take();
+        if (next.isPresent()) {
+          write(next.get());
+        } else if (queue.closed()) {
+          return;
+        } else {
+          queue.awaitWork(Duration.ofSeconds(1));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  private void post(Event event) {
-    poster.execute(
-        () -> {
-          try {
-            client
-                .v1()
-                .events()
-                .inNamespace(event.getMetadata().getNamespace())
-                .resource(event)
-                .create();
-          } catch (RuntimeException e) {
-            log.warn(
-                "cannot post event {} on pod {}/{}: {}",
-                event.getReason(),
-                event.getInvolvedObject().getNamespace(),
-                event.getInvolvedObject().getName(),
-                e.getMessage());
-          }
-        });
+  private void write(EventWrite write) {
+    try {
+      queue.written(write, writer.write(write));
+    } catch (RuntimeException e) {
+      queue.failed();
+      log.warn(
+          "cannot write event {} on pod {}/{}: {}",
+          write.key().reason(),
+          write.key().namespace(),
+          write.key().pod(),
+          why(e));
+    }
+  }
+
+  /** fabric8's message, and the cause it often leaves out ("An error has occurred."). */
+  private static String why(RuntimeException e) {
+    Throwable cause = Throwables.getRootCause(e);
+    return cause == e ? e.getMessage() : e.getMessage() + " (" + cause + ")";
+  }
+
+  /** Nothing is being written, and nothing can be now (for tests). */
+  boolean idle() {
+    return queue.idle();
   }
 
   /**
-   * Waits briefly for queued events, so that a stopping agent still reports its last pass. The
-   * client stays open: it belongs to whoever made it.
+   * Goes on writing what the budget allows for a few seconds, so that a stopping agent still
+   * reports its last pass. The client stays open: it belongs to whoever made it.
    */
   @Override
   public void close() {
-    poster.shutdown();
+    queue.close();
     try {
-      poster.awaitTermination(5, TimeUnit.SECONDS);
+      poster.join(CLOSE_WAIT.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    int unwritten = queue.unwritten();
+    if (unwritten > 0) {
+      log.warn("stopping with {} pods' Events not written", unwritten);
     }
   }
 }

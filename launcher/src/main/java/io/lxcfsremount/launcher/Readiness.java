@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Ready means: lxcfs is healthy, and the last pass left nothing it could repair unrepaired. Until
- * the first pass, not ready.
+ * Ready means: lxcfs is healthy, and the last pass ran and left nothing it could repair unrepaired.
+ * Until the first pass, not ready; after a pass that could not run (a runtime named by {@code
+ * --runtime} that did not answer, say), not ready until one does.
  */
 final class Readiness implements WatchListener {
   private volatile String notReady = "no repair pass yet";
@@ -30,6 +31,11 @@ final class Readiness implements WatchListener {
         report.summary().nothingDead()
             ? null
             : "the last pass left dead lxcfs mounts: " + TableReport.summary(report);
+  }
+
+  @Override
+  public void passFailed(Exception cause) {
+    notReady = "the last pass could not run: " + cause.getMessage();
   }
 
   /** Why the agent is not ready, or empty when it is. */

@@ -1,7 +1,7 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.RuntimeCalls;
+import java.util.List;
 
 /**
  * A source of containers as {@code status} shows it: {@code cri} and {@code containerd 1.6.20 (CRI
@@ -9,11 +9,13 @@ import io.lxcfsremount.core.RuntimeUnavailableException;
  */
 record RuntimeDescription(String name, String describe) {
 
-  static RuntimeDescription of(ContainerRuntime runtime) {
-    try {
-      return new RuntimeDescription(runtime.name(), runtime.describe());
-    } catch (RuntimeUnavailableException e) {
-      return new RuntimeDescription(runtime.name(), "unavailable: " + e.getMessage());
-    }
+  static List<RuntimeDescription> of(List<RuntimeCalls.Answer<String>> answers) {
+    return answers.stream().map(RuntimeDescription::of).toList();
+  }
+
+  private static RuntimeDescription of(RuntimeCalls.Answer<String> answer) {
+    return new RuntimeDescription(
+        answer.runtime().name(),
+        answer.answered() ? answer.value() : "unavailable: " + answer.failure().getMessage());
   }
 }

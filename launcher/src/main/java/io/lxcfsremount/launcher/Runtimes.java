@@ -2,9 +2,10 @@ package io.lxcfsremount.launcher;
 
 import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.proc.ProcScanRuntime;
+import io.lxcfsremount.cri.NotCriException;
 import io.lxcfsremount.docker.DockerHost;
 import io.lxcfsremount.docker.DockerRuntime;
 import java.nio.file.Files;
@@ -17,21 +18,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The container runtimes a pass asks, chosen by {@code --runtime}, and whether the /proc scan adds
  * the mount namespaces none of them claims. Runtimes start connecting when chosen and are checked
- * once, so that a runtime the user named and that does not answer is one line and exit 2 before
- * anything else happens; in between, the caller can get on with its own start-up.
+ * once, all at once and within {@link RuntimeCalls#BUDGET}, so that a runtime the user named and
+ * that does not answer is one line and exit 2 before anything else happens; in between, the caller
+ * can get on with its own start-up. Every question to the runtimes goes through one {@link
+ * RuntimeCalls}, so a runtime found wedged is not waited for again at once.
  */
 final class Runtimes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runtimes.class);
 
-  private final List<ContainerRuntime> required;
-  private final List<ContainerRuntime> optional;
+  private final List<ContainerRuntime> named;
+  private final List<ContainerRuntime> found;
   private final boolean includeUnclaimed;
-  private boolean checked;
+  private final RuntimeCalls calls = new RuntimeCalls();
+  private List<ContainerRuntime> inUse;
 
+  /**
+   * @param named what {@code --runtime} names: the first of them that answers is used (several only
+   *     for the standard CRI sockets), and none answering is a usage error
+   * @param found what {@code --runtime auto} found: each is used, answering or not
+   */
   private Runtimes(
-      List<ContainerRuntime> required, List<ContainerRuntime> optional, boolean includeUnclaimed) {
-    this.required = List.copyOf(required);
-    this.optional = List.copyOf(optional);
+      List<ContainerRuntime> named, List<ContainerRuntime> found, boolean includeUnclaimed) {
+    this.named = List.copyOf(named);
+    this.found = List.copyOf(found);
     this.includeUnclaimed = includeUnclaimed;
   }
 
@@ -45,8 +54,7 @@ final class Runtimes implements AutoCloseable {
       case PROC -> new Runtimes(List.of(), List.of(), true);
       case DOCKER ->
           new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
-      case CRI ->
-          new Runtimes(List.of(CriRuntimes.required(options.criEndpoint)), List.of(), false);
+      case CRI -> new Runtimes(CriRuntimes.named(options.criEndpoint), List.of(), false);
       case AUTO -> new Runtimes(List.of(), automatic(options), true);
     };
   }
@@ -56,52 +64,75 @@ final class Runtimes implements AutoCloseable {
    * cri-dockerd puts them in Docker), then Docker.
    */
   private static List<ContainerRuntime> automatic(CommonOptions options) {
-    List<ContainerRuntime> runtimes = new ArrayList<>(CriRuntimes.available(options.criEndpoint));
+    List<ContainerRuntime> runtimes = new ArrayList<>(CriRuntimes.present(options.criEndpoint));
     runtimes.addAll(dockerIfInstalled(dockerHost(options)));
     return runtimes;
   }
 
   /**
-   * Waits until every runtime has answered or failed to. A runtime that {@code --runtime} named
-   * must answer. One that auto found and that does not answer is a warning now, and stays in use:
-   * every pass asks it again (a warning in the report while it is down), and the /proc scan covers
-   * its containers meanwhile.
+   * Asks every runtime what it is, all at once. A runtime that {@code --runtime} named must answer.
+   * One that auto found and that does not answer is a warning now, and stays in use: every pass
+   * asks it again (a warning in the report while it is down), and the /proc scan covers its
+   * containers meanwhile; one that answers but does not speak CRI (Docker's own containerd) is left
+   * out.
    *
    * @throws UsageException naming the endpoint of a named runtime that does not answer
    */
   void check() {
-    for (ContainerRuntime runtime : required) {
-      try {
-        log.debug("containers from {}", runtime.describe());
-      } catch (RuntimeUnavailableException e) {
-        throw new UsageException(e.getMessage(), e);
+    List<ContainerRuntime> use = new ArrayList<>();
+    List<String> namedProblems = new ArrayList<>();
+    for (RuntimeCalls.Answer<String> answer :
+        calls.ask(concat(named, found), ContainerRuntime::describe)) {
+      ContainerRuntime runtime = answer.runtime();
+      if (named.contains(runtime)) {
+        if (!answer.answered()) {
+          namedProblems.add(answer.failure().getMessage());
+        } else if (use.isEmpty()) {
+          log.debug("containers from {}", answer.value());
+          use.add(runtime);
+        }
+      } else if (answer.answered()) {
+        log.debug("containers from {}", answer.value());
+        use.add(runtime);
+      } else if (answer.failure() instanceof NotCriException) {
+        log.debug("{}: left out", answer.failure().getMessage());
+      } else {
+        log.warn(
+            "{}; its containers come from the /proc scan until it answers",
+            answer.failure().getMessage());
+        use.add(runtime);
       }
     }
-    for (ContainerRuntime runtime : optional) {
-      try {
-        log.debug("containers from {}", runtime.describe());
-      } catch (RuntimeUnavailableException e) {
-        log.warn("{}; its containers come from the /proc scan until it answers", e.getMessage());
-      }
+    if (!named.isEmpty() && use.isEmpty()) {
+      throw new UsageException(
+          named.size() == 1
+              ? namedProblems.get(0)
+              : "no CRI runtime answers ("
+                  + String.join("; ", namedProblems)
+                  + "): give --cri-endpoint");
     }
-    checked = true;
+    inUse = use;
   }
 
   /** The candidates of a pass: the runtimes, then the scan. */
   CandidateFinder finder(ProcFs proc) {
-    if (!checked) {
-      throw new IllegalStateException("runtimes used before check()");
-    }
-    return new CandidateFinder(proc, concat(required, optional), includeUnclaimed);
+    return new CandidateFinder(proc, checked(), includeUnclaimed, calls);
   }
 
   /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
-  List<ContainerRuntime> sources(ProcFs proc) {
-    List<ContainerRuntime> sources = concat(required, optional);
+  List<RuntimeDescription> sources(ProcFs proc) {
+    List<ContainerRuntime> sources = new ArrayList<>(checked());
     if (includeUnclaimed) {
       sources.add(new ProcScanRuntime(proc));
     }
-    return sources;
+    return RuntimeDescription.of(calls.ask(sources, ContainerRuntime::describe));
+  }
+
+  private List<ContainerRuntime> checked() {
+    if (inUse == null) {
+      throw new IllegalStateException("runtimes used before check()");
+    }
+    return inUse;
   }
 
   private static DockerHost dockerHost(CommonOptions options) {
@@ -124,9 +155,10 @@ final class Runtimes implements AutoCloseable {
     return List.of(DockerRuntime.connect(host));
   }
 
+  /** Closes every runtime started, used or not. */
   @Override
   public void close() {
-    for (ContainerRuntime runtime : concat(required, optional)) {
+    for (ContainerRuntime runtime : concat(named, found)) {
       if (runtime instanceof AutoCloseable closeable) {
         try {
           closeable.close();

@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     List<RuntimeDescription> runtimes;
     try (Agent agent = new Agent(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
-      runtimes = agent.sources().stream().map(RuntimeDescription::of).toList();
+      runtimes = agent.sources();
     } catch (LxcfsNotAnsweringException e) {
       return Main.fail(ExitCode.NO_LXCFS, e.getMessage());
     } catch (LxcfsUnavailableException e) {

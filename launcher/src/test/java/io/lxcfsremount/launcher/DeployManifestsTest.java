@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * the deployment promises: a careless edit fails the build.
  */
 class DeployManifestsTest {
+  /** A read of one lxcfs file, with nothing but the shell (LxcfsContainerIT runs it). */
+  static final String LXCFS_PROBE = "read -r uptime < /var/lib/lxcfs/proc/uptime";
+
   private DaemonSet daemonSet;
   private PodSpec pod;
   private Container remount;
@@ -161,7 +164,7 @@ class DeployManifestsTest {
 
     assertThat(lxcfs.getCommand()).containsExactly("/bin/sh", "-c");
     assertThat(script)
-        .containsSubsequence("umount -l /var/lib/lxcfs", "exec ", "lxcfs /var/lib/lxcfs");
+        .containsSubsequence("umount -l /var/lib/lxcfs", "exec lxcfs ", " /var/lib/lxcfs");
   }
 
   @Test
@@ -217,31 +220,19 @@ class DeployManifestsTest {
   }
 
   @Test
-  void rbac_allowsCreatingAndPatchingEvents_andGettingAndListingPods_nothingElse()
-      throws Exception {
+  void rbac_allowsCreatingPatchingAndGettingCoreEvents_nothingElse() throws Exception {
     ClusterRole role = DeployManifests.only(ClusterRole.class);
     ClusterRoleBinding binding = DeployManifests.only(ClusterRoleBinding.class);
 
-    Map<String, List<String>> verbs =
-        role.getRules().stream()
-            .flatMap(
-                rule ->
-                    rule.getApiGroups().stream()
-                        .flatMap(
-                            group ->
-                                rule.getResources().stream()
-                                    .map(resource -> Map.entry(group + "/" + resource, rule))))
-            .collect(
-                Collectors.toMap(
-                    Map.Entry::getKey, e -> e.getValue().getVerbs().stream().sorted().toList()));
-    assertThat(verbs)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "/events", List.of("create", "patch"),
-                "events.k8s.io/events", List.of("create", "patch"),
-                "/pods", List.of("get", "list")));
     assertThat(role.getRules())
-        .allSatisfy((PolicyRule rule) -> assertThat(rule.getResourceNames()).isEmpty());
+        .singleElement()
+        .satisfies(
+            (PolicyRule rule) -> {
+              assertThat(rule.getApiGroups()).containsExactly("");
+              assertThat(rule.getResources()).containsExactly("events");
+              assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "patch", "get");
+              assertThat(rule.getResourceNames()).isEmpty();
+            });
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects())
         .singleElement()
@@ -251,6 +242,40 @@ class DeployManifestsTest {
               assertThat(subject.getName()).isEqualTo(pod.getServiceAccountName());
               assertThat(subject.getNamespace()).isEqualTo(daemonSet.getMetadata().getNamespace());
             });
+  }
+
+  @Test
+  void theNamespace_admitsThePod_atThePrivilegedPodSecurityLevelOnly() throws Exception {
+    Namespace namespace = DeployManifests.only(Namespace.class);
+
+    assertThat(namespace.getMetadata().getName()).isEqualTo(daemonSet.getMetadata().getNamespace());
+    assertThat(namespace.getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "privileged")
+        .containsEntry("pod-security.kubernetes.io/audit", "privileged")
+        .containsEntry("pod-security.kubernetes.io/warn", "privileged");
+  }
+
+  @Test
+  void thePod_isNodeCritical() {
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+  }
+
+  @Test
+  void lxcfs_runsWithTheCpuViewsOfTheReadersQuota_andItsLoadavg() {
+    String script = String.join("\n", lxcfs.getArgs());
+
+    assertThat(script).containsPattern("exec lxcfs .*--enable-cfs.* /var/lib/lxcfs\n");
+    assertThat(script).containsPattern("exec lxcfs .*--enable-loadavg.* /var/lib/lxcfs\n");
+  }
+
+  @Test
+  void lxcfs_isReplacedWhenAReadOfItsFilesFails_orDoesNotAnswerInTime() {
+    for (Probe probe : List.of(lxcfs.getStartupProbe(), lxcfs.getLivenessProbe())) {
+      assertThat(probe.getExec().getCommand()).containsExactly("/bin/sh", "-c", LXCFS_PROBE);
+      assertThat(probe.getTimeoutSeconds()).isBetween(1, 10);
+    }
+    assertThat(lxcfs.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(2);
+    assertThat(lxcfs.getReadinessProbe()).isNull();
   }
 
   private static String path(Probe probe) {

@@ -39,26 +39,9 @@ final class LxcfsRemountJar {
     return builder;
   }
 
-  /**
-   * As {@link #builder}, with exactly the capabilities the DaemonSet and the systemd unit grant
-   * (setpriv drops every other one from the bounding set, so root keeps only these three).
-   */
-  static ProcessBuilder deployed(Map<String, String> environment, List<String> arguments) {
-    ProcessBuilder builder = builder(environment, arguments);
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
-                "--inh-caps=-all",
-                "--"));
-    command.addAll(builder.command());
-    return builder.command(command);
-  }
-
   /** Runs it to completion as {@link #deployed} starts it. */
   static Programs.Result runDeployed(String... arguments) {
-    return Programs.run(deployed(Map.of(), List.of(arguments)));
+    return Programs.run(deployed(builder(Map.of(), List.of(arguments))));
   }
 
   /**
@@ -85,5 +68,21 @@ final class LxcfsRemountJar {
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * {@code builder}'s command under exactly the capabilities the deployment grants (the DaemonSet's
+   * and the systemd unit's bounding set): CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_SYS_PTRACE.
+   */
+  static ProcessBuilder deployed(ProcessBuilder builder) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
+                "--inh-caps=-all",
+                "--"));
+    command.addAll(builder.command());
+    return builder.command(command);
   }
 }

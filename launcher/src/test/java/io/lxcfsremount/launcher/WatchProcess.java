@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,23 +34,21 @@ final class WatchProcess implements AutoCloseable {
 
   /** Starts {@code watch} with {@code args} on a free port and waits until it serves HTTP. */
   static WatchProcess start(String... args) throws Exception {
-    return start(LxcfsRemountJar::builder, args);
+    return start(UnaryOperator.identity(), args);
   }
 
-  /** As {@link #start(String...)}, with only the capabilities the deployment grants. */
+  /** As {@link #start}, under exactly the capabilities the deployment grants. */
   static WatchProcess startDeployed(String... args) throws Exception {
     return start(LxcfsRemountJar::deployed, args);
   }
 
-  private static WatchProcess start(
-      BiFunction<Map<String, String>, List<String>, ProcessBuilder> launcher, String... args)
+  private static WatchProcess start(UnaryOperator<ProcessBuilder> as, String... args)
       throws Exception {
     Path log = Files.createTempFile("lxcfs-remount-watch", ".log");
     List<String> command = new ArrayList<>(List.of("watch", "--listen", "127.0.0.1:0"));
     command.addAll(List.of(args));
     Process process =
-        launcher
-            .apply(Map.of(), command)
+        as.apply(LxcfsRemountJar.builder(Map.of(), command))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -66,6 +64,11 @@ final class WatchProcess implements AutoCloseable {
     }
     process.destroyForcibly();
     throw new IllegalStateException("watch did not start: " + Files.readString(log));
+  }
+
+  /** The port it serves HTTP on. */
+  int port() {
+    return port;
   }
 
   String log() throws IOException {

@@ -21,34 +21,52 @@ public final class CandidateFinder {
   private final ProcFs proc;
   private final List<ContainerRuntime> runtimes;
   private final boolean includeUnclaimed;
+  private final RuntimeCalls calls;
 
   /**
-   * @param runtimes asked in order; the first to claim a namespace names it
+   * @param runtimes the first to claim a namespace, in this order, names it
    * @param includeUnclaimed whether namespaces of no runtime's container are candidates too
+   * @param calls how the runtimes are asked (shared with whoever else asks them, so that a runtime
+   *     found wedged is not waited for again at once)
    */
-  public CandidateFinder(ProcFs proc, List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
+  public CandidateFinder(
+      ProcFs proc, List<ContainerRuntime> runtimes, boolean includeUnclaimed, RuntimeCalls calls) {
     this.proc = proc;
     this.runtimes = List.copyOf(runtimes);
     this.includeUnclaimed = includeUnclaimed;
+    this.calls = calls;
+  }
+
+  /** Asking the runtimes with the default budget. */
+  public CandidateFinder(ProcFs proc, List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
+    this(proc, runtimes, includeUnclaimed, new RuntimeCalls());
   }
 
   /** The candidates, and a warning for each runtime that could not be asked. */
   public record Candidates(List<Candidate> candidates, List<String> warnings) {}
 
+  /**
+   * @throws IncompletePassException when a runtime was not asked or did not answer and the scan
+   *     does not stand in for it
+   * @throws IOException when /proc cannot be read
+   */
   public Candidates find() throws IOException {
     List<String> warnings = new ArrayList<>();
     Map<Long, Candidate> byNamespace = new LinkedHashMap<>();
     List<Candidate> exited = new ArrayList<>();
     OptionalLong own = proc.mountNamespace("self");
-    for (ContainerRuntime runtime : runtimes) {
-      List<Container> containers;
-      try {
-        containers = runtime.runningContainers();
-      } catch (RuntimeUnavailableException e) {
-        warnings.add(runtime.name() + ": " + e.getMessage());
+    for (RuntimeCalls.Answer<List<Container>> answer :
+        calls.ask(runtimes, ContainerRuntime::runningContainers)) {
+      if (!answer.answered()) {
+        String warning = answer.runtime().name() + ": " + answer.failure().getMessage();
+        if (!includeUnclaimed) {
+          throw new IncompletePassException(
+              warning + "; its containers are unknown", answer.failure());
+        }
+        warnings.add(warning);
         continue;
       }
-      for (Container container : containers) {
+      for (Container container : answer.value()) {
         OptionalLong namespace = proc.mountNamespace(Long.toString(container.pid()));
         if (namespace.isEmpty()) {
           exited.add(new Candidate(container, container.pid(), 0));

@@ -1,6 +1,7 @@
 package io.lxcfsremount.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lxcfsremount.core.proc.ProcFs;
 import java.io.IOException;
@@ -64,6 +65,15 @@ class CandidateFinderTest {
     assertThat(found.warnings()).containsExactly("docker: cannot reach Docker at unix:///x.sock");
     assertThat(found.candidates()).extracting(c -> c.container().runtime()).containsOnly("proc");
     assertThat(found.candidates()).extracting(Candidate::pid).containsExactly(20L, 21L, 30L);
+  }
+
+  @Test
+  void find_runtimeThatFailsWithoutTheScanStandingIn_isAnIncompletePass() {
+    ContainerRuntime down = new FixedRuntime("docker", null);
+
+    assertThatThrownBy(() -> finder(List.of(down), false).find())
+        .isInstanceOf(IncompletePassException.class)
+        .hasMessage("docker: cannot reach Docker at unix:///x.sock; its containers are unknown");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.lxcfsremount.cri;
 
 import io.grpc.Status;
+import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import java.time.Duration;
 
@@ -15,18 +16,21 @@ final class CriFailure {
       return new NotCriException(
           endpoint + " does not speak CRI v1: " + call + " is UNIMPLEMENTED", failure);
     }
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return new RuntimeNotAnsweringException(
+          "CRI at "
+              + endpoint
+              + " did not answer "
+              + call
+              + " within "
+              + deadline.toMillis()
+              + " ms",
+          failure);
+    }
     String detail = detail(status);
     String message =
         switch (status.getCode()) {
           case UNAVAILABLE -> "cannot reach CRI at " + endpoint + ": " + detail;
-          case DEADLINE_EXCEEDED ->
-              "CRI at "
-                  + endpoint
-                  + " did not answer "
-                  + call
-                  + " within "
-                  + deadline.toMillis()
-                  + " ms";
           default ->
               "CRI at " + endpoint + ": " + call + " failed: " + status.getCode() + ": " + detail;
         };

@@ -1,6 +1,7 @@
 package io.lxcfsremount.cri;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.lxcfsremount.core.Container;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The containers of Kubernetes pods, from a CRI v1 runtime (containerd, CRI-O, cri-dockerd) on its
  * unix socket. Each container's init PID comes from its verbose status, its pod from its sandbox.
- * Every call has a deadline: a hung runtime must not hang the agent.
+ * Every call has a deadline: a hung runtime must not hang the agent. The calls of one listing share
+ * one deadline, so that a listing takes at most that long, however its calls add up.
  */
 public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "cri";
@@ -74,7 +76,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public String describe() throws RuntimeUnavailableException {
     endpoint.check();
     VersionResponse version =
-        await("Version", stub().version(VersionRequest.newBuilder().setVersion("v1").build()));
+        await(
+            "Version",
+            stub(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS))
+                .version(VersionRequest.newBuilder().setVersion("v1").build()));
     return version.getRuntimeName()
         + " "
         + version.getRuntimeVersion()
@@ -91,9 +96,11 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
     endpoint.check();
-    ListenableFuture<ListContainersResponse> listed = stub().listContainers(runningOnly());
+    RuntimeServiceFutureStub stub =
+        stub(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    ListenableFuture<ListContainersResponse> listed = stub.listContainers(runningOnly());
     ListenableFuture<ListPodSandboxResponse> sandboxes =
-        stub().listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+        stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
     List<io.lxcfsremount.cri.v1.Container> containers =
         await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
@@ -103,12 +110,11 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {
       statuses.add(
-          stub()
-              .containerStatus(
-                  ContainerStatusRequest.newBuilder()
-                      .setContainerId(container.getId())
-                      .setVerbose(true)
-                      .build()));
+          stub.containerStatus(
+              ContainerStatusRequest.newBuilder()
+                  .setContainerId(container.getId())
+                  .setVerbose(true)
+                  .build()));
     }
     List<Container> running = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
@@ -129,9 +135,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   /**
    * The init PID from the container's verbose status, or empty when it is no longer running: it may
-   * stop or be removed between the list and its status. A runtime gone away fails the whole list; a
-   * status that fails otherwise leaves out that container only, with a warning, so that one broken
-   * container cannot hide the others.
+   * stop or be removed between the list and its status. A runtime gone away or not answering fails
+   * the whole list; a status that fails otherwise leaves out that container only, with a warning,
+   * so that one broken container cannot hide the others.
    */
   private OptionalLong pid(String id, Future<ContainerStatusResponse> status)
       throws RuntimeUnavailableException {
@@ -142,7 +148,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       switch (Status.fromThrowable(e.getCause()).getCode()) {
         case NOT_FOUND:
           return OptionalLong.empty();
-        case UNAVAILABLE:
+        case UNAVAILABLE, DEADLINE_EXCEEDED:
           throw e;
         default:
           log.warn("container {} left out: {}", id, e.getMessage());
@@ -179,10 +185,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
         : name;
   }
 
-  /** A stub whose calls must answer within the deadline, counted from now. */
-  private RuntimeServiceFutureStub stub() {
-    return RuntimeServiceGrpc.newFutureStub(channel)
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  /** A stub whose calls must all have answered by {@code by}. */
+  private RuntimeServiceFutureStub stub(Deadline by) {
+    return RuntimeServiceGrpc.newFutureStub(channel).withDeadline(by);
   }
 
   private <T> T await(String call, Future<T> answer) throws RuntimeUnavailableException {
@@ -205,6 +210,6 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public String toString() {
-    return NAME + " at " + endpoint;
+    return "CRI at " + endpoint;
   }
 }

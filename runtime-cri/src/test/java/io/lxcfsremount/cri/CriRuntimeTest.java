@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.cri.v1.ContainerMetadata;
 import io.lxcfsremount.cri.v1.ContainerState;
@@ -217,6 +218,22 @@ class CriRuntimeTest {
                 + dir.resolve("cri.sock")
                 + " did not answer ListContainers within 300 ms");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void statusesThatDoNotAnswerInTime_failTheWholeListing_underTheListingsOneDeadline()
+      throws Exception {
+    fake.container("c1", "s1", "app", 100);
+    fake.statusDelay = Duration.ofSeconds(30);
+    CriRuntime cri = new CriRuntime(serve(fake).endpoint(), Duration.ofMillis(300));
+    cleanup.add(cri);
+
+    assertThatThrownBy(cri::runningContainers)
+        .isInstanceOf(RuntimeNotAnsweringException.class)
+        .hasMessage(
+            "CRI at unix://"
+                + dir.resolve("cri.sock")
+                + " did not answer ContainerStatus within 300 ms");
   }
 
   private FakeCriServer serve(io.grpc.BindableService... services) throws Exception {

@@ -102,6 +102,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     }
   }
 
+  @Override
+  public String toString() {
+    return "Docker at " + host;
+  }
+
   /** Releases the pooled connections, also those of a connection still being set up. */
   @Override
   public void close() {

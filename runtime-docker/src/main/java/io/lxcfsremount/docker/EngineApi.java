@@ -2,28 +2,51 @@ package io.lxcfsremount.docker;
 
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * GET requests to the Docker Engine API over docker-java's httpclient5 transport (unix socket or
  * plain tcp, pooled connections). Paths carry no API version, so the Engine answers in its own.
  * Every failure becomes a {@link RuntimeUnavailableException} with one line naming the endpoint.
+ *
+ * <p>Each request, connect to last byte, runs on a thread of its own and is given {@link
+ * #REQUEST_TIMEOUT}: the transport's unix socket is a blocking {@code SocketChannel} whose streams
+ * ignore the socket timeout, so its response timeout never fires there, and a dockerd that accepts
+ * but never answers would hold the caller forever. Interrupting the request's thread closes the
+ * channel and frees it (channel reads are interruptible, socket stream reads are not).
  */
 final class EngineApi implements AutoCloseable {
   /** A unix socket connects or fails at once; this bounds a tcp host that does not answer. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-  /** A dockerd that accepts but hangs (stuck on its containerd, say) must not hang the pass. */
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A dockerd that accepts but hangs (stuck on its containerd, say) must not hang the pass; a
+   * healthy one answers a list or an inspect in milliseconds, even on a loaded node.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
   private static final int NOT_FOUND = 404;
 
   private final DockerHost host;
   private final DockerHttpClient http;
+  private final ExecutorService requests =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "docker-request");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   EngineApi(DockerHost host, int maxConnections) {
     this.host = host;
@@ -33,7 +56,7 @@ final class EngineApi implements AutoCloseable {
             .sslConfig(host.isUnixSocket() ? new UnusedTlsContext() : null)
             .maxConnections(maxConnections)
             .connectionTimeout(CONNECT_TIMEOUT)
-            .responseTimeout(RESPONSE_TIMEOUT)
+            .responseTimeout(REQUEST_TIMEOUT)
             .build();
   }
 
@@ -55,6 +78,29 @@ final class EngineApi implements AutoCloseable {
 
   /** The answer's body, or empty when the Engine answers 404 (e.g. a container that is gone). */
   private Optional<byte[]> get(String path) throws RuntimeUnavailableException {
+    Future<Optional<byte[]>> answer = requests.submit(() -> request(path));
+    try {
+      return answer.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new RuntimeNotAnsweringException(
+          String.format(
+              "Docker at %s did not answer GET %s within %d s",
+              host, path, REQUEST_TIMEOUT.toSeconds()));
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException(
+          "interrupted while waiting for Docker at " + host + " to answer GET " + path, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
+        throw unavailable;
+      }
+      throw new IllegalStateException("GET " + path + " from Docker at " + host, e.getCause());
+    }
+  }
+
+  private Optional<byte[]> request(String path) throws RuntimeUnavailableException {
     DockerHttpClient.Request request =
         DockerHttpClient.Request.builder()
             .method(DockerHttpClient.Request.Method.GET)
@@ -92,6 +138,7 @@ final class EngineApi implements AutoCloseable {
 
   @Override
   public void close() {
+    requests.shutdownNow();
     try {
       http.close();
     } catch (IOException e) {

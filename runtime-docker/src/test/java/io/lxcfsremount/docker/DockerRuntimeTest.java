@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.testing.SilentSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DockerRuntime against a stand-in Engine: what it asks, and what it makes of the answers. */
 class DockerRuntimeTest {
@@ -116,5 +121,36 @@ class DockerRuntimeTest {
           .hasMessage(
               "cannot reach Docker at unix:///nonexistent/docker.sock: no such file or directory");
     }
+  }
+
+  @Test
+  void aSocketThatAcceptsAndNeverAnswers_isOneLineNamingTheRequest_andFreesTheConnection(
+      @TempDir Path dir) throws Exception {
+    try (SilentSocket wedged = SilentSocket.listen(dir.resolve("docker.sock"));
+        DockerRuntime docker = DockerRuntime.connect(DockerHost.parse(wedged.uri()))) {
+      assertThatThrownBy(docker::describe)
+          .isInstanceOf(RuntimeNotAnsweringException.class)
+          .hasMessage("Docker at " + wedged.uri() + " did not answer GET /version within 5 s");
+      assertThatThrownBy(docker::runningContainers)
+          .isInstanceOf(RuntimeNotAnsweringException.class)
+          .hasMessage(
+              "Docker at " + wedged.uri() + " did not answer GET /containers/json within 5 s");
+      // Interrupted at the deadline, each request's thread closes its channel as it unwinds.
+      for (int i = 0; i < 500 && readingThreads() > 0; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(readingThreads()).as("requests still reading the socket after 5 s").isZero();
+    }
+  }
+
+  /** Threads of the Docker transport blocked in a socket read. */
+  private static long readingThreads() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(thread -> thread.getKey().getName().equals("docker-request"))
+        .filter(
+            thread ->
+                Arrays.stream(thread.getValue())
+                    .anyMatch(frame -> frame.getMethodName().equals("read")))
+        .count();
   }
 }

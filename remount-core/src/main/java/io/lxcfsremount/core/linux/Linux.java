@@ -52,6 +52,11 @@ public final class Linux {
     if (errno == Syscalls.ESRCH) {
       return false;
     }
+    // Signal 0 to another user's process needs CAP_KILL, which the deployment does not grant: the
+    // refusal still says the process exists (kill(2)).
+    if (errno == Syscalls.EPERM) {
+      return true;
+    }
     throw new LinuxException("pidfd_send_signal", "", errno);
   }
 

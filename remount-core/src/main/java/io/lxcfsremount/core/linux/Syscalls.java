@@ -69,6 +69,7 @@ final class Syscalls {
   static final int F_DUPFD_CLOEXEC = 1030;
   static final int EINTR = 4;
   static final int EBADF = 9;
+  static final int EPERM = 1;
   static final int ESRCH = 3;
 
   // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).

@@ -26,7 +26,9 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
     /** A Docker engine answering on /var/run/docker.sock. */
     DOCKER,
     /** A containerd with its CRI plugin, at the socket in LXCFS_REMOUNT_TEST_CRI_ENDPOINT. */
-    CRI
+    CRI,
+    /** The kubectl program (Debian: kubernetes-client), for {@code kubectl kustomize}. */
+    KUBECTL
   }
 
   @Override
@@ -105,6 +107,11 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
           reasons.add(
               "containerd CRI is not available: LXCFS_REMOUNT_TEST_CRI_ENDPOINT is unset or not a"
                   + " socket (scripts/test starts containerd)");
+        }
+      }
+      case KUBECTL -> {
+        if (Programs.find("kubectl").isEmpty()) {
+          reasons.add("kubectl is not installed (scripts/test installs kubernetes-client)");
         }
       }
     }
