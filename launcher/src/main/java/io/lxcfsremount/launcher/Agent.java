@@ -28,7 +28,10 @@ final class Agent implements AutoCloseable {
    */
   Agent(CommonOptions options) {
     this.options = options;
-    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir));
+    if (options.lxcfsTimeout.isZero()) {
+      throw new UsageException("--lxcfs-timeout must be longer than 0s");
+    }
+    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir), options.lxcfsTimeout);
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }

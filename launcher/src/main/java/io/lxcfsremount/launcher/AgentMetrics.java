@@ -8,10 +8,12 @@ import io.lxcfsremount.core.report.Summary;
 import io.lxcfsremount.core.watch.WatchListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /** The agent's Prometheus metrics, all prefixed {@code lxcfs_remount_} (DESIGN.md). */
 final class AgentMetrics implements WatchListener {
@@ -57,7 +59,21 @@ final class AgentMetrics implements WatchListener {
           .classicOnly()
           .register(registry);
 
-  AgentMetrics() {
+  /**
+   * @param stuckProbes lxcfs health probes given up on and still stuck in a wedged lxcfs
+   * @param stuckNamespaceThreads namespace threads given up on and still stuck in a container
+   */
+  AgentMetrics(IntSupplier stuckProbes, IntSupplier stuckNamespaceThreads) {
+    GaugeWithCallback.builder()
+        .name("lxcfs_remount_stuck_probe_threads")
+        .help("lxcfs health probes given up on that are still stuck in a wedged lxcfs")
+        .callback(callback -> callback.call(stuckProbes.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("lxcfs_remount_stuck_namespace_threads")
+        .help("Threads given up on that are still stuck in a container's mount namespace")
+        .callback(callback -> callback.call(stuckNamespaceThreads.getAsInt()))
+        .register(registry);
     lxcfsUp.set(0);
     for (MountState state : MountState.values()) {
       mounts.labelValues(state.label()).set(0);

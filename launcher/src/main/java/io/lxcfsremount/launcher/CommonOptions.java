@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The flags every command takes. Each also reads from an LXCFS_REMOUNT_* environment variable. */
@@ -30,6 +31,17 @@ final class CommonOptions {
       description =
           "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
   String lxcfsDir;
+
+  // lxcfs answers a stat in microseconds even under load; a wedged one (stopped, looping) never.
+  @Option(
+      names = "--lxcfs-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}",
+      converter = DurationConverter.class,
+      description =
+          "How long lxcfs may take to answer a probe before it counts as not answering"
+              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
+  Duration lxcfsTimeout;
 
   @Option(
       names = "--runtime",

@@ -11,7 +11,7 @@ final class ExitCode {
   /** Bad usage or configuration. */
   static final int USAGE = 2;
 
-  /** No healthy lxcfs within --wait. */
+  /** No healthy lxcfs within --wait, or an lxcfs that does not answer at all. */
   static final int NO_LXCFS = 3;
 
   private ExitCode() {}

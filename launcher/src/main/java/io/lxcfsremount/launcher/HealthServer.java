@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The agent's HTTP side on {@code --listen}: {@code /metrics} (Prometheus text format), {@code
- * /healthz} (the agent runs) and {@code /readyz} (200 when ready, 503 with the reason otherwise).
+ * /healthz} (the watch loop is not stuck) and {@code /readyz} (200 when ready, 503 with the reason
+ * otherwise).
  *
  * <p>It listens on the pod IP, so any client on the network can reach it, and the JDK server reads
  * a request on the thread that will answer it: with one thread, a client that sends one byte and
@@ -42,7 +43,8 @@ final class HealthServer implements AutoCloseable {
    *
    * @throws UsageException when the address is malformed or cannot be bound
    */
-  static HealthServer start(String listen, PrometheusRegistry registry, Readiness readiness) {
+  static HealthServer start(
+      String listen, PrometheusRegistry registry, Readiness readiness, Liveness liveness) {
     InetSocketAddress address = address(listen);
     limitRequestTime();
     HttpServer server;
@@ -61,7 +63,11 @@ final class HealthServer implements AutoCloseable {
         });
     server.createContext(
         "/healthz",
-        exchange -> respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8)));
+        exchange -> {
+          Optional<String> why = liveness.whyNotLive();
+          byte[] body = (why.orElse("ok") + "\n").getBytes(StandardCharsets.UTF_8);
+          respond(exchange, why.isEmpty() ? 200 : 503, "text/plain", body);
+        });
     server.createContext(
         "/readyz",
         exchange -> {

@@ -22,6 +22,16 @@ final class Listeners implements WatchListener {
   }
 
   @Override
+  public void woke() {
+    each(WatchListener::woke);
+  }
+
+  @Override
+  public void asleep() {
+    each(WatchListener::asleep);
+  }
+
+  @Override
   public void lxcfsObserved(Optional<Lxcfs> lxcfs) {
     each(l -> l.lxcfsObserved(lxcfs));
   }

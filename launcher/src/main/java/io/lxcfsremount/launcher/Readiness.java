@@ -20,7 +20,9 @@ final class Readiness implements WatchListener {
     lxcfsProblem =
         lxcfs.isEmpty()
             ? "lxcfs is not mounted"
-            : lxcfs.get().healthy() ? null : "lxcfs is not healthy: " + lxcfs.get().problem();
+            : !lxcfs.get().answering()
+                ? "lxcfs is not answering: " + lxcfs.get().problem()
+                : lxcfs.get().healthy() ? null : "lxcfs is not healthy: " + lxcfs.get().problem();
   }
 
   @Override

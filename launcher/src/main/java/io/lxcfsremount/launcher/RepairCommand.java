@@ -58,10 +58,15 @@ final class RepairCommand implements Callable<Integer> {
   private int repair(Agent agent) throws Exception {
     if (!wait.isZero()) {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
-      if (lxcfs.isEmpty()) {
+      if (lxcfs.filter(Lxcfs::healthy).isEmpty()) {
         return Main.fail(
             ExitCode.NO_LXCFS,
-            "no healthy lxcfs at " + agent.locator().dir() + " within " + wait.toMillis() + " ms");
+            "no healthy lxcfs at "
+                + agent.locator().dir()
+                + " within "
+                + wait.toMillis()
+                + " ms"
+                + lxcfs.map(RepairCommand::lastSeen).orElse(""));
       }
       log.info(
           "lxcfs at {} is healthy, generation {}", lxcfs.get().dir(), lxcfs.get().generation());
@@ -75,5 +80,10 @@ final class RepairCommand implements Callable<Integer> {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
     return filter.exitCode(Reports.print(report, options.output, System.out));
+  }
+
+  private static String lastSeen(Lxcfs lxcfs) {
+    return (lxcfs.answering() ? ", last seen dead: " : ", last seen not answering: ")
+        + lxcfs.problem();
   }
 }

@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.LxcfsNotAnsweringException;
 import io.lxcfsremount.core.LxcfsUnavailableException;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.report.ReconcileReport;
@@ -29,6 +30,8 @@ final class StatusCommand implements Callable<Integer> {
     try (Agent agent = new Agent(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
       runtimes = agent.sources();
+    } catch (LxcfsNotAnsweringException e) {
+      return Main.fail(ExitCode.NO_LXCFS, e.getMessage());
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }

@@ -3,10 +3,12 @@ package io.lxcfsremount.launcher;
 import com.google.common.base.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.core.linux.MountNamespaceThread;
 import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.proc.LxcfsProcessFinder;
 import io.lxcfsremount.core.watch.WatchListener;
 import io.lxcfsremount.core.watch.Watcher;
+import io.lxcfsremount.core.watch.WedgedLxcfsAborter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -64,6 +66,17 @@ final class WatchCommand implements Callable<Integer> {
   String kubernetesEvents;
 
   @Option(
+      names = "--abort-wedged",
+      paramLabel = "DURATION",
+      defaultValue = "${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}",
+      converter = DurationConverter.class,
+      description =
+          "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its readers"
+              + " get an error instead of hanging; 0s = never (default: ${DEFAULT-VALUE};"
+              + " env LXCFS_REMOUNT_ABORT_WEDGED).")
+  Duration abortWedged;
+
+  @Option(
       names = "--node-name",
       paramLabel = "NAME",
       defaultValue = "${env:NODE_NAME:-}",
@@ -81,50 +94,70 @@ final class WatchCommand implements Callable<Integer> {
     if (resync.isZero()) {
       throw new UsageException("--resync must be longer than 0s");
     }
-    AgentMetrics metrics = new AgentMetrics();
+    if (abortWedged.isNegative()) {
+      throw new UsageException("--abort-wedged must not be negative");
+    }
     Readiness readiness = new Readiness();
-    List<WatchListener> listeners =
-        new ArrayList<>(List.of(metrics, readiness, new PassLog(), new HeapTrim()));
+    Liveness liveness = new Liveness(Ticker.systemTicker());
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Agent agent = new Agent(options);
-        KubernetesClient kubernetes =
-            kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
-        PodEvents events =
-            kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
-        WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
-        HealthServer http = HealthServer.start(listen, metrics.registry(), readiness)) {
-      Preflight.warnings(agent.locator().dir(), options.strategy)
-          .forEach(warning -> log.warn("{}", warning));
-      if (events != null) {
-        listeners.add(events);
-      }
-      Watcher watcher =
-          new Watcher(
-              agent.reconciler(),
-              selection.filter(),
-              agent.locator(),
-              new LxcfsProcessFinder(Path.of("/proc")),
-              wakeups,
-              new Listeners(listeners),
-              resync,
-              Ticker.systemTicker());
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
-      log.info(
-          "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
-          agent.locator().dir(),
-          options.runtime.name().toLowerCase(Locale.ROOT),
-          resync.toSeconds(),
-          http.port(),
-          events != null ? "on" : "off");
-      try {
-        watcher.run();
-        log.info("stopped");
-      } finally {
-        stopped.countDown();
+    try (Agent agent = new Agent(options)) {
+      AgentMetrics metrics =
+          new AgentMetrics(agent.locator()::stuckProbes, MountNamespaceThread::stuck);
+      List<WatchListener> listeners =
+          new ArrayList<>(List.of(metrics, readiness, liveness, new PassLog(), new HeapTrim()));
+      try (KubernetesClient kubernetes =
+              kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
+          PodEvents events =
+              kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
+          WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
+          HealthServer http = HealthServer.start(listen, metrics.registry(), readiness, liveness)) {
+        watch(agent, listeners, events, wakeups, http, stopped);
       }
     }
     return ExitCode.CLEAN;
+  }
+
+  private void watch(
+      Agent agent,
+      List<WatchListener> listeners,
+      PodEvents events,
+      WatchEvents wakeups,
+      HealthServer http,
+      CountDownLatch stopped)
+      throws Exception {
+    Preflight.warnings(agent.locator().dir(), options.strategy)
+        .forEach(warning -> log.warn("{}", warning));
+    if (events != null) {
+      listeners.add(events);
+    }
+    Watcher watcher =
+        new Watcher(
+            agent.reconciler(),
+            selection.filter(),
+            agent.locator(),
+            new LxcfsProcessFinder(Path.of("/proc")),
+            wakeups,
+            new Listeners(listeners),
+            resync,
+            abortWedged.isZero()
+                ? WedgedLxcfsAborter.never()
+                : WedgedLxcfsAborter.after(abortWedged, Ticker.systemTicker()),
+            Ticker.systemTicker());
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
+    log.info(
+        "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
+        agent.locator().dir(),
+        options.runtime.name().toLowerCase(Locale.ROOT),
+        resync.toSeconds(),
+        http.port(),
+        events != null ? "on" : "off");
+    try {
+      watcher.run();
+      log.info("stopped");
+    } finally {
+      stopped.countDown();
+    }
   }
 
   private static void stopOnSignal(Watcher watcher, CountDownLatch stopped) {

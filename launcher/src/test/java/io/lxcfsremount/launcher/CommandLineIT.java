@@ -221,7 +221,8 @@ class CommandLineIT {
         .contains("--lxcfs-dir", "--dry-run", "--wait", "--container", "--output");
   }
 
-  private static void assertOneLineError(Programs.Result result, int exitCode, String message) {
+  /** A failure as a user must see it: the exit code, and one line on stderr saying why. */
+  static void assertOneLineError(Programs.Result result, int exitCode, String message) {
     assertThat(result.exitCode()).isEqualTo(exitCode);
     List<String> lines = result.stderr().lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).hasSize(1);

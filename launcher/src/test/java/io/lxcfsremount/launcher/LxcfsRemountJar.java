@@ -1,6 +1,8 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.Programs;
+import io.lxcfsremount.core.testing.StandInContainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +37,24 @@ final class LxcfsRemountJar {
         .removeIf(name -> name.startsWith("LXCFS_REMOUNT_") || name.equals("DOCKER_HOST"));
     builder.environment().putAll(environment);
     return builder;
+  }
+
+  /** Runs it to completion as {@link #deployed} starts it. */
+  static Programs.Result runDeployed(String... arguments) {
+    return Programs.run(deployed(builder(Map.of(), List.of(arguments))));
+  }
+
+  /**
+   * The flags that keep a test's agent to what the test owns: its lxcfs folder, and its stand-in
+   * containers by PID, found by the /proc scan.
+   */
+  static List<String> ownedBy(LxcfsProcess lxcfs, StandInContainer... containers) {
+    List<String> flags =
+        new ArrayList<>(List.of("--lxcfs-dir", lxcfs.dir().toString(), "--runtime", "proc"));
+    for (StandInContainer container : containers) {
+      flags.addAll(List.of("--container", Long.toString(container.pid())));
+    }
+    return flags;
   }
 
   static String path() {

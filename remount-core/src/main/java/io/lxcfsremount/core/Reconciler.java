@@ -18,6 +18,7 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -38,6 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
   private static final int ESRCH = 3;
+
+  /**
+   * The longest a pass waits for one container. Its namespace work is bounded on its own (see
+   * MountNamespaceThread); this keeps anything else that might sleep (a clone of an lxcfs file
+   * wedged mid-pass, say) from holding up the pass and the containers after it.
+   */
+  private static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
 
   /** What a pass may do. */
   public enum Mode {
@@ -75,7 +85,8 @@ public final class Reconciler {
    * Runs one pass over the containers {@code filter} accepts.
    *
    * @throws LxcfsUnavailableException when no lxcfs is mounted at the folder, or (unless {@code
-   *     mode} is STATUS) it is not healthy
+   *     mode} is STATUS) it is not healthy; {@link LxcfsNotAnsweringException} when it does not
+   *     answer at all
    * @throws IOException when the agent's own /proc cannot be read
    */
   public ReconcileReport run(Mode mode, Predicate<Container> filter)
@@ -93,6 +104,11 @@ public final class Reconciler {
     Optional<Lxcfs> located = locator.locate();
     if (located.isEmpty()) {
       throw new LxcfsUnavailableException(locator.dir() + " is not an lxcfs mount", false);
+    }
+    if (!located.get().answering()) {
+      // Even a status would read nothing but sleeping mounts: say so instead of guessing.
+      throw new LxcfsNotAnsweringException(
+          "lxcfs at " + locator.dir() + " is not answering: " + located.get().problem());
     }
     if (mode != Mode.STATUS && !located.get().healthy()) {
       throw new LxcfsUnavailableException(
@@ -187,7 +203,11 @@ public final class Reconciler {
     if (candidates.isEmpty()) {
       return List.of();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, candidates.size()));
+    int threads = Math.min(parallelism, candidates.size());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    // As long as waves of containers that each took the whole timeout would take, then no longer.
+    long waves = (candidates.size() + threads - 1) / threads;
+    long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
       List<Future<ContainerReport>> futures = new ArrayList<>();
       for (Candidate candidate : candidates) {
@@ -195,7 +215,7 @@ public final class Reconciler {
       }
       List<ContainerReport> reports = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
-        reports.add(await(futures.get(i), candidates.get(i)));
+        reports.add(await(futures.get(i), candidates.get(i), deadline));
       }
       return reports;
     } finally {
@@ -203,9 +223,17 @@ public final class Reconciler {
     }
   }
 
-  private static ContainerReport await(Future<ContainerReport> future, Candidate candidate) {
+  private static ContainerReport await(
+      Future<ContainerReport> future, Candidate candidate, long deadline) {
     try {
-      return future.get();
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return ContainerReport.failed(
+          candidate,
+          "timed out: no result within "
+              + CONTAINER_TIMEOUT.toSeconds()
+              + " s per container (something in it does not answer)");
     } catch (ExecutionException e) {
       return ContainerReport.failed(candidate, String.valueOf(e.getCause()));
     } catch (InterruptedException e) {

@@ -30,6 +30,9 @@ public interface LibC {
 
   int close(int fd);
 
+  /** fcntl(fd, cmd, arg) with an integer argument (F_DUPFD_CLOEXEC). */
+  int fcntl(int fd, int cmd, int arg);
+
   int poll(Pointer fds, long count, int timeoutMillis);
 
   /** pidfd_open(pid, flags). */

@@ -19,7 +19,10 @@ import static io.lxcfsremount.core.linux.Syscalls.UMOUNT_NOFOLLOW;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 
 /**
@@ -43,6 +46,14 @@ public final class MountNamespaceThread {
   /** The classic source is not on the live lxcfs any more. */
   private static final int ESTALE = 116;
 
+  private static final int ETIMEDOUT = 110;
+
+  /**
+   * How long a namespace thread may take. Its few calls take microseconds, unless a path it
+   * resolves is on a filesystem of the container's that does not answer.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   static {
     warmUp();
   }
@@ -51,32 +62,82 @@ public final class MountNamespaceThread {
 
   /**
    * Performs {@code rebinds} in the mount namespace of the process behind {@code pidfd}, in order,
-   * on a thread of their own, and waits for them.
+   * on a thread of their own, and waits for them, at most {@link #TIMEOUT}: a thread that does not
+   * come back by then (asleep on a FUSE filesystem of the container's that never answers) is
+   * abandoned, its unfinished rebinds reported as ETIMEDOUT, and no other thread enters that
+   * process's namespace while it stays stuck.
    *
    * @return one outcome per rebind, in the same order
    */
   public static List<RebindOutcome> run(Fd pidfd, List<NamespaceRebind> rebinds) {
-    NamespaceRebind[] jobs = rebinds.toArray(NamespaceRebind[]::new);
-    RebindOutcome[] outcomes = new RebindOutcome[jobs.length];
+    RebindOutcome[] outcomes = new RebindOutcome[rebinds.size()];
+    if (AbandonedNamespaceThreads.stillStuckIn(pidfd)) {
+      return finished(outcomes, rebinds, "namespace thread (an earlier one is still stuck)");
+    }
+    ThreadDescriptors own;
+    try {
+      own = ThreadDescriptors.of(pidfd, rebinds);
+    } catch (LinuxException e) {
+      Arrays.fill(outcomes, new RebindOutcome(e.operation(), e.path(), e.errno()));
+      return List.of(outcomes);
+    }
     Buffers buffers = new Buffers();
     Thread thread =
         new Thread(
-            () -> enterAndRebind(pidfd.number(), jobs, outcomes, buffers),
+            () -> {
+              try {
+                enterAndRebind(own.pidfd().number(), own.jobs(), outcomes, buffers);
+              } finally {
+                own.close();
+              }
+            },
             "mntns-" + pidfd.number());
     thread.setDaemon(true);
     thread.start();
+    if (!joined(thread, TIMEOUT)) {
+      AbandonedNamespaceThreads.add(pidfd, thread);
+      return finished(outcomes.clone(), rebinds, "namespace thread");
+    }
+    return List.of(outcomes);
+  }
+
+  /** Abandoned namespace threads that are still stuck in a container. */
+  public static int stuck() {
+    return AbandonedNamespaceThreads.count();
+  }
+
+  /** Waits for the thread until {@code timeout}; interrupts do not end the wait early. */
+  private static boolean joined(Thread thread, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        // The thread is mid-syscall in a container: it must finish before its results are read.
-        interrupted = true;
+    try {
+      while (thread.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          // The thread is mid-syscall in a container: its results are read only once it is done.
+          interrupted = true;
+        }
+      }
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+  }
+
+  /** {@code outcomes}, with ETIMEDOUT from {@code operation} for each rebind not done. */
+  private static List<RebindOutcome> finished(
+      RebindOutcome[] outcomes, List<NamespaceRebind> rebinds, String operation) {
+    for (int i = 0; i < outcomes.length; i++) {
+      if (outcomes[i] == null) {
+        outcomes[i] = new RebindOutcome(operation, rebinds.get(i).target(), ETIMEDOUT);
+      }
     }
     return List.of(outcomes);
   }

@@ -66,6 +66,7 @@ final class Syscalls {
   static final short POLLPRI = 0x2;
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
+  static final int F_DUPFD_CLOEXEC = 1030;
   static final int EINTR = 4;
   static final int EBADF = 9;
   static final int EPERM = 1;
@@ -135,6 +136,11 @@ final class Syscalls {
     return LIBC.close(fd);
   }
 
+  /** A new descriptor for what {@code fd} refers to, closed on exec. */
+  static int dupCloexec(int fd) {
+    return LIBC.fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  }
+
   static int umount2(String target, int flags) {
     int result;
     do {
@@ -149,6 +155,11 @@ final class Syscalls {
       result = LIBC.mount(source, target, null, flags, null);
     } while (result < 0 && errno() == EINTR);
     return result;
+  }
+
+  /** Mounts a new instance of a device-less filesystem of {@code type} at {@code target}. */
+  static int mountFilesystem(String type, String target) {
+    return LIBC.mount(type, target, type, 0, null);
   }
 
   static int poll(Pointer fds, int count, int timeoutMillis) {

@@ -14,13 +14,32 @@ import java.util.Set;
  * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}), or null
  * @param otherInstances devices of other lxcfs instances mounted elsewhere, whose mounts in
  *     containers are theirs and not stale
+ * @param answering false when its health probe got no answer in time: a wedged lxcfs (stopped,
+ *     looping), neither healthy nor known to be dead
  */
 public record Lxcfs(
-    String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
+    String dir,
+    Device generation,
+    long mountId,
+    String problem,
+    Set<Device> otherInstances,
+    boolean answering) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   public Lxcfs {
     otherInstances = Set.copyOf(otherInstances);
+  }
+
+  /** An lxcfs whose probe answered: healthy when {@code problem} is null, else dead or starting. */
+  public Lxcfs(
+      String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
+    this(dir, generation, mountId, problem, otherInstances, true);
+  }
+
+  /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
+  public static Lxcfs notAnswering(
+      String dir, Device generation, String problem, Set<Device> otherInstances) {
+    return new Lxcfs(dir, generation, 0, problem, otherInstances, false);
   }
 
   public boolean healthy() {

@@ -10,10 +10,12 @@ import java.util.Optional;
 
 /**
  * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new
- * lxcfs mounting), then re-checking every 5 ms while the mounted lxcfs is still starting.
+ * lxcfs mounting), then re-checking every 5 ms while the mounted lxcfs is still starting, and every
+ * 100 ms while it does not answer at all. No probe outlasts the wait.
  */
 public final class LxcfsWaiter {
   private static final Duration RECHECK = Duration.ofMillis(5);
+  private static final Duration RECHECK_NOT_ANSWERING = Duration.ofMillis(100);
 
   private final ProcFs proc;
   private final LxcfsLocator locator;
@@ -25,19 +27,32 @@ public final class LxcfsWaiter {
     this.ticker = ticker;
   }
 
-  /** The healthy lxcfs, as soon as there is one, or empty once {@code timeout} has passed. */
+  /**
+   * The healthy lxcfs as soon as there is one; once {@code timeout} has passed, the lxcfs last seen
+   * (dead or not answering), or empty when none is mounted.
+   */
   public Optional<Lxcfs> awaitHealthy(Duration timeout) throws IOException {
     Stopwatch waited = Stopwatch.createStarted(ticker);
     try (WatchEvents events = WatchEvents.open(proc.selfMountinfo().toString())) {
       while (true) {
-        Optional<Lxcfs> lxcfs = locator.locate();
-        Duration left = timeout.minus(waited.elapsed());
-        if (lxcfs.filter(Lxcfs::healthy).isPresent() || left.isNegative() || left.isZero()) {
-          return lxcfs.filter(Lxcfs::healthy);
+        Optional<Lxcfs> lxcfs = locator.locate(min(locator.timeout(), left(timeout, waited)));
+        Duration left = left(timeout, waited);
+        if (lxcfs.filter(Lxcfs::healthy).isPresent() || left.isZero()) {
+          return lxcfs;
         }
-        Duration wait = lxcfs.isPresent() ? RECHECK : left;
-        events.await(wait.compareTo(left) < 0 ? wait : left);
+        Duration wait =
+            lxcfs.isEmpty() ? left : lxcfs.get().answering() ? RECHECK : RECHECK_NOT_ANSWERING;
+        events.await(min(wait, left));
       }
     }
+  }
+
+  private Duration left(Duration timeout, Stopwatch waited) {
+    Duration left = timeout.minus(waited.elapsed());
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

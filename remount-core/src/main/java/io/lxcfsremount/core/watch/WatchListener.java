@@ -12,7 +12,13 @@ import java.util.Optional;
  */
 public interface WatchListener {
 
-  /** lxcfs as found on a wake-up: absent (not mounted), unhealthy or healthy. */
+  /** The loop woke up: it looks at lxcfs, and repairs if due, before {@link #asleep()}. */
+  default void woke() {}
+
+  /** The loop is done with what it woke for and goes back to sleep. */
+  default void asleep() {}
+
+  /** lxcfs as found on a wake-up: absent (not mounted), not answering, unhealthy or healthy. */
   default void lxcfsObserved(Optional<Lxcfs> lxcfs) {}
 
   /** A new lxcfs generation is mounted and healthy ({@code from} is null at start-up). */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * start-up catches up on restarts missed while the agent was down). A burst of events while a pass
  * runs is reported by poll() as one, so bursts coalesce without delaying the first repair, and a
  * pass never starts on an lxcfs that does not answer. A pass that leaves dead or skipped mounts is
- * retried with a growing wait, up to the resync period.
+ * retried with a growing wait, up to the resync period. While lxcfs is up it is probed every 2 s
+ * (each probe bounded): a wedged lxcfs changes no mount table and exits no process.
  */
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
@@ -41,6 +42,9 @@ public final class Watcher {
   private static final Duration RECHECK_STARTING = Duration.ofMillis(5);
   private static final Duration RECHECK_DEAD = Duration.ofSeconds(1);
 
+  /** How often an lxcfs that is up is probed again, to notice it wedging. */
+  private static final Duration RECHECK_HEALTHY = Duration.ofSeconds(2);
+
   private final Reconciler reconciler;
   private final Predicate<Container> filter;
   private final LxcfsLocator locator;
@@ -49,6 +53,7 @@ public final class Watcher {
   private final WatchListener listener;
   private final Duration resync;
   private final Ticker ticker;
+  private final WedgedLxcfsAborter aborter;
   private volatile boolean stopped;
 
   private final Backoff retry = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
@@ -60,6 +65,9 @@ public final class Watcher {
 
   /** lxcfs was seen gone, not answering or exited since {@link #seen}: the next one is new. */
   private boolean lost;
+
+  /** The lxcfs last seen did not answer its probe (said once, at warn). */
+  private boolean wedged;
 
   private Stopwatch sinceSeen;
   private Stopwatch sinceLastPass;
@@ -77,6 +85,7 @@ public final class Watcher {
       WatchEvents events,
       WatchListener listener,
       Duration resync,
+      WedgedLxcfsAborter aborter,
       Ticker ticker) {
     this.reconciler = reconciler;
     this.filter = filter;
@@ -86,13 +95,16 @@ public final class Watcher {
     this.listener = listener;
     this.resync = resync;
     this.ticker = ticker;
+    this.aborter = aborter;
     this.passInterval = resync;
   }
 
   /** Runs until {@link #stop()}. */
   public void run() throws LinuxException {
     while (!stopped) {
+      listener.woke();
       Duration sleep = step();
+      listener.asleep();
       if (stopped) {
         break;
       }
@@ -121,11 +133,26 @@ public final class Watcher {
     if (lxcfs.isEmpty()) {
       // A new lxcfs announces itself with a mount-table change.
       lost = true;
+      wedged = false;
+      aborter.answered();
       return resync;
     }
+    if (!lxcfs.get().answering()) {
+      // Wedged: its probes sleep in the kernel until it answers, is killed, or is aborted.
+      if (!wedged) {
+        log.warn("lxcfs at {} is not answering: {}", locator.dir(), lxcfs.get().problem());
+        wedged = true;
+      }
+      lost = true;
+      unhealthySince = null;
+      aborter.notAnswering(lxcfs.get());
+      return RECHECK_DEAD;
+    }
+    wedged = false;
+    aborter.answered();
     if (!lxcfs.get().healthy()) {
       lost = true;
-      // Mounted but not answering: starting up (its files appear a moment after its mount), or
+      // Mounted but its probe fails: starting up (its files appear a moment after its mount), or
       // dead until someone unmounts it. Neither changes the mount table: look again soon, and
       // less often once it has stayed that way for a while.
       if (unhealthySince == null) {
@@ -155,7 +182,7 @@ public final class Watcher {
     if (newInstance || sinceLastPass.elapsed().compareTo(passInterval) >= 0) {
       pass(now, newInstance);
     }
-    return passInterval.minus(sinceLastPass.elapsed());
+    return min(passInterval.minus(sinceLastPass.elapsed()), RECHECK_HEALTHY);
   }
 
   private void pass(Instance lxcfs, boolean newInstance) {

@@ -61,6 +61,7 @@ class WatcherTest {
             events,
             new WatchListener() {},
             Duration.ofSeconds(60),
+            WedgedLxcfsAborter.never(),
             Ticker.systemTicker());
   }
 
@@ -90,7 +91,35 @@ class WatcherTest {
     watcher.run();
 
     verify(reconciler, times(1)).run(any(), any());
-    assertThat(sleeps).allSatisfy(sleep -> assertThat(sleep).isGreaterThan(Duration.ofSeconds(59)));
+  }
+
+  @Test
+  void anLxcfsThatIsUp_isProbedAgainWithinSeconds() throws Exception {
+    sightings(Optional.of(lxcfs(7)), Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    assertThat(sleeps)
+        .allSatisfy(
+            sleep -> assertThat(sleep).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void aWedgedLxcfs_getsNoPass_andItsRecoveryIsRepairedAsARestart() throws Exception {
+    sightings(
+        Optional.of(lxcfs(7)),
+        Optional.of(
+            Lxcfs.notAnswering(
+                "/var/lib/lxcfs",
+                GENERATION,
+                "statx /var/lib/lxcfs/proc/meminfo: no answer within 3 s",
+                Set.of())),
+        Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    verify(reconciler, times(2)).run(any(), any());
+    assertThat(sleeps.get(1)).isLessThanOrEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
