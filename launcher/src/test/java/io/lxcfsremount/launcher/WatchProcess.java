@@ -33,14 +33,30 @@ final class WatchProcess implements AutoCloseable {
 
   /** Starts {@code watch} with {@code args} on a free port and waits until it serves HTTP. */
   static WatchProcess start(String... args) throws Exception {
+    return start(List.of(), args);
+  }
+
+  /**
+   * As {@link #start(String...)}, with only the capabilities the DaemonSet and the systemd unit
+   * grant: CAP_SYS_ADMIN, CAP_SYS_CHROOT and CAP_SYS_PTRACE.
+   */
+  static WatchProcess startAsDeployed(String... args) throws Exception {
+    return start(
+        List.of(
+            "setpriv",
+            "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
+            "--inh-caps=-all",
+            "--"),
+        args);
+  }
+
+  private static WatchProcess start(List<String> wrapper, String... args) throws Exception {
     Path log = Files.createTempFile("lxcfs-remount-watch", ".log");
     List<String> command = new ArrayList<>(List.of("watch", "--listen", "127.0.0.1:0"));
     command.addAll(List.of(args));
-    Process process =
-        LxcfsRemountJar.builder(Map.of(), command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    ProcessBuilder builder = LxcfsRemountJar.builder(Map.of(), command);
+    builder.command().addAll(0, wrapper);
+    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     for (int i = 0; i < 300; i++) {
       Matcher port = PORT.matcher(Files.readString(log));
       if (port.find()) {

@@ -26,7 +26,9 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
     /** A Docker engine answering on /var/run/docker.sock. */
     DOCKER,
     /** A containerd with its CRI plugin, at the socket in LXCFS_REMOUNT_TEST_CRI_ENDPOINT. */
-    CRI
+    CRI,
+    /** The Prometheus server and promtool (Debian's prometheus package). */
+    PROMETHEUS
   }
 
   @Override
@@ -105,6 +107,13 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
           reasons.add(
               "containerd CRI is not available: LXCFS_REMOUNT_TEST_CRI_ENDPOINT is unset or not a"
                   + " socket (scripts/test starts containerd)");
+        }
+      }
+      case PROMETHEUS -> {
+        for (String program : List.of("prometheus", "promtool")) {
+          if (Programs.find(program).isEmpty()) {
+            reasons.add(program + " is not installed (scripts/test installs prometheus)");
+          }
         }
       }
     }
