@@ -71,6 +71,11 @@ final class WatchProcess implements AutoCloseable {
     throw new IllegalStateException("watch did not start: " + Files.readString(log));
   }
 
+  /** The loopback port of its /metrics, /healthz and /readyz. */
+  int port() {
+    return port;
+  }
+
   String log() throws IOException {
     return Files.readString(log);
   }
