@@ -37,6 +37,28 @@ final class LxcfsRemountJar {
     return builder;
   }
 
+  /**
+   * As {@link #builder}, with exactly the capabilities the DaemonSet and the systemd unit grant
+   * (setpriv drops every other one from the bounding set, so root keeps only these three).
+   */
+  static ProcessBuilder deployed(Map<String, String> environment, List<String> arguments) {
+    ProcessBuilder builder = builder(environment, arguments);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
+                "--inh-caps=-all",
+                "--"));
+    command.addAll(builder.command());
+    return builder.command(command);
+  }
+
+  /** Runs it to completion as {@link #deployed} starts it. */
+  static Programs.Result runDeployed(String... arguments) {
+    return Programs.run(deployed(Map.of(), List.of(arguments)));
+  }
+
   static String path() {
     String jar = System.getenv("LXCFS_REMOUNT_JAR");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {

@@ -6,26 +6,16 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/monitoring agrees with itself, with the DaemonSet it watches, with the metrics the agent
- * exports and with the README. promtool's own checks are in MonitoringRulesIT.
+ * deploy/monitoring agrees with itself and with the DaemonSet it watches. promtool's checks are in
+ * MonitoringRulesIT; the metric names, against a real agent's, in PrometheusAlertsIT.
  */
 class MonitoringManifestsTest {
-  private static final Pattern METRIC = Pattern.compile("lxcfs_remount_[a-z_]+");
-
   @Test
   void prometheusRule_isTheRuleFile() throws Exception {
     GenericKubernetesResource rule = MonitoringFiles.object(MonitoringFiles.PROMETHEUS_RULE);
@@ -94,37 +84,6 @@ class MonitoringManifestsTest {
   }
 
   @Test
-  void rulesAndDashboard_useOnlyMetricsTheAgentExports() throws Exception {
-    Set<String> exported = exportedNames();
-    Set<String> used = new TreeSet<>();
-    for (String file : List.of(MonitoringFiles.RULES, MonitoringFiles.DASHBOARD)) {
-      Matcher metric = METRIC.matcher(Files.readString(MonitoringFiles.file(file)));
-      while (metric.find()) {
-        used.add(metric.group());
-      }
-    }
-
-    assertThat(exported).containsAll(used);
-    assertThat(used)
-        .contains(
-            "lxcfs_remount_lxcfs_up",
-            "lxcfs_remount_lxcfs_generation_changes_total",
-            "lxcfs_remount_mounts",
-            "lxcfs_remount_repairs_total",
-            "lxcfs_remount_recovery_seconds_bucket");
-  }
-
-  @Test
-  void readmesMetricsTable_namesEveryMetric() throws Exception {
-    String readme =
-        Files.readString(MonitoringFiles.folder().getParent().getParent().resolve("README.md"));
-
-    for (MetricSnapshot metric : new AgentMetrics().registry().scrape()) {
-      assertThat(readme).contains("| `" + familyName(metric));
-    }
-  }
-
-  @Test
   @SuppressWarnings("unchecked")
   void kustomization_appliesTheMonitorTheRulesAndTheDashboard() throws Exception {
     Map<String, Object> kustomization = MonitoringFiles.read(MonitoringFiles.KUSTOMIZATION);
@@ -142,23 +101,5 @@ class MonitoringManifestsTest {
     for (String file : files) {
       assertThat(MonitoringFiles.file(file)).isRegularFile();
     }
-  }
-
-  /** Every metric's name and every sample name on /metrics (a histogram's _bucket, ...). */
-  private static Set<String> exportedNames() {
-    Set<String> names = new TreeSet<>();
-    for (MetricSnapshot metric : new AgentMetrics().registry().scrape()) {
-      String name = metric.getMetadata().getPrometheusName();
-      names.add(familyName(metric));
-      if (metric instanceof HistogramSnapshot) {
-        names.addAll(List.of(name + "_bucket", name + "_count", name + "_sum"));
-      }
-    }
-    return names;
-  }
-
-  private static String familyName(MetricSnapshot metric) {
-    String name = metric.getMetadata().getPrometheusName();
-    return metric instanceof CounterSnapshot ? name + "_total" : name;
   }
 }

@@ -7,12 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
-import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +32,13 @@ class PrometheusAlertsIT {
   private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final String SHORT_FOR = "5s";
   private static final Duration ALERT_WAIT = Duration.ofSeconds(90);
+  private static final Pattern METRIC = Pattern.compile("lxcfs_remount_[a-z_]+");
 
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private StandInContainer container;
   private WatchProcess watch;
   private PrometheusServer prometheus;
-  private boolean lxcfsStopped;
 
   @BeforeEach
   void start() throws Exception {
@@ -42,7 +47,7 @@ class PrometheusAlertsIT {
     container = StandInContainer.start(lxcfs, "private");
     container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
     watch =
-        WatchProcess.startAsDeployed(
+        WatchProcess.startDeployed(
             "--lxcfs-dir",
             lxcfs.dir().toString(),
             "--runtime",
@@ -62,14 +67,7 @@ class PrometheusAlertsIT {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (lxcfsStopped) {
-        // A stopped lxcfs ignores SIGTERM until it runs again: let LxcfsProcess stop it as usual.
-        Programs.run("kill", "-CONT", Long.toString(lxcfs.pid()));
-      }
-    } finally {
-      closeAll(prometheus, watch, container, cgroup, lxcfs);
-    }
+    closeAll(prometheus, watch, container, cgroup, lxcfs);
   }
 
   @Test
@@ -81,8 +79,7 @@ class PrometheusAlertsIT {
         () -> prometheus.alerts().isEmpty(),
         this::diagnostics);
 
-    Programs.check("kill", "-STOP", Long.toString(lxcfs.pid()));
-    lxcfsStopped = true;
+    lxcfs.wedge();
 
     Eventually.within(
         ALERT_WAIT, "LxcfsDown firing", () -> firing("LxcfsDown") != null, this::diagnostics);
@@ -96,7 +93,6 @@ class PrometheusAlertsIT {
 
     // Replaced as the DaemonSet's lxcfs container is: killed, its dead mount unmounted, started.
     lxcfs.kill();
-    lxcfsStopped = false;
     lxcfs.unmountDead();
     lxcfs.launch();
 
@@ -130,6 +126,33 @@ class PrometheusAlertsIT {
             ((String) target.get("expr")).replace("$node", ".*").replace("$__rate_interval", "4s");
         assertThat(prometheus.query(query)).as("%s: %s", panel.get("title"), query).isNotEmpty();
       }
+    }
+  }
+
+  @Test
+  void rulesDashboardAndReadme_nameOnlyMetricsTheAgentExports() throws Exception {
+    Set<String> scraped =
+        prometheus.labelValues("__name__").stream()
+            .filter(name -> name.startsWith("lxcfs_remount_"))
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> used = new TreeSet<>();
+    for (String file : List.of(MonitoringFiles.RULES, MonitoringFiles.DASHBOARD)) {
+      Matcher metric = METRIC.matcher(Files.readString(MonitoringFiles.file(file)));
+      while (metric.find()) {
+        used.add(metric.group());
+      }
+    }
+    String readme =
+        Files.readString(MonitoringFiles.folder().getParent().getParent().resolve("README.md"));
+
+    assertThat(used)
+        .contains("lxcfs_remount_lxcfs_up", "lxcfs_remount_recovery_seconds_bucket")
+        .allMatch(name -> scraped.contains(name) || scraped.contains(name + "_bucket"), "scraped");
+    for (String name : scraped) {
+      // A histogram's row names the histogram, not its _bucket, _count and _sum series.
+      String family = name.replaceFirst("_(bucket|count|sum)$", "");
+      String row = scraped.contains(family + "_bucket") ? family : name;
+      assertThat(readme).as("README's metrics table").contains("| `" + row + "` |");
     }
   }
 

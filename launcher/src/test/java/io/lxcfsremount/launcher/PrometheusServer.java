@@ -89,6 +89,13 @@ final class PrometheusServer implements AutoCloseable {
     return samples;
   }
 
+  /** Every value of {@code label} in the series Prometheus holds, e.g. every metric name. */
+  List<String> labelValues(String label) throws Exception {
+    List<String> values = new ArrayList<>();
+    api("/api/v1/label/" + label + "/values").forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
   /** The {@code data} of an API answer; fails unless Prometheus says {@code success}. */
   private JsonNode api(String pathAndQuery) throws Exception {
     HttpResponse<String> response = get(pathAndQuery);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,30 +34,26 @@ final class WatchProcess implements AutoCloseable {
 
   /** Starts {@code watch} with {@code args} on a free port and waits until it serves HTTP. */
   static WatchProcess start(String... args) throws Exception {
-    return start(List.of(), args);
+    return start(LxcfsRemountJar::builder, args);
   }
 
-  /**
-   * As {@link #start(String...)}, with only the capabilities the DaemonSet and the systemd unit
-   * grant: CAP_SYS_ADMIN, CAP_SYS_CHROOT and CAP_SYS_PTRACE.
-   */
-  static WatchProcess startAsDeployed(String... args) throws Exception {
-    return start(
-        List.of(
-            "setpriv",
-            "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace",
-            "--inh-caps=-all",
-            "--"),
-        args);
+  /** As {@link #start(String...)}, with only the capabilities the deployment grants. */
+  static WatchProcess startDeployed(String... args) throws Exception {
+    return start(LxcfsRemountJar::deployed, args);
   }
 
-  private static WatchProcess start(List<String> wrapper, String... args) throws Exception {
+  private static WatchProcess start(
+      BiFunction<Map<String, String>, List<String>, ProcessBuilder> launcher, String... args)
+      throws Exception {
     Path log = Files.createTempFile("lxcfs-remount-watch", ".log");
     List<String> command = new ArrayList<>(List.of("watch", "--listen", "127.0.0.1:0"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = LxcfsRemountJar.builder(Map.of(), command);
-    builder.command().addAll(0, wrapper);
-    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        launcher
+            .apply(Map.of(), command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     for (int i = 0; i < 300; i++) {
       Matcher port = PORT.matcher(Files.readString(log));
       if (port.find()) {

@@ -28,6 +28,7 @@ public final class LxcfsProcess implements AutoCloseable {
   private final Path dir;
   private final List<Device> generations = new ArrayList<>();
   private Process process;
+  private boolean stopped;
 
   private LxcfsProcess(Path home) {
     this.home = home;
@@ -99,6 +100,16 @@ public final class LxcfsProcess implements AutoCloseable {
   public void kill() {
     process.destroyForcibly();
     await(process.onExit(), "lxcfs (pid " + process.pid() + ") to die");
+    stopped = false;
+  }
+
+  /**
+   * Stops lxcfs with SIGSTOP: mounted and alive, it answers nothing; every reader of its files
+   * sleeps until it is killed. {@link #kill()} ends it, {@link #close()} too.
+   */
+  public void wedge() {
+    Programs.check("kill", "-STOP", Long.toString(process.pid()));
+    stopped = true;
   }
 
   /** Lazily unmounts a dead lxcfs mount left by {@link #kill()}. */
@@ -161,6 +172,10 @@ public final class LxcfsProcess implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (stopped && process.isAlive()) {
+      // A stopped lxcfs handles no SIGTERM; SIGKILL ends it and wakes every reader of its files.
+      kill();
+    }
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).isDone()
