@@ -1,6 +1,7 @@
 package io.lxcfsremount.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -49,7 +50,7 @@ class MonitoringManifestsTest {
     Container remount = DeployManifests.container(daemonSet, "remount");
     assertThat(remount.getPorts())
         .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-        .contains(org.assertj.core.groups.Tuple.tuple(endpoint.get("port"), 9477));
+        .contains(tuple(endpoint.get("port"), 9477));
     assertThat(remount.getArgs()).contains("--listen=0.0.0.0:9477");
     assertThat(endpoint.get("path")).isEqualTo("/metrics");
     assertThat((List<Map<String, Object>>) endpoint.get("relabelings"))
