@@ -28,7 +28,9 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
     /** A containerd with its CRI plugin, at the socket in LXCFS_REMOUNT_TEST_CRI_ENDPOINT. */
     CRI,
     /** The kubectl program (Debian: kubernetes-client), for {@code kubectl kustomize}. */
-    KUBECTL
+    KUBECTL,
+    /** The Prometheus server and promtool (Debian's prometheus package). */
+    PROMETHEUS
   }
 
   @Override
@@ -112,6 +114,13 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
       case KUBECTL -> {
         if (Programs.find("kubectl").isEmpty()) {
           reasons.add("kubectl is not installed (scripts/test installs kubernetes-client)");
+        }
+      }
+      case PROMETHEUS -> {
+        for (String program : List.of("prometheus", "promtool")) {
+          if (Programs.find(program).isEmpty()) {
+            reasons.add(program + " is not installed (scripts/test installs prometheus)");
+          }
         }
       }
     }
