@@ -43,16 +43,20 @@ public final class Linux {
     return new Fd(fd);
   }
 
-  /** Whether the process behind {@code pidfd} still runs (has not been reaped). */
+  /**
+   * Whether the process behind {@code pidfd} still runs. A pidfd turns readable (POLLIN) once its
+   * process has exited, pidfd_open(2): asking needs no permission, unlike a signal 0, which a
+   * process of another user refuses without CAP_KILL.
+   */
   public static boolean isAlive(Fd pidfd) throws LinuxException {
-    if (Syscalls.pidfdSendSignal(pidfd.number(), 0) == 0) {
-      return true;
+    Pointer pollFd = Syscalls.allocate(Syscalls.POLLFD_SIZE);
+    pollFd.putInt(0, pidfd.number());
+    pollFd.putShort(4, Syscalls.POLLIN);
+    int ready = Syscalls.poll(pollFd, 1, 0);
+    if (ready < 0) {
+      throw new LinuxException("poll", "pidfd", Syscalls.errno());
     }
-    int errno = Syscalls.errno();
-    if (errno == Syscalls.ESRCH) {
-      return false;
-    }
-    throw new LinuxException("pidfd_send_signal", "", errno);
+    return (pollFd.getShort(6) & (Syscalls.POLLIN | Syscalls.POLLHUP | Syscalls.POLLNVAL)) == 0;
   }
 
   /**

@@ -64,15 +64,19 @@ final class Syscalls {
   static final long RESOLVE_NO_SYMLINKS = 0x4;
   static final short POLLIN = 0x1;
   static final short POLLPRI = 0x2;
+  static final short POLLHUP = 0x10;
+  static final short POLLNVAL = 0x20;
+
+  /** struct pollfd: int fd, short events, short revents. */
+  static final int POLLFD_SIZE = 8;
+
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = 4;
   static final int EBADF = 9;
-  static final int ESRCH = 3;
 
   // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
   private static final long SYS_STATX = 332;
-  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
   private static final long SYS_OPEN_TREE = 428;
   private static final long SYS_MOVE_MOUNT = 429;
   private static final long SYS_PIDFD_OPEN = 434;
@@ -177,10 +181,6 @@ final class Syscalls {
 
   static int pidfdOpen(long pid) {
     return (int) LIBC.syscall(SYS_PIDFD_OPEN, pid, 0L);
-  }
-
-  static int pidfdSendSignal(int pidfd, int signal) {
-    return (int) LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, null, 0);
   }
 
   static int openTree(int dirFd, String path, int flags) {
