@@ -2,8 +2,9 @@ package io.lxcfsremount.core;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -19,8 +20,12 @@ import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-  private static final int ESRCH = 3;
 
   /** What a pass may do. */
   public enum Mode {
@@ -53,6 +57,7 @@ public final class Reconciler {
   private final LxcfsLocator locator;
   private final CandidateFinder finder;
   private final Rebinder rebinder;
+  private final LinuxCalls linux;
   private final int parallelism;
   private final Ticker ticker;
 
@@ -61,12 +66,14 @@ public final class Reconciler {
       LxcfsLocator locator,
       CandidateFinder finder,
       Rebinder rebinder,
+      LinuxCalls linux,
       int parallelism,
       Ticker ticker) {
     this.proc = proc;
     this.locator = locator;
     this.finder = finder;
     this.rebinder = rebinder;
+    this.linux = linux;
     this.parallelism = parallelism;
     this.ticker = ticker;
   }
@@ -85,8 +92,56 @@ public final class Reconciler {
     CandidateFinder.Candidates found = finder.find();
     List<Candidate> candidates =
         found.candidates().stream().filter(c -> filter.test(c.container())).toList();
-    List<ContainerReport> reports = inParallel(candidates, c -> reconcile(c, lxcfs, mode));
+    List<Inspection> inspections =
+        inParallel(candidates, c -> reconcile(c, lxcfs, mode, mount -> true));
+    List<ContainerReport> reports = new ArrayList<>();
+    for (Inspection inspection : inspections) {
+      reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, lxcfs));
+    }
     return new ReconcileReport(lxcfs, reports, found.warnings(), elapsed.elapsed());
+  }
+
+  /**
+   * A container's report, and the targets whose repair failed for a reason that may pass.
+   *
+   * @param mayPass targets to try once more
+   */
+  private record Inspection(ContainerReport report, Set<String> mayPass) {
+    static Inspection settled(ContainerReport report) {
+      return new Inspection(report, Set.of());
+    }
+  }
+
+  /**
+   * Tries the repairs that failed for a reason that may pass once more, on their own: serially
+   * after every other namespace is done (the kernel race they lost was with those), on a fresh
+   * namespace thread, from a fresh read of the mount table.
+   */
+  private ContainerReport retry(Inspection first, Lxcfs lxcfs) {
+    Candidate candidate = first.report().candidate();
+    log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
+    ContainerReport again =
+        reconcile(candidate, lxcfs, Mode.REPAIR, m -> first.mayPass().contains(m.target()))
+            .report();
+    if (again.failed() != null) {
+      return first.report();
+    }
+    Map<String, MountReport> retried = new LinkedHashMap<>();
+    again.mounts().forEach(m -> retried.put(m.target(), m));
+    List<MountReport> merged = new ArrayList<>();
+    for (MountReport mount : first.report().mounts()) {
+      MountReport latest = retried.remove(mount.target());
+      if (!first.mayPass().contains(mount.target())) {
+        merged.add(mount);
+      } else if (latest != null) {
+        merged.add(latest);
+      } else {
+        String why = again.skipped() != null ? again.skipped() : "target gone before the retry";
+        merged.add(mount.withState(MountState.SKIPPED, why));
+      }
+    }
+    merged.addAll(retried.values());
+    return ContainerReport.of(candidate, merged);
   }
 
   private Lxcfs locate(Mode mode) throws IOException, LxcfsUnavailableException {
@@ -101,15 +156,17 @@ public final class Reconciler {
     return located.get();
   }
 
-  private ContainerReport reconcile(Candidate candidate, Lxcfs lxcfs, Mode mode) {
+  /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */
+  private Inspection reconcile(
+      Candidate candidate, Lxcfs lxcfs, Mode mode, Predicate<LxcfsMount> repairable) {
     if (candidate.mountNamespace() == 0) {
-      return ContainerReport.skipped(candidate, "process exited");
+      return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
-    try (Fd pidfd = Linux.pidfdOpen(candidate.pid())) {
+    try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
       MountTable table = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
       // The table is the pinned process's only if that process still runs now.
-      if (!Linux.isAlive(pidfd)) {
-        return ContainerReport.skipped(candidate, "process exited");
+      if (!linux.isAlive(pidfd)) {
+        return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
       }
       List<LxcfsMount> mounts = LxcfsMount.in(table, lxcfs);
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
@@ -117,26 +174,32 @@ public final class Reconciler {
       mounts.stream()
           .filter(m -> !m.stale())
           .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
+      Set<String> mayPass = Set.of();
       switch (mode) {
         case STATUS -> stale.forEach(m -> reports.add(report(m, MountState.STALE)));
         case DRY_RUN -> stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));
         case REPAIR -> {
-          if (!stale.isEmpty()) {
-            reports.addAll(verify(candidate, lxcfs, rebinder.repair(pidfd, table, stale, lxcfs)));
+          List<LxcfsMount> chosen = stale.stream().filter(repairable).toList();
+          if (!chosen.isEmpty()) {
+            Rebinder.Repairs repairs =
+                verify(candidate, lxcfs, rebinder.repair(pidfd, table, chosen, lxcfs));
+            reports.addAll(repairs.reports());
+            mayPass = repairs.mayPass();
           }
         }
       }
       log.debug("{} pid {}: {}", candidate.container().name(), candidate.pid(), reports);
-      return ContainerReport.of(candidate, reports);
+      return new Inspection(ContainerReport.of(candidate, reports), mayPass);
     } catch (LinuxException e) {
-      return e.errno() == ESRCH
-          ? ContainerReport.skipped(candidate, "process exited")
-          : ContainerReport.failed(candidate, e.getMessage());
+      return Inspection.settled(
+          e.errno() == Errnos.ESRCH
+              ? ContainerReport.skipped(candidate, "process exited")
+              : ContainerReport.failed(candidate, e.getMessage()));
     } catch (NoSuchFileException e) {
-      return ContainerReport.skipped(candidate, "process exited");
+      return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     } catch (IOException | RuntimeException e) {
       log.warn("cannot inspect {} (pid {})", candidate.container().name(), candidate.pid(), e);
-      return ContainerReport.failed(candidate, String.valueOf(e.getMessage()));
+      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getMessage())));
     }
   }
 
@@ -150,18 +213,23 @@ public final class Reconciler {
         null);
   }
 
-  /** Step 5: a repair counts only if the container's table now shows the live lxcfs on top. */
-  private List<MountReport> verify(Candidate candidate, Lxcfs lxcfs, List<MountReport> repaired)
+  /**
+   * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
+   * does not may have lost a race with another namespace's repair: it is worth one more try.
+   */
+  private Rebinder.Repairs verify(Candidate candidate, Lxcfs lxcfs, Rebinder.Repairs repairs)
       throws IOException {
-    if (repaired.stream().noneMatch(r -> r.state() == MountState.REPAIRED)) {
-      return repaired;
+    List<MountReport> repaired = repairs.reports();
+    if (repaired.stream().noneMatch(Reconciler::replaced)) {
+      return repairs;
     }
     MountTable after;
     try {
       after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
     } catch (NoSuchFileException e) {
-      return repaired;
+      return repairs;
     }
+    Set<String> mayPass = new HashSet<>(repairs.mayPass());
     List<MountReport> verified = new ArrayList<>();
     for (MountReport report : repaired) {
       Optional<MountInfo> top = after.topAt(report.target());
@@ -169,31 +237,38 @@ public final class Reconciler {
           top.isPresent()
               && top.get().fsType().equals(Lxcfs.FS_TYPE)
               && top.get().device().equals(lxcfs.generation());
-      verified.add(
-          report.state() != MountState.REPAIRED || live
-              ? report
-              : report.withState(
-                  MountState.FAILED,
-                  "verify: top mount at "
-                      + report.target()
-                      + " is "
-                      + top.map(m -> m.fsType() + " " + m.device()).orElse("gone")));
+      if (!replaced(report) || live) {
+        verified.add(report);
+      } else {
+        mayPass.add(report.target());
+        verified.add(
+            report.withState(
+                MountState.FAILED,
+                "verify: top mount at "
+                    + report.target()
+                    + " is "
+                    + top.map(m -> m.fsType() + " " + m.device()).orElse("gone")));
+      }
     }
-    return verified;
+    return new Rebinder.Repairs(verified, mayPass);
   }
 
-  private List<ContainerReport> inParallel(
-      List<Candidate> candidates, Function<Candidate, ContainerReport> work) {
+  private static boolean replaced(MountReport report) {
+    return report.state() == MountState.REPAIRED;
+  }
+
+  private List<Inspection> inParallel(
+      List<Candidate> candidates, Function<Candidate, Inspection> work) {
     if (candidates.isEmpty()) {
       return List.of();
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, candidates.size()));
     try {
-      List<Future<ContainerReport>> futures = new ArrayList<>();
+      List<Future<Inspection>> futures = new ArrayList<>();
       for (Candidate candidate : candidates) {
         futures.add(pool.submit(() -> work.apply(candidate)));
       }
-      List<ContainerReport> reports = new ArrayList<>();
+      List<Inspection> reports = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
         reports.add(await(futures.get(i), candidates.get(i)));
       }
@@ -203,14 +278,14 @@ public final class Reconciler {
     }
   }
 
-  private static ContainerReport await(Future<ContainerReport> future, Candidate candidate) {
+  private static Inspection await(Future<Inspection> future, Candidate candidate) {
     try {
       return future.get();
     } catch (ExecutionException e) {
-      return ContainerReport.failed(candidate, String.valueOf(e.getCause()));
+      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getCause())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return ContainerReport.failed(candidate, "interrupted");
+      return Inspection.settled(ContainerReport.failed(candidate, "interrupted"));
     }
   }
 }

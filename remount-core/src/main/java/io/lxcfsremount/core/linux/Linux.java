@@ -9,9 +9,6 @@ import jnr.ffi.Pointer;
  * naming the call, the path and the errno.
  */
 public final class Linux {
-  private static final int ENOSYS = 38;
-  private static final int EPERM = 1;
-  private static final int EINVAL = 22;
 
   private Linux() {}
 
@@ -112,7 +109,7 @@ public final class Linux {
    */
   public static Strategy bestStrategy() {
     int openTree = Syscalls.openTree(-1, "", Syscalls.AT_EMPTY_PATH) < 0 ? Syscalls.errno() : 0;
-    if (openTree == ENOSYS || openTree == EPERM) {
+    if (openTree == Errnos.ENOSYS || openTree == Errnos.EPERM) {
       return Strategy.CLASSIC;
     }
     int beneath =
@@ -127,9 +124,9 @@ public final class Linux {
                 < 0
             ? Syscalls.errno()
             : 0;
-    if (beneath == ENOSYS || beneath == EPERM) {
+    if (beneath == Errnos.ENOSYS || beneath == Errnos.EPERM) {
       return Strategy.CLASSIC;
     }
-    return beneath == EINVAL ? Strategy.DETACH_ATTACH : Strategy.ATOMIC_SWAP;
+    return beneath == Errnos.EINVAL ? Strategy.DETACH_ATTACH : Strategy.ATOMIC_SWAP;
   }
 }

@@ -41,7 +41,7 @@ public final class MountNamespaceThread {
   private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 
   /** The classic source is not on the live lxcfs any more. */
-  private static final int ESTALE = 116;
+  private static final int ESTALE = Errnos.ESTALE;
 
   static {
     warmUp();

@@ -72,8 +72,7 @@ final class Syscalls {
 
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
-  static final int EINTR = 4;
-  static final int EBADF = 9;
+  static final int EINTR = Errnos.EINTR;
 
   // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
   private static final long SYS_STATX = 332;

@@ -1,9 +1,9 @@
 package io.lxcfsremount.core.repair;
 
+import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
-import io.lxcfsremount.core.linux.MountNamespaceThread;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
@@ -14,8 +14,10 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Step 4 of the reconcile pass: replaces the stale lxcfs mounts of one mount namespace. Everything
@@ -23,17 +25,15 @@ import java.util.Optional;
  * source) happens first, in the agent's namespace; then one namespace thread does the swaps.
  */
 public final class Rebinder {
-  private static final int EPERM = 1;
-  private static final int ENOENT = 2;
-  private static final int ENOSYS = 38;
-
   private final Strategy preferred;
+  private final LinuxCalls linux;
 
   /**
    * @param preferred the best strategy the kernel allows, or the one forced by configuration
    */
-  public Rebinder(Strategy preferred) {
+  public Rebinder(Strategy preferred, LinuxCalls linux) {
     this.preferred = preferred;
+    this.linux = linux;
   }
 
   public Strategy preferred() {
@@ -41,12 +41,26 @@ public final class Rebinder {
   }
 
   /**
-   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table
-   * is {@code table}. The results are not verified yet: a REPAIRED mount is one whose calls
+   * The reports of one namespace's repairs, not verified yet: a REPAIRED mount is one whose calls
    * succeeded.
+   *
+   * @param mayPass the targets whose repair failed for a reason that may pass (the kernel's ENOENT
+   *     race of MOVE_MOUNT_BENEATH under concurrency, a target that moved): worth one more try
    */
-  public List<MountReport> repair(Fd pidfd, MountTable table, List<LxcfsMount> stale, Lxcfs lxcfs) {
+  public record Repairs(List<MountReport> reports, Set<String> mayPass) {
+    public Repairs {
+      reports = List.copyOf(reports);
+      mayPass = Set.copyOf(mayPass);
+    }
+  }
+
+  /**
+   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table
+   * is {@code table}.
+   */
+  public Repairs repair(Fd pidfd, MountTable table, List<LxcfsMount> stale, Lxcfs lxcfs) {
     List<MountReport> reports = new ArrayList<>();
+    Set<String> mayPass = new HashSet<>();
     List<NamespaceRebind> jobs = new ArrayList<>();
     List<Integer> jobIndex = new ArrayList<>();
     try {
@@ -59,17 +73,21 @@ public final class Rebinder {
         }
       }
       if (!jobs.isEmpty()) {
-        List<RebindOutcome> outcomes = MountNamespaceThread.run(pidfd, jobs);
+        List<RebindOutcome> outcomes = linux.inNamespace(pidfd, jobs);
         boolean alive = isAlive(pidfd);
         for (int i = 0; i < outcomes.size(); i++) {
           int index = jobIndex.get(i);
-          reports.set(index, settle(reports.get(index), outcomes.get(i), alive));
+          RebindOutcome outcome = outcomes.get(i);
+          reports.set(index, settle(reports.get(index), outcome, alive));
+          if (alive && !outcome.done() && outcome.errno() == Errnos.ENOENT) {
+            mayPass.add(reports.get(index).target());
+          }
         }
       }
     } finally {
       jobs.stream().filter(job -> job.tree() != null).forEach(job -> job.tree().close());
     }
-    return reports;
+    return new Repairs(reports, mayPass);
   }
 
   /** A report to start from and the job that will carry it out (null when it cannot be tried). */
@@ -87,7 +105,7 @@ public final class Rebinder {
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
-        Fd tree = Linux.cloneMount(source, mount.flags());
+        Fd tree = linux.cloneMount(source, mount.flags());
         Device cloned = deviceOf(tree, source);
         if (!cloned.equals(lxcfs.generation())) {
           // lxcfs went away (or came back anew) since it was located: what the path shows now is
@@ -106,7 +124,7 @@ public final class Rebinder {
         }
         return new Planned(report, NamespaceRebind.ofTree(preferred, mount.target(), tree));
       } catch (LinuxException e) {
-        if (e.errno() != EPERM && e.errno() != ENOSYS) {
+        if (e.errno() != Errnos.EPERM && e.errno() != Errnos.ENOSYS) {
           return new Planned(report.withState(MountState.FAILED, e.getMessage()), null);
         }
       }
@@ -141,24 +159,21 @@ public final class Rebinder {
     if (!alive) {
       return report.withState(MountState.SKIPPED, "process exited");
     }
-    if (outcome.errno() == ENOENT && outcome.path().equals(report.target())) {
-      return report.withState(MountState.SKIPPED, "target vanished: " + outcome.describe());
-    }
     return report.withState(MountState.FAILED, outcome.describe());
   }
 
-  private static Device deviceOf(Fd tree, String source) throws LinuxException {
+  private Device deviceOf(Fd tree, String source) throws LinuxException {
     try {
-      return Linux.deviceOf(tree, source);
+      return linux.deviceOf(tree, source);
     } catch (LinuxException e) {
       tree.close();
       throw e;
     }
   }
 
-  private static boolean isAlive(Fd pidfd) {
+  private boolean isAlive(Fd pidfd) {
     try {
-      return Linux.isAlive(pidfd);
+      return linux.isAlive(pidfd);
     } catch (LinuxException e) {
       return false;
     }

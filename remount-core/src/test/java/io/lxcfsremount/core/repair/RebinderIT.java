@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -141,6 +142,6 @@ class RebinderIT {
   private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
     Lxcfs live = new LxcfsLocator(ProcFs.host(), lxcfs.dir().toString()).locate().orElseThrow();
     List<LxcfsMount> stale = LxcfsMount.in(table, live).stream().filter(LxcfsMount::stale).toList();
-    return new Rebinder(strategy).repair(pidfd, table, stale, live);
+    return new Rebinder(strategy, LinuxCalls.jnr()).repair(pidfd, table, stale, live).reports();
   }
 }
