@@ -254,7 +254,7 @@ public final class Reconciler {
   }
 
   private static boolean replaced(MountReport report) {
-    return report.state() == MountState.REPAIRED;
+    return report.state() == MountState.REPAIRED || report.state() == MountState.STACKED;
   }
 
   private List<Inspection> inParallel(

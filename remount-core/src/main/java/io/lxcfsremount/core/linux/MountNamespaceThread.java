@@ -34,6 +34,11 @@ import jnr.ffi.Pointer;
  * send a mount into the wrong container, and it resolves every target with
  * openat2(RESOLVE_NO_SYMLINKS) and acts on the handle, so a symlink the container planted cannot
  * redirect a mount.
+ *
+ * <p>A namespace owned by a child user namespace (nested containers, rootless engines, sysbox)
+ * holds the mounts it inherited as MNT_LOCKED: the kernel refuses to detach them or to move a mount
+ * beneath them (EINVAL). Such a dead mount can only be covered: the fresh clone is attached on top
+ * of it, and the outcome says it was stacked.
  */
 public final class MountNamespaceThread {
   private static final long DIRECTORY_FLAGS = O_PATH | O_DIRECTORY | O_CLOEXEC;
@@ -42,6 +47,9 @@ public final class MountNamespaceThread {
 
   /** The classic source is not on the live lxcfs any more. */
   private static final int ESTALE = Errnos.ESTALE;
+
+  /** A dead mount that is locked (MNT_LOCKED) cannot be detached, nor have one moved beneath. */
+  private static final int EINVAL = Errnos.EINVAL;
 
   static {
     warmUp();
@@ -134,17 +142,29 @@ public final class MountNamespaceThread {
     int moveErrno = Syscalls.errno();
     Syscalls.close(target);
     if (moved != 0) {
-      return new RebindOutcome("move_mount", job.target(), moveErrno);
+      return moveErrno == EINVAL
+          ? stackOnTop(job, parent, handleHow)
+          : new RebindOutcome("move_mount", job.target(), moveErrno);
     }
     return detachDead(job, parent);
+  }
+
+  /** Attaches the clone on top of a dead mount that is locked in place. */
+  private static RebindOutcome stackOnTop(NamespaceRebind job, int parent, Pointer handleHow) {
+    RebindOutcome attached = attach(job, parent, handleHow);
+    return attached.done() ? RebindOutcome.STACKED : attached;
   }
 
   private static RebindOutcome detachThenAttach(
       NamespaceRebind job, int parent, Pointer handleHow) {
     RebindOutcome detached = detachDead(job, parent);
     if (!detached.done()) {
-      return detached;
+      return detached.errno() == EINVAL ? stackOnTop(job, parent, handleHow) : detached;
     }
+    return attach(job, parent, handleHow);
+  }
+
+  private static RebindOutcome attach(NamespaceRebind job, int parent, Pointer handleHow) {
     int target = Syscalls.openat2(parent, job.name(), handleHow);
     if (target < 0) {
       return new RebindOutcome("openat2", job.target(), Syscalls.errno());
@@ -173,7 +193,7 @@ public final class MountNamespaceThread {
       return new RebindOutcome("statx", job.source(), device < 0 ? statxErrno : ESTALE);
     }
     RebindOutcome detached = detachDead(job, parent);
-    if (!detached.done()) {
+    if (!detached.done() && detached.errno() != EINVAL) {
       return detached;
     }
     if (Syscalls.mount(job.source(), job.name(), MS_BIND) != 0) {
@@ -184,7 +204,7 @@ public final class MountNamespaceThread {
         != 0) {
       return new RebindOutcome("mount", job.target(), Syscalls.errno());
     }
-    return RebindOutcome.DONE;
+    return detached.done() ? RebindOutcome.DONE : RebindOutcome.STACKED;
   }
 
   /** Detaches the top mount at the target, resolved from the already-checked parent directory. */
@@ -224,5 +244,6 @@ public final class MountNamespaceThread {
     Syscalls.errno();
     MountAttributes.msFlags(flags);
     RebindOutcome.DONE.done();
+    RebindOutcome.STACKED.stacked();
   }
 }

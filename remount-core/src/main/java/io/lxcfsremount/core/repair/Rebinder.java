@@ -154,7 +154,10 @@ public final class Rebinder {
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {
     if (outcome.done()) {
-      return report;
+      return outcome.stacked()
+          ? report.withState(
+              MountState.STACKED, "the dead mount is locked in place: the live one covers it")
+          : report;
     }
     if (!alive) {
       return report.withState(MountState.SKIPPED, "process exited");

@@ -10,6 +10,11 @@ public enum MountState {
   WOULD_REPAIR,
   /** Was dead and now reaches the live lxcfs, verified in the container's mount table. */
   REPAIRED,
+  /**
+   * Was dead and locked in place (MNT_LOCKED: a namespace of a child user namespace, as in nested
+   * or rootless containers): the live lxcfs now covers it, verified; the dead one stays beneath.
+   */
+  STACKED,
   /** Is still dead: the reason says which call failed, or why it cannot be repaired. */
   FAILED,
   /** Was not touched for a routine reason: the process exited, the target vanished. */

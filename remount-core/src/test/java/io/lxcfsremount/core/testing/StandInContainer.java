@@ -70,6 +70,27 @@ public final class StandInContainer implements AutoCloseable {
             "infinity"));
   }
 
+  /**
+   * A nested container: a process in a user namespace of its own (root mapped to root) with a mount
+   * namespace of its own inside this one's. The lxcfs mounts it inherits are locked (MNT_LOCKED),
+   * as in containers in containers, rootless engines and sysbox.
+   */
+  public StandInContainer startNested() throws IOException {
+    return spawn(
+        List.of(
+            "nsenter",
+            "-t",
+            Long.toString(pid()),
+            "-m",
+            "--",
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sleep",
+            "infinity"));
+  }
+
   private static StandInContainer spawn(List<String> command) throws IOException {
     StandInContainer container =
         new StandInContainer(new ProcessBuilder(command).redirectErrorStream(true).start());
