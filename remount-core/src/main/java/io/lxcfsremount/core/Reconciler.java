@@ -2,13 +2,16 @@ package io.lxcfsremount.core;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.bounded.AbandonableCalls;
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.lxcfs.DeadConnections;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
@@ -19,6 +22,7 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /** How long a dead connection may take to say so: at once, in practice. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   /** What a pass may do. */
   public enum Mode {
@@ -60,6 +68,10 @@ public final class Reconciler {
   private final LinuxCalls linux;
   private final int parallelism;
   private final Ticker ticker;
+  private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
+
+  /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
+  private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
 
   public Reconciler(
       ProcFs proc,
@@ -89,17 +101,24 @@ public final class Reconciler {
       throws IOException, LxcfsUnavailableException {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
     Lxcfs lxcfs = locate(mode);
+    generationsSeen.add(lxcfs.generation());
+    Set<Device> dead = new HashSet<>(generationsSeen);
+    dead.remove(lxcfs.generation());
+    Pass pass = new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
     CandidateFinder.Candidates found = finder.find();
     List<Candidate> candidates =
         found.candidates().stream().filter(c -> filter.test(c.container())).toList();
     List<Inspection> inspections =
-        inParallel(candidates, c -> reconcile(c, lxcfs, mode, mount -> true));
+        inParallel(candidates, c -> reconcile(c, pass, mode, mount -> true));
     List<ContainerReport> reports = new ArrayList<>();
     for (Inspection inspection : inspections) {
-      reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, lxcfs));
+      reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, pass));
     }
     return new ReconcileReport(lxcfs, reports, found.warnings(), elapsed.elapsed());
   }
+
+  /** The live lxcfs of a pass, and which other connections are dead. */
+  private record Pass(Lxcfs lxcfs, DeadConnections dead) {}
 
   /**
    * A container's report, and the targets whose repair failed for a reason that may pass.
@@ -117,12 +136,11 @@ public final class Reconciler {
    * after every other namespace is done (the kernel race they lost was with those), on a fresh
    * namespace thread, from a fresh read of the mount table.
    */
-  private ContainerReport retry(Inspection first, Lxcfs lxcfs) {
+  private ContainerReport retry(Inspection first, Pass pass) {
     Candidate candidate = first.report().candidate();
     log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
     ContainerReport again =
-        reconcile(candidate, lxcfs, Mode.REPAIR, m -> first.mayPass().contains(m.target()))
-            .report();
+        reconcile(candidate, pass, Mode.REPAIR, m -> first.mayPass().contains(m.target())).report();
     if (again.failed() != null) {
       return first.report();
     }
@@ -158,7 +176,8 @@ public final class Reconciler {
 
   /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */
   private Inspection reconcile(
-      Candidate candidate, Lxcfs lxcfs, Mode mode, Predicate<LxcfsMount> repairable) {
+      Candidate candidate, Pass pass, Mode mode, Predicate<LxcfsMount> repairable) {
+    Lxcfs lxcfs = pass.lxcfs();
     if (candidate.mountNamespace() == 0) {
       return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
@@ -168,7 +187,8 @@ public final class Reconciler {
       if (!linux.isAlive(pidfd)) {
         return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
       }
-      List<LxcfsMount> mounts = LxcfsMount.in(table, lxcfs);
+      List<LxcfsMount> mounts =
+          LxcfsMount.in(table, lxcfs, m -> pass.dead().isDead(candidate.pid(), m));
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
       List<MountReport> reports = new ArrayList<>();
       mounts.stream()

@@ -31,6 +31,11 @@ final class JnrLinuxCalls implements LinuxCalls {
   }
 
   @Override
+  public void statUncached(long pid, String target) throws LinuxException {
+    Linux.statUncachedIn("/proc/" + pid + "/root", target);
+  }
+
+  @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
     return MountNamespaceThread.run(pidfd, rebinds);
   }

@@ -103,6 +103,41 @@ public final class Linux {
   }
 
   /**
+   * {@link #statUncached} of {@code path} as a process whose root is {@code root} (e.g. {@code
+   * /proc/PID/root}) sees it: resolved inside that root, following no symlink, so a link the
+   * container planted cannot send the question elsewhere.
+   */
+  public static void statUncachedIn(String root, String path) throws LinuxException {
+    int rootFd = Syscalls.open(root, Syscalls.O_PATH | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+    if (rootFd < 0) {
+      throw new LinuxException("open", root, Syscalls.errno());
+    }
+    try {
+      Pointer how =
+          Syscalls.openHow(
+              Syscalls.O_PATH | Syscalls.O_NOFOLLOW | Syscalls.O_CLOEXEC,
+              Syscalls.RESOLVE_IN_ROOT
+                  | Syscalls.RESOLVE_NO_SYMLINKS
+                  | Syscalls.RESOLVE_NO_MAGICLINKS);
+      int fd = Syscalls.openat2(rootFd, path, how);
+      if (fd < 0) {
+        throw new LinuxException("openat2", root + path, Syscalls.errno());
+      }
+      try {
+        Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
+        if (Syscalls.statx(fd, "", Syscalls.AT_EMPTY_PATH | Syscalls.AT_STATX_FORCE_SYNC, statx)
+            != 0) {
+          throw new LinuxException("statx", root + path, Syscalls.errno());
+        }
+      } finally {
+        Syscalls.close(fd);
+      }
+    } finally {
+      Syscalls.close(rootFd);
+    }
+  }
+
+  /**
    * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found
    * by calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or
    * EPERM, an unknown flag EINVAL, a supported call EBADF.

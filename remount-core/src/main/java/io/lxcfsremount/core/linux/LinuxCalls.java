@@ -41,6 +41,15 @@ public interface LinuxCalls {
   Device deviceOf(Fd fd, String path) throws LinuxException;
 
   /**
+   * Asks the filesystem mounted at {@code target}, as the process {@code pid} sees it (through its
+   * /proc/PID/root, no symlink followed), for its attributes, bypassing every cache: a dead FUSE
+   * connection answers ENOTCONN at once.
+   *
+   * @throws LinuxException naming the call that failed and its errno
+   */
+  void statUncached(long pid, String target) throws LinuxException;
+
+  /**
    * Performs {@code rebinds}, in order, in the mount namespace of the process behind {@code pidfd}
    * ({@link MountNamespaceThread}); never throws: each failure is an outcome.
    *

@@ -62,6 +62,7 @@ final class Syscalls {
 
   static final long RESOLVE_NO_MAGICLINKS = 0x2;
   static final long RESOLVE_NO_SYMLINKS = 0x4;
+  static final long RESOLVE_IN_ROOT = 0x10;
   static final short POLLIN = 0x1;
   static final short POLLPRI = 0x2;
   static final short POLLHUP = 0x10;

@@ -141,7 +141,8 @@ class RebinderIT {
 
   private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
     Lxcfs live = new LxcfsLocator(ProcFs.host(), lxcfs.dir().toString()).locate().orElseThrow();
-    List<LxcfsMount> stale = LxcfsMount.in(table, live).stream().filter(LxcfsMount::stale).toList();
+    List<LxcfsMount> stale =
+        LxcfsMount.in(table, live, m -> true).stream().filter(LxcfsMount::stale).toList();
     return new Rebinder(strategy, LinuxCalls.jnr()).repair(pidfd, table, stale, live).reports();
   }
 }

@@ -83,7 +83,7 @@ class RebinderTest {
 
   private static Rebinder.Repairs repair(FakeCalls calls) throws Exception {
     MountTable table = MountTable.parse(new StringReader(CONTAINER));
-    List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS);
+    List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
     return new Rebinder(Strategy.ATOMIC_SWAP, calls).repair(new Fd(-1), table, stale, LXCFS);
   }
 
@@ -117,6 +117,9 @@ class RebinderTest {
     public Device deviceOf(Fd fd, String path) {
       return LIVE;
     }
+
+    @Override
+    public void statUncached(long pid, String target) {}
 
     @Override
     public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {

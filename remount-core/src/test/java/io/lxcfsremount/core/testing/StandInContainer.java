@@ -35,16 +35,25 @@ public final class StandInContainer implements AutoCloseable {
    * in every namespace, so another test's cleanup would otherwise change this one's mount table).
    */
   public static StandInContainer start(LxcfsProcess lxcfs, String propagation) throws IOException {
+    return start(propagation, List.of(lxcfs));
+  }
+
+  /** As {@link #start(LxcfsProcess, String)}, keeping the mounts of each of {@code lxcfs}. */
+  public static StandInContainer start(String propagation, List<LxcfsProcess> lxcfs)
+      throws IOException {
     StandInContainer container =
         spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
-    String home = lxcfs.dir().getParent() + "/";
+    List<String> homes = lxcfs.stream().map(l -> l.dir().getParent() + "/").toList();
     List<MountInfo> mounts = new ArrayList<>(container.mountTable().mounts());
     Collections.reverse(mounts);
     for (MountInfo mount : mounts) {
       String point = mount.mountPoint();
-      boolean othersLxcfs = mount.fsType().equals("fuse.lxcfs") && !lxcfs.owns(mount.device());
+      boolean othersLxcfs =
+          mount.fsType().equals("fuse.lxcfs")
+              && lxcfs.stream().noneMatch(l -> l.owns(mount.device()));
       boolean othersFolder =
-          BUSY_FOLDERS.stream().anyMatch(point::startsWith) && !(point + "/").startsWith(home);
+          BUSY_FOLDERS.stream().anyMatch(point::startsWith)
+              && homes.stream().noneMatch((point + "/")::startsWith);
       if (othersLxcfs || othersFolder) {
         Programs.run(
             "nsenter", "-t", Long.toString(container.pid()), "-m", "--", "umount", "-l", point);
