@@ -18,7 +18,12 @@ import java.util.Optional;
 final class AgentMetrics implements WatchListener {
   /** What became of the dead mounts a pass handled. */
   private static final List<MountState> REPAIR_RESULTS =
-      List.of(MountState.REPAIRED, MountState.STACKED, MountState.FAILED, MountState.SKIPPED);
+      List.of(
+          MountState.REPAIRED,
+          MountState.STACKED,
+          MountState.ATTACHED,
+          MountState.FAILED,
+          MountState.SKIPPED);
 
   private static final double[] SECONDS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30

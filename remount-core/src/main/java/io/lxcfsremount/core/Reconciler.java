@@ -11,6 +11,7 @@ import io.lxcfsremount.core.lxcfs.DeadConnections;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.lxcfs.MissingMount;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +112,7 @@ public final class Reconciler {
     List<Candidate> candidates =
         found.candidates().stream().filter(c -> filter.test(c.container())).toList();
     List<Inspection> inspections =
-        inParallel(candidates, c -> reconcile(c, pass, mode, mount -> true));
+        inParallel(candidates, c -> reconcile(c, pass, mode, target -> true));
     List<ContainerReport> reports = new ArrayList<>();
     for (Inspection inspection : inspections) {
       reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, pass));
@@ -140,7 +143,7 @@ public final class Reconciler {
     Candidate candidate = first.report().candidate();
     log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
     ContainerReport again =
-        reconcile(candidate, pass, Mode.REPAIR, m -> first.mayPass().contains(m.target())).report();
+        reconcile(candidate, pass, Mode.REPAIR, first.mayPass()::contains).report();
     if (again.failed() != null) {
       return first.report();
     }
@@ -176,33 +179,53 @@ public final class Reconciler {
 
   /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */
   private Inspection reconcile(
-      Candidate candidate, Pass pass, Mode mode, Predicate<LxcfsMount> repairable) {
+      Candidate candidate, Pass pass, Mode mode, Predicate<String> targets) {
     Lxcfs lxcfs = pass.lxcfs();
     if (candidate.mountNamespace() == 0) {
       return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
     try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
-      MountTable table = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
-      // The table is the pinned process's only if that process still runs now.
+      List<Bind> binds = lxcfsBinds(candidate.container(), lxcfs);
+      MountTable table =
+          MountTable.read(
+              proc.mountinfo(candidate.pid()),
+              Lxcfs.FS_TYPE,
+              binds.stream().map(Bind::target).collect(Collectors.toSet()));
+      // The table is the pinned process's only if that process still runs now, and the namespace
+      // it is in, which the repair will enter, only if it is still the one found.
       if (!linux.isAlive(pidfd)) {
         return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
+      }
+      if (!proc.mountNamespace(Long.toString(candidate.pid()))
+          .equals(OptionalLong.of(candidate.mountNamespace()))) {
+        return Inspection.settled(
+            ContainerReport.skipped(candidate, "process moved to another mount namespace"));
       }
       List<LxcfsMount> mounts =
           LxcfsMount.in(table, lxcfs, m -> pass.dead().isDead(candidate.pid(), m));
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
+      List<MissingMount> missing = missing(binds, table, lxcfs);
       List<MountReport> reports = new ArrayList<>();
       mounts.stream()
           .filter(m -> !m.stale())
           .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
       Set<String> mayPass = Set.of();
       switch (mode) {
-        case STATUS -> stale.forEach(m -> reports.add(report(m, MountState.STALE)));
-        case DRY_RUN -> stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));
+        case STATUS -> {
+          stale.forEach(m -> reports.add(report(m, MountState.STALE)));
+          missing.forEach(m -> reports.add(report(m, MountState.MISSING)));
+        }
+        case DRY_RUN -> {
+          stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));
+          missing.forEach(m -> reports.add(report(m, MountState.MISSING)));
+        }
         case REPAIR -> {
-          List<LxcfsMount> chosen = stale.stream().filter(repairable).toList();
-          if (!chosen.isEmpty()) {
+          List<LxcfsMount> chosen = stale.stream().filter(m -> targets.test(m.target())).toList();
+          List<MissingMount> absent =
+              missing.stream().filter(m -> targets.test(m.target())).toList();
+          if (!chosen.isEmpty() || !absent.isEmpty()) {
             Rebinder.Repairs repairs =
-                verify(candidate, lxcfs, rebinder.repair(pidfd, table, chosen, lxcfs));
+                verify(candidate, lxcfs, rebinder.repair(pidfd, table, chosen, absent, lxcfs));
             reports.addAll(repairs.reports());
             mayPass = repairs.mayPass();
           }
@@ -221,6 +244,38 @@ public final class Reconciler {
       log.warn("cannot inspect {} (pid {})", candidate.container().name(), candidate.pid(), e);
       return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getMessage())));
     }
+  }
+
+  /** The binds from the lxcfs folder that the container's runtime says it was created with. */
+  private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
+    return container.binds().stream()
+        .filter(b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
+        .toList();
+  }
+
+  /**
+   * The lxcfs binds that have nothing at their target: no lxcfs mount of any instance, and no mount
+   * of the container's own (which wins).
+   */
+  private static List<MissingMount> missing(List<Bind> binds, MountTable table, Lxcfs lxcfs) {
+    List<MissingMount> missing = new ArrayList<>();
+    for (Bind bind : binds) {
+      if (table.topAt(bind.target()).isEmpty()) {
+        String file = bind.source().substring(lxcfs.dir().length());
+        missing.add(new MissingMount(bind.target(), file.isEmpty() ? "/" : file, bind.readOnly()));
+      }
+    }
+    return missing;
+  }
+
+  private static MountReport report(MissingMount mount, MountState state) {
+    return new MountReport(
+        mount.target(),
+        mount.file(),
+        mount.readOnly(),
+        state,
+        null,
+        "created with a bind of lxcfs's " + mount.file() + " here; none is mounted");
   }
 
   private MountReport report(LxcfsMount mount, MountState state) {
@@ -274,7 +329,9 @@ public final class Reconciler {
   }
 
   private static boolean replaced(MountReport report) {
-    return report.state() == MountState.REPAIRED || report.state() == MountState.STACKED;
+    return report.state() == MountState.REPAIRED
+        || report.state() == MountState.STACKED
+        || report.state() == MountState.ATTACHED;
   }
 
   private List<Inspection> inParallel(

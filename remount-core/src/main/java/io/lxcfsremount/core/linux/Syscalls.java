@@ -175,8 +175,23 @@ final class Syscalls {
     if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, buffer) != 0) {
       return -1;
     }
-    return (long) buffer.getInt(STATX_DEV_MAJOR) << 32
-        | buffer.getInt(STATX_DEV_MINOR) & 0xffffffffL;
+    return deviceIn(buffer);
+  }
+
+  /** The device a filled struct statx names, as major << 32 | minor. */
+  static long deviceIn(Pointer statx) {
+    return (long) statx.getInt(STATX_DEV_MAJOR) << 32 | statx.getInt(STATX_DEV_MINOR) & 0xffffffffL;
+  }
+
+  /**
+   * The ID of the mount {@code fd} is on, as mountinfo numbers it, or -1 with errno set; {@link
+   * #deviceIn} then reads its device from {@code buffer}.
+   */
+  static long mountIdOf(int fd, Pointer buffer) {
+    if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, buffer) != 0) {
+      return -1;
+    }
+    return buffer.getLong(STATX_MOUNT_ID);
   }
 
   static int pidfdOpen(long pid) {

@@ -9,7 +9,10 @@ import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.lxcfs.MissingMount;
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFlags;
+import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -25,6 +28,12 @@ import java.util.Set;
  * source) happens first, in the agent's namespace; then one namespace thread does the swaps.
  */
 public final class Rebinder {
+  /**
+   * Failures that may pass: ENOENT (the kernel's race of MOVE_MOUNT_BENEATH under concurrency, a
+   * target that moved), ESTALE (the mount read was replaced since: the next read tells by what).
+   */
+  private static final Set<Integer> MAY_PASS = Set.of(Errnos.ENOENT, Errnos.ESTALE);
+
   private final Strategy preferred;
   private final LinuxCalls linux;
 
@@ -55,16 +64,20 @@ public final class Rebinder {
   }
 
   /**
-   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table
-   * is {@code table}.
+   * Repairs {@code stale} and attaches {@code missing} in the namespace of the process behind
+   * {@code pidfd}, whose mount table is {@code table}.
    */
-  public Repairs repair(Fd pidfd, MountTable table, List<LxcfsMount> stale, Lxcfs lxcfs) {
+  public Repairs repair(
+      Fd pidfd, MountTable table, List<LxcfsMount> stale, List<MissingMount> missing, Lxcfs lxcfs) {
     List<MountReport> reports = new ArrayList<>();
     Set<String> mayPass = new HashSet<>();
     List<NamespaceRebind> jobs = new ArrayList<>();
     List<Integer> jobIndex = new ArrayList<>();
     try {
-      for (LxcfsMount mount : stale) {
+      List<Wanted> wanted = new ArrayList<>();
+      stale.forEach(m -> wanted.add(Wanted.of(m)));
+      missing.forEach(m -> wanted.add(Wanted.of(m)));
+      for (Wanted mount : wanted) {
         Planned planned = plan(mount, table, lxcfs);
         reports.add(planned.report());
         if (planned.job() != null) {
@@ -79,7 +92,7 @@ public final class Rebinder {
           int index = jobIndex.get(i);
           RebindOutcome outcome = outcomes.get(i);
           reports.set(index, settle(reports.get(index), outcome, alive));
-          if (alive && !outcome.done() && outcome.errno() == Errnos.ENOENT) {
+          if (alive && !outcome.done() && MAY_PASS.contains(outcome.errno())) {
             mayPass.add(reports.get(index).target());
           }
         }
@@ -90,18 +103,31 @@ public final class Rebinder {
     return new Repairs(reports, mayPass);
   }
 
+  /**
+   * A mount to put in place: a dead one to replace, or a missing one to attach (no dead mount).
+   *
+   * @param done what it becomes when that works
+   */
+  private record Wanted(
+      String target, String file, MountFlags flags, MountInfo dead, MountState done) {
+    static Wanted of(LxcfsMount stale) {
+      return new Wanted(
+          stale.target(), stale.file(), stale.flags(), stale.mount(), MountState.REPAIRED);
+    }
+
+    static Wanted of(MissingMount missing) {
+      return new Wanted(
+          missing.target(), missing.file(), missing.flags(), null, MountState.ATTACHED);
+    }
+  }
+
   /** A report to start from and the job that will carry it out (null when it cannot be tried). */
   private record Planned(MountReport report, NamespaceRebind job) {}
 
-  private Planned plan(LxcfsMount mount, MountTable table, Lxcfs lxcfs) {
+  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs) {
     MountReport report =
         new MountReport(
-            mount.target(),
-            mount.file(),
-            mount.flags().readOnly(),
-            MountState.REPAIRED,
-            preferred,
-            null);
+            mount.target(), mount.file(), mount.flags().readOnly(), mount.done(), preferred, null);
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
@@ -122,7 +148,11 @@ public final class Rebinder {
                       + lxcfs.generation()),
               null);
         }
-        return new Planned(report, NamespaceRebind.ofTree(preferred, mount.target(), tree));
+        return new Planned(
+            report,
+            mount.dead() == null
+                ? NamespaceRebind.attach(mount.target(), tree)
+                : NamespaceRebind.ofTree(preferred, mount.target(), tree, mount.dead()));
       } catch (LinuxException e) {
         if (e.errno() != Errnos.EPERM && e.errno() != Errnos.ENOSYS) {
           return new Planned(report.withState(MountState.FAILED, e.getMessage()), null);
@@ -135,7 +165,7 @@ public final class Rebinder {
             report.target(),
             report.file(),
             report.readOnly(),
-            MountState.REPAIRED,
+            mount.done(),
             Strategy.CLASSIC,
             null);
     if (folder.isEmpty()) {
@@ -149,7 +179,8 @@ public final class Rebinder {
     String source = mount.file().equals("/") ? folder.get() : folder.get() + mount.file();
     return new Planned(
         classic,
-        NamespaceRebind.classic(mount.target(), source, mount.flags(), lxcfs.generation()));
+        NamespaceRebind.classic(
+            mount.target(), source, mount.flags(), lxcfs.generation(), mount.dead()));
   }
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {

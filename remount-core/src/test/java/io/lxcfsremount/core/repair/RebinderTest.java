@@ -84,7 +84,8 @@ class RebinderTest {
   private static Rebinder.Repairs repair(FakeCalls calls) throws Exception {
     MountTable table = MountTable.parse(new StringReader(CONTAINER));
     List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
-    return new Rebinder(Strategy.ATOMIC_SWAP, calls).repair(new Fd(-1), table, stale, LXCFS);
+    return new Rebinder(Strategy.ATOMIC_SWAP, calls)
+        .repair(new Fd(-1), table, stale, List.of(), LXCFS);
   }
 
   /** Clones and namespaces that answer as told, and remember what they were asked. */
