@@ -18,6 +18,10 @@ public final class Linux {
    * a fresh JVM needs for it overlaps the rest of its start-up.
    */
   public static void preload() {
+    if (Architecture.current().isEmpty()) {
+      // The command refuses to start, with one line; nothing here would load.
+      return;
+    }
     bestStrategy();
     try {
       // Initializing the class runs its warm-up.

@@ -34,10 +34,16 @@ final class Syscalls {
   static final int STATX_DEV_MAJOR = 0x88;
   static final int STATX_DEV_MINOR = 0x8c;
   static final int O_RDONLY = 0;
-  static final int O_DIRECTORY = 0x10000;
-  static final int O_NOFOLLOW = 0x20000;
-  static final int O_CLOEXEC = 0x80000;
-  static final int O_PATH = 0x200000;
+  private static final Architecture ARCH =
+      Architecture.current()
+          .orElseThrow(
+              () ->
+                  new UnsupportedOperationException(
+                      Architecture.unsupported(System.getProperty("os.arch"))));
+  static final int O_DIRECTORY = ARCH.directory;
+  static final int O_NOFOLLOW = ARCH.noFollow;
+  static final int O_CLOEXEC = ARCH.closeOnExec;
+  static final int O_PATH = ARCH.path;
   static final int CLONE_FS = 0x200;
   static final int CLONE_NEWNS = 0x20000;
   static final int MNT_DETACH = 0x2;
@@ -75,8 +81,8 @@ final class Syscalls {
   static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = Errnos.EINTR;
 
-  // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-  private static final long SYS_STATX = 332;
+  private static final long SYS_STATX = ARCH.statx;
+  // The same on every architecture: see Architecture.
   private static final long SYS_OPEN_TREE = 428;
   private static final long SYS_MOVE_MOUNT = 429;
   private static final long SYS_PIDFD_OPEN = 434;
