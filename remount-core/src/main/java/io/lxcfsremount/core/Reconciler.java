@@ -23,6 +23,7 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -246,11 +247,19 @@ public final class Reconciler {
     }
   }
 
-  /** The binds from the lxcfs folder that the container's runtime says it was created with. */
+  /**
+   * The binds from the lxcfs folder that the container's runtime says it was created with, their
+   * paths normalized as mountinfo writes them.
+   */
   private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
     return container.binds().stream()
+        .map(b -> new Bind(normalized(b.source()), normalized(b.target()), b.readOnly()))
         .filter(b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
         .toList();
+  }
+
+  private static String normalized(String path) {
+    return Path.of(path).normalize().toString();
   }
 
   /**

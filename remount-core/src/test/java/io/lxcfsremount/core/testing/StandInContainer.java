@@ -64,19 +64,7 @@ public final class StandInContainer implements AutoCloseable {
 
   /** A process with a mount namespace of its own, created inside this one's (a child namespace). */
   public StandInContainer startChild() throws IOException {
-    return spawn(
-        List.of(
-            "nsenter",
-            "-t",
-            Long.toString(pid()),
-            "-m",
-            "--",
-            "unshare",
-            "--mount",
-            "--propagation",
-            "private",
-            "sleep",
-            "infinity"));
+    return startInside("--mount", "--propagation", "private");
   }
 
   /**
@@ -85,19 +73,16 @@ public final class StandInContainer implements AutoCloseable {
    * as in containers in containers, rootless engines and sysbox.
    */
   public StandInContainer startNested() throws IOException {
-    return spawn(
-        List.of(
-            "nsenter",
-            "-t",
-            Long.toString(pid()),
-            "-m",
-            "--",
-            "unshare",
-            "--user",
-            "--map-root-user",
-            "--mount",
-            "sleep",
-            "infinity"));
+    return startInside("--user", "--map-root-user", "--mount");
+  }
+
+  /** A sleeping process that {@code unshare UNSHARE...} starts inside this one's namespace. */
+  private StandInContainer startInside(String... unshare) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid()), "-m", "--", "unshare"));
+    command.addAll(List.of(unshare));
+    command.addAll(List.of("sleep", "infinity"));
+    return spawn(command);
   }
 
   private static StandInContainer spawn(List<String> command) throws IOException {
