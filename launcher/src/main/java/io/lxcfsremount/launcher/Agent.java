@@ -3,6 +3,7 @@ package io.lxcfsremount.launcher;
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsWaiter;
@@ -64,7 +65,8 @@ final class Agent implements AutoCloseable {
         proc,
         locator,
         runtimes.finder(proc),
-        new Rebinder(strategy),
+        new Rebinder(strategy, LinuxCalls.jnr()),
+        LinuxCalls.jnr(),
         options.parallelism,
         Ticker.systemTicker());
   }

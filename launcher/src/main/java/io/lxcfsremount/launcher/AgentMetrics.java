@@ -12,11 +12,21 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /** The agent's Prometheus metrics, all prefixed {@code lxcfs_remount_} (DESIGN.md). */
 final class AgentMetrics implements WatchListener {
+  /** What became of the dead mounts a pass handled. */
+  private static final List<MountState> REPAIR_RESULTS =
+      List.of(
+          MountState.REPAIRED,
+          MountState.STACKED,
+          MountState.ATTACHED,
+          MountState.FAILED,
+          MountState.SKIPPED);
+
   private static final double[] SECONDS = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
   };
@@ -78,8 +88,7 @@ final class AgentMetrics implements WatchListener {
     for (MountState state : MountState.values()) {
       mounts.labelValues(state.label()).set(0);
     }
-    for (MountState result :
-        new MountState[] {MountState.REPAIRED, MountState.FAILED, MountState.SKIPPED}) {
+    for (MountState result : REPAIR_RESULTS) {
       repairs.labelValues(result.label()).inc(0);
     }
   }
@@ -106,9 +115,9 @@ final class AgentMetrics implements WatchListener {
     for (MountState state : MountState.values()) {
       mounts.labelValues(state.label()).set(summary.count(state));
     }
-    repairs.labelValues(MountState.REPAIRED.label()).inc(summary.count(MountState.REPAIRED));
-    repairs.labelValues(MountState.FAILED.label()).inc(summary.count(MountState.FAILED));
-    repairs.labelValues(MountState.SKIPPED.label()).inc(summary.count(MountState.SKIPPED));
+    for (MountState result : REPAIR_RESULTS) {
+      repairs.labelValues(result.label()).inc(summary.count(result));
+    }
     reconcile.observe(seconds(report.elapsed()));
     if (recoveryTime != null) {
       recovery.observe(seconds(recoveryTime));

@@ -1,6 +1,7 @@
 package io.lxcfsremount.launcher;
 
 import io.lxcfsremount.core.IncompletePassException;
+import io.lxcfsremount.core.linux.Architecture;
 import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code. */
   static int run(String... args) {
+    String architecture = System.getProperty("os.arch");
+    if (Architecture.of(architecture).isEmpty()) {
+      return fail(ExitCode.USAGE, Architecture.unsupported(architecture));
+    }
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(

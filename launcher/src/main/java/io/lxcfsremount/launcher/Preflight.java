@@ -45,17 +45,19 @@ final class Preflight {
   }
 
   /**
-   * The kernel has the mount API (5.2+), yet a probe of it was refused (ENOSYS or EPERM): a seccomp
-   * profile or a security module stands in the way, and repairs fall back to the classic strategy.
+   * The kernel has the mount API the repairs use (open_tree 5.2, mount_setattr 5.12), yet a probe
+   * of it was refused (ENOSYS or EPERM): a seccomp profile or a security module stands in the way,
+   * and repairs fall back to the classic strategy.
    */
   static Optional<String> mountApiRefused(Strategy best, String kernelRelease) {
-    if (best != Strategy.CLASSIC || !atLeast(kernelRelease, 5, 2)) {
+    if (best != Strategy.CLASSIC || !atLeast(kernelRelease, 5, 12)) {
       return Optional.empty();
     }
     return Optional.of(
         "kernel "
             + kernelRelease
-            + " has the mount API, but open_tree or move_mount is refused here (ENOSYS or EPERM):"
+            + " has the mount API, but open_tree, move_mount or mount_setattr is refused here"
+            + " (ENOSYS or EPERM):"
             + " a seccomp profile or security module blocks it. Repairs fall back to the classic strategy, which"
             + " works only where the lxcfs folder is visible inside the container. Run the agent with the container"
             + " runtime's default seccomp profile (Kubernetes: seccompProfile RuntimeDefault; it allows these calls"

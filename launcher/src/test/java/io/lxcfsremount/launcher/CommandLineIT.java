@@ -204,6 +204,25 @@ class CommandLineIT {
   }
 
   @Test
+  void anArchitectureWithoutASystemCallTable_isOneLine_exitTwo() {
+    Programs.Result result =
+        Programs.run(
+            "java",
+            "-Dos.arch=ppc64le",
+            "-jar",
+            LxcfsRemountJar.path(),
+            "repair",
+            "--lxcfs-dir",
+            lxcfs.dir().toString());
+
+    assertOneLineError(
+        result,
+        2,
+        "architecture ppc64le is not supported: lxcfs-remount knows the system calls of x86_64"
+            + " and aarch64 only");
+  }
+
+  @Test
   void aContainerFilterThatMatchesNothing_isOneLine_exitTwo() {
     Programs.Result result = lxcfsRemount("repair", "--container", "no-such-container");
 

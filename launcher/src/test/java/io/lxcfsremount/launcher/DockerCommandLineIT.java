@@ -13,7 +13,12 @@ import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
 import io.lxcfsremount.docker.testing.DockerFleet;
 import io.lxcfsremount.docker.testing.TestContainer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +127,80 @@ class DockerCommandLineIT {
   }
 
   /**
+   * Under the capabilities it is deployed with (no CAP_KILL, no CAP_DAC_OVERRIDE), the agent
+   * repairs containers whose processes run as other users: pods with runAsUser, every pod's pause
+   * process.
+   */
+  @Test
+  void repair_containersOfEveryUser_eachReadsItsLimitAgain() throws Exception {
+    Map<Integer, TestContainer> byUser = containersOfEveryUser();
+    Map<Integer, Long> lxcfsMountsBefore = lxcfsMountCounts(byUser);
+    lxcfs.restart();
+
+    Programs.Result result = repairDocker(containerArguments(byUser.values()));
+
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
+    assertThat(result.stdout()).contains("3 repaired in 3 of 3 containers");
+    byUser.forEach(
+        (uid, container) -> assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMIT));
+    assertThat(lxcfsMountCounts(byUser)).isEqualTo(lxcfsMountsBefore);
+  }
+
+  @Test
+  void watch_containersOfEveryUser_eachReadsItsLimitAgainAfterEachRestart() throws Exception {
+    Map<Integer, TestContainer> byUser = containersOfEveryUser();
+    List<String> arguments = new ArrayList<>(List.of("--runtime", "docker", "--lxcfs-dir", dir()));
+    arguments.addAll(containerArguments(byUser.values()));
+    try (WatchProcess watch = WatchProcess.start(arguments.toArray(String[]::new))) {
+      Eventually.within(
+          Duration.ofSeconds(10),
+          "ready",
+          () -> watch.get("/readyz").statusCode() == 200,
+          watch::diagnostics);
+      for (int restart = 0; restart < 2; restart++) {
+        lxcfs.restart();
+
+        Eventually.within(
+            Duration.ofSeconds(10),
+            "every container reads its limit",
+            () ->
+                byUser.entrySet().stream()
+                    .allMatch(
+                        e -> e.getValue().headOf("/proc/meminfo", e.getKey()).contains(LIMIT)),
+            watch::diagnostics);
+      }
+      assertThat(watch.log()).doesNotContain("EPERM");
+    }
+  }
+
+  private Map<Integer, TestContainer> containersOfEveryUser() {
+    Map<Integer, TestContainer> byUser = new LinkedHashMap<>();
+    for (int uid : new int[] {0, 1000, 65535}) {
+      byUser.put(
+          uid,
+          fleet.run("user-" + uid, concat(meminfo(), List.of("--user", Integer.toString(uid)))));
+    }
+    byUser.forEach(
+        (uid, container) -> assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMIT));
+    return byUser;
+  }
+
+  private static Map<Integer, Long> lxcfsMountCounts(Map<Integer, TestContainer> byUser)
+      throws Exception {
+    Map<Integer, Long> counts = new LinkedHashMap<>();
+    for (Map.Entry<Integer, TestContainer> entry : byUser.entrySet()) {
+      counts.put(entry.getKey(), entry.getValue().lxcfsMountCount());
+    }
+    return counts;
+  }
+
+  private static List<String> containerArguments(Collection<TestContainer> containers) {
+    List<String> arguments = new ArrayList<>();
+    containers.forEach(c -> arguments.addAll(List.of("--container", c.name())));
+    return arguments;
+  }
+
+  /**
    * The default runtime is auto: Docker names the container, the /proc scan does not list it again.
    */
   @Test
@@ -183,8 +262,12 @@ class DockerCommandLineIT {
   }
 
   private Programs.Result repairDocker(String... more) throws Exception {
+    return repairDocker(List.of(more));
+  }
+
+  private Programs.Result repairDocker(List<String> more) throws Exception {
     return LxcfsRemountJar.run(
-        concat(List.of("repair", "--runtime", "docker", "--lxcfs-dir", dir()), List.of(more))
+        concat(List.of("repair", "--runtime", "docker", "--lxcfs-dir", dir()), more)
             .toArray(String[]::new));
   }
 

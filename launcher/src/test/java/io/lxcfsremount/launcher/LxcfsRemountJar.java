@@ -10,11 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The built {@code lxcfs-remount} jar (LXCFS_REMOUNT_JAR, set by the build for failsafe), run as a
- * user runs it: {@code java -jar}, its own process, with no LXCFS_REMOUNT_* or DOCKER_HOST variable
- * of the test's environment leaking in.
+ * The built {@code lxcfs-remount} jar (LXCFS_REMOUNT_JAR, set by the build for failsafe), run as it
+ * is deployed: {@code java -jar}, its own process, with only the capabilities the DaemonSet and the
+ * systemd units grant (full root would hide a call that needs more), and with no LXCFS_REMOUNT_* or
+ * DOCKER_HOST variable of the test's environment leaking in.
  */
 final class LxcfsRemountJar {
+  /** What the DaemonSet's securityContext and the systemd units' CapabilityBoundingSet grant. */
+  static final List<String> DEPLOYED_CAPABILITIES =
+      List.of(
+          "setpriv", "--bounding-set=-all,+sys_admin,+sys_chroot,+sys_ptrace", "--inh-caps=-all");
+
   private LxcfsRemountJar() {}
 
   static Programs.Result run(String... arguments) {
@@ -28,7 +34,8 @@ final class LxcfsRemountJar {
 
   /** The command line, with its environment, to start it in the background. */
   static ProcessBuilder builder(Map<String, String> environment, List<String> arguments) {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", path()));
+    List<String> command = new ArrayList<>(DEPLOYED_CAPABILITIES);
+    command.addAll(List.of(java(), "-jar", path()));
     command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder

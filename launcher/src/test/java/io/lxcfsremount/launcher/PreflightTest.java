@@ -80,10 +80,18 @@ class PreflightTest {
             warning ->
                 assertThat(warning)
                     .startsWith(
-                        "kernel 6.18.44-fc-v657 has the mount API, but open_tree or move_mount is refused")
+                        "kernel 6.18.44-fc-v657 has the mount API, but open_tree, move_mount or"
+                            + " mount_setattr is refused")
                     .contains("seccomp", "RuntimeDefault"));
     assertThat(Preflight.mountApiRefused(Strategy.ATOMIC_SWAP, "6.18.44")).isEmpty();
     assertThat(Preflight.mountApiRefused(Strategy.CLASSIC, "4.19.0-27-amd64")).isEmpty();
+  }
+
+  @Test
+  void aKernelWithoutMountSetattr_usesTheClassicStrategyWithoutBlamingAnything() {
+    assertThat(Preflight.mountApiRefused(Strategy.CLASSIC, "5.10.0-26-amd64")).isEmpty();
+    assertThat(Preflight.mountApiRefused(Strategy.CLASSIC, "5.11.22")).isEmpty();
+    assertThat(Preflight.mountApiRefused(Strategy.CLASSIC, "5.12.0")).isPresent();
   }
 
   @Test

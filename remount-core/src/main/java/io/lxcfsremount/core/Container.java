@@ -1,5 +1,7 @@
 package io.lxcfsremount.core;
 
+import java.util.List;
+
 /**
  * A running container as its runtime knows it.
  *
@@ -8,5 +10,17 @@ package io.lxcfsremount.core;
  * @param name the runtime's name for it
  * @param pid the host PID of its init process
  * @param pod its pod, or null when it belongs to none
+ * @param binds the host binds it was created with, where its runtime says (none for the /proc scan)
  */
-public record Container(String runtime, String id, String name, long pid, Pod pod) {}
+public record Container(
+    String runtime, String id, String name, long pid, Pod pod, List<Bind> binds) {
+
+  public Container {
+    binds = List.copyOf(binds);
+  }
+
+  /** A container whose runtime does not say which binds it was created with. */
+  public Container(String runtime, String id, String name, long pid, Pod pod) {
+    this(runtime, id, name, pid, pod, List.of());
+  }
+}

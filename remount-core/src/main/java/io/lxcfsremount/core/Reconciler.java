@@ -2,12 +2,17 @@ package io.lxcfsremount.core;
 
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.bounded.AbandonableCalls;
+import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.lxcfs.DeadConnections;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.lxcfs.MissingMount;
+import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
@@ -18,10 +23,17 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +53,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-  private static final int ESRCH = 3;
+
+  /** How long a dead connection may take to say so: at once, in practice. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * The longest a pass waits for one container. Its namespace work is bounded on its own (see
@@ -63,20 +78,27 @@ public final class Reconciler {
   private final LxcfsLocator locator;
   private final CandidateFinder finder;
   private final Rebinder rebinder;
+  private final LinuxCalls linux;
   private final int parallelism;
   private final Ticker ticker;
+  private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
+
+  /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
+  private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
 
   public Reconciler(
       ProcFs proc,
       LxcfsLocator locator,
       CandidateFinder finder,
       Rebinder rebinder,
+      LinuxCalls linux,
       int parallelism,
       Ticker ticker) {
     this.proc = proc;
     this.locator = locator;
     this.finder = finder;
     this.rebinder = rebinder;
+    this.linux = linux;
     this.parallelism = parallelism;
     this.ticker = ticker;
   }
@@ -93,11 +115,65 @@ public final class Reconciler {
       throws IOException, LxcfsUnavailableException {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
     Lxcfs lxcfs = locate(mode);
+    generationsSeen.add(lxcfs.generation());
+    Set<Device> dead = new HashSet<>(generationsSeen);
+    dead.remove(lxcfs.generation());
+    Pass pass = new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
     CandidateFinder.Candidates found = finder.find();
     List<Candidate> candidates =
         found.candidates().stream().filter(c -> filter.test(c.container())).toList();
-    List<ContainerReport> reports = inParallel(candidates, c -> reconcile(c, lxcfs, mode));
+    List<Inspection> inspections =
+        inParallel(candidates, c -> reconcile(c, pass, mode, target -> true));
+    List<ContainerReport> reports = new ArrayList<>();
+    for (Inspection inspection : inspections) {
+      reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, pass));
+    }
     return new ReconcileReport(lxcfs, reports, found.warnings(), elapsed.elapsed());
+  }
+
+  /** The live lxcfs of a pass, and which other connections are dead. */
+  private record Pass(Lxcfs lxcfs, DeadConnections dead) {}
+
+  /**
+   * A container's report, and the targets whose repair failed for a reason that may pass.
+   *
+   * @param mayPass targets to try once more
+   */
+  private record Inspection(ContainerReport report, Set<String> mayPass) {
+    static Inspection settled(ContainerReport report) {
+      return new Inspection(report, Set.of());
+    }
+  }
+
+  /**
+   * Tries the repairs that failed for a reason that may pass once more, on their own: serially
+   * after every other namespace is done (the kernel race they lost was with those), on a fresh
+   * namespace thread, from a fresh read of the mount table.
+   */
+  private ContainerReport retry(Inspection first, Pass pass) {
+    Candidate candidate = first.report().candidate();
+    log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
+    ContainerReport again =
+        reconcile(candidate, pass, Mode.REPAIR, first.mayPass()::contains).report();
+    if (again.failed() != null) {
+      return first.report();
+    }
+    Map<String, MountReport> retried = new LinkedHashMap<>();
+    again.mounts().forEach(m -> retried.put(m.target(), m));
+    List<MountReport> merged = new ArrayList<>();
+    for (MountReport mount : first.report().mounts()) {
+      MountReport latest = retried.remove(mount.target());
+      if (!first.mayPass().contains(mount.target())) {
+        merged.add(mount);
+      } else if (latest != null) {
+        merged.add(latest);
+      } else {
+        String why = again.skipped() != null ? again.skipped() : "target gone before the retry";
+        merged.add(mount.withState(MountState.SKIPPED, why));
+      }
+    }
+    merged.addAll(retried.values());
+    return ContainerReport.of(candidate, merged);
   }
 
   private Lxcfs locate(Mode mode) throws IOException, LxcfsUnavailableException {
@@ -117,43 +193,113 @@ public final class Reconciler {
     return located.get();
   }
 
-  private ContainerReport reconcile(Candidate candidate, Lxcfs lxcfs, Mode mode) {
+  /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */
+  private Inspection reconcile(
+      Candidate candidate, Pass pass, Mode mode, Predicate<String> targets) {
+    Lxcfs lxcfs = pass.lxcfs();
     if (candidate.mountNamespace() == 0) {
-      return ContainerReport.skipped(candidate, "process exited");
+      return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
-    try (Fd pidfd = Linux.pidfdOpen(candidate.pid())) {
-      MountTable table = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
-      // The table is the pinned process's only if that process still runs now.
-      if (!Linux.isAlive(pidfd)) {
-        return ContainerReport.skipped(candidate, "process exited");
+    try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
+      List<Bind> binds = lxcfsBinds(candidate.container(), lxcfs);
+      MountTable table =
+          MountTable.read(
+              proc.mountinfo(candidate.pid()),
+              Lxcfs.FS_TYPE,
+              binds.stream().map(Bind::target).collect(Collectors.toSet()));
+      // The table is the pinned process's only if that process still runs now, and the namespace
+      // it is in, which the repair will enter, only if it is still the one found.
+      if (!linux.isAlive(pidfd)) {
+        return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
       }
-      List<LxcfsMount> mounts = LxcfsMount.in(table, lxcfs);
+      if (!proc.mountNamespace(Long.toString(candidate.pid()))
+          .equals(OptionalLong.of(candidate.mountNamespace()))) {
+        return Inspection.settled(
+            ContainerReport.skipped(candidate, "process moved to another mount namespace"));
+      }
+      List<LxcfsMount> mounts =
+          LxcfsMount.in(table, lxcfs, m -> pass.dead().isDead(candidate.pid(), m));
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
+      List<MissingMount> missing = missing(binds, table, lxcfs);
       List<MountReport> reports = new ArrayList<>();
       mounts.stream()
           .filter(m -> !m.stale())
           .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
+      Set<String> mayPass = Set.of();
       switch (mode) {
-        case STATUS -> stale.forEach(m -> reports.add(report(m, MountState.STALE)));
-        case DRY_RUN -> stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));
+        case STATUS -> {
+          stale.forEach(m -> reports.add(report(m, MountState.STALE)));
+          missing.forEach(m -> reports.add(report(m, MountState.MISSING)));
+        }
+        case DRY_RUN -> {
+          stale.forEach(m -> reports.add(report(m, MountState.WOULD_REPAIR)));
+          missing.forEach(m -> reports.add(report(m, MountState.MISSING)));
+        }
         case REPAIR -> {
-          if (!stale.isEmpty()) {
-            reports.addAll(verify(candidate, lxcfs, rebinder.repair(pidfd, table, stale, lxcfs)));
+          List<LxcfsMount> chosen = stale.stream().filter(m -> targets.test(m.target())).toList();
+          List<MissingMount> absent =
+              missing.stream().filter(m -> targets.test(m.target())).toList();
+          if (!chosen.isEmpty() || !absent.isEmpty()) {
+            Rebinder.Repairs repairs =
+                verify(candidate, lxcfs, rebinder.repair(pidfd, table, chosen, absent, lxcfs));
+            reports.addAll(repairs.reports());
+            mayPass = repairs.mayPass();
           }
         }
       }
       log.debug("{} pid {}: {}", candidate.container().name(), candidate.pid(), reports);
-      return ContainerReport.of(candidate, reports);
+      return new Inspection(ContainerReport.of(candidate, reports), mayPass);
     } catch (LinuxException e) {
-      return e.errno() == ESRCH
-          ? ContainerReport.skipped(candidate, "process exited")
-          : ContainerReport.failed(candidate, e.getMessage());
+      return Inspection.settled(
+          e.errno() == Errnos.ESRCH
+              ? ContainerReport.skipped(candidate, "process exited")
+              : ContainerReport.failed(candidate, e.getMessage()));
     } catch (NoSuchFileException e) {
-      return ContainerReport.skipped(candidate, "process exited");
+      return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     } catch (IOException | RuntimeException e) {
       log.warn("cannot inspect {} (pid {})", candidate.container().name(), candidate.pid(), e);
-      return ContainerReport.failed(candidate, String.valueOf(e.getMessage()));
+      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * The binds from the lxcfs folder that the container's runtime says it was created with, their
+   * paths normalized as mountinfo writes them.
+   */
+  private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
+    return container.binds().stream()
+        .map(b -> new Bind(normalized(b.source()), normalized(b.target()), b.readOnly()))
+        .filter(b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
+        .toList();
+  }
+
+  private static String normalized(String path) {
+    return Path.of(path).normalize().toString();
+  }
+
+  /**
+   * The lxcfs binds that have nothing at their target: no lxcfs mount of any instance, and no mount
+   * of the container's own (which wins).
+   */
+  private static List<MissingMount> missing(List<Bind> binds, MountTable table, Lxcfs lxcfs) {
+    List<MissingMount> missing = new ArrayList<>();
+    for (Bind bind : binds) {
+      if (table.topAt(bind.target()).isEmpty()) {
+        String file = bind.source().substring(lxcfs.dir().length());
+        missing.add(new MissingMount(bind.target(), file.isEmpty() ? "/" : file, bind.readOnly()));
+      }
+    }
+    return missing;
+  }
+
+  private static MountReport report(MissingMount mount, MountState state) {
+    return new MountReport(
+        mount.target(),
+        mount.file(),
+        mount.readOnly(),
+        state,
+        null,
+        "created with a bind of lxcfs's " + mount.file() + " here; none is mounted");
   }
 
   private MountReport report(LxcfsMount mount, MountState state) {
@@ -166,18 +312,23 @@ public final class Reconciler {
         null);
   }
 
-  /** Step 5: a repair counts only if the container's table now shows the live lxcfs on top. */
-  private List<MountReport> verify(Candidate candidate, Lxcfs lxcfs, List<MountReport> repaired)
+  /**
+   * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
+   * does not may have lost a race with another namespace's repair: it is worth one more try.
+   */
+  private Rebinder.Repairs verify(Candidate candidate, Lxcfs lxcfs, Rebinder.Repairs repairs)
       throws IOException {
-    if (repaired.stream().noneMatch(r -> r.state() == MountState.REPAIRED)) {
-      return repaired;
+    List<MountReport> repaired = repairs.reports();
+    if (repaired.stream().noneMatch(Reconciler::replaced)) {
+      return repairs;
     }
     MountTable after;
     try {
       after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
     } catch (NoSuchFileException e) {
-      return repaired;
+      return repairs;
     }
+    Set<String> mayPass = new HashSet<>(repairs.mayPass());
     List<MountReport> verified = new ArrayList<>();
     for (MountReport report : repaired) {
       Optional<MountInfo> top = after.topAt(report.target());
@@ -185,21 +336,30 @@ public final class Reconciler {
           top.isPresent()
               && top.get().fsType().equals(Lxcfs.FS_TYPE)
               && top.get().device().equals(lxcfs.generation());
-      verified.add(
-          report.state() != MountState.REPAIRED || live
-              ? report
-              : report.withState(
-                  MountState.FAILED,
-                  "verify: top mount at "
-                      + report.target()
-                      + " is "
-                      + top.map(m -> m.fsType() + " " + m.device()).orElse("gone")));
+      if (!replaced(report) || live) {
+        verified.add(report);
+      } else {
+        mayPass.add(report.target());
+        verified.add(
+            report.withState(
+                MountState.FAILED,
+                "verify: top mount at "
+                    + report.target()
+                    + " is "
+                    + top.map(m -> m.fsType() + " " + m.device()).orElse("gone")));
+      }
     }
-    return verified;
+    return new Rebinder.Repairs(verified, mayPass);
   }
 
-  private List<ContainerReport> inParallel(
-      List<Candidate> candidates, Function<Candidate, ContainerReport> work) {
+  private static boolean replaced(MountReport report) {
+    return report.state() == MountState.REPAIRED
+        || report.state() == MountState.STACKED
+        || report.state() == MountState.ATTACHED;
+  }
+
+  private List<Inspection> inParallel(
+      List<Candidate> candidates, Function<Candidate, Inspection> work) {
     if (candidates.isEmpty()) {
       return List.of();
     }
@@ -209,11 +369,11 @@ public final class Reconciler {
     long waves = (candidates.size() + threads - 1) / threads;
     long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
-      List<Future<ContainerReport>> futures = new ArrayList<>();
+      List<Future<Inspection>> futures = new ArrayList<>();
       for (Candidate candidate : candidates) {
         futures.add(pool.submit(() -> work.apply(candidate)));
       }
-      List<ContainerReport> reports = new ArrayList<>();
+      List<Inspection> reports = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
         reports.add(await(futures.get(i), candidates.get(i), deadline));
       }
@@ -223,22 +383,22 @@ public final class Reconciler {
     }
   }
 
-  private static ContainerReport await(
-      Future<ContainerReport> future, Candidate candidate, long deadline) {
+  private static Inspection await(Future<Inspection> future, Candidate candidate, long deadline) {
     try {
       return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      return ContainerReport.failed(
-          candidate,
-          "timed out: no result within "
-              + CONTAINER_TIMEOUT.toSeconds()
-              + " s per container (something in it does not answer)");
+      return Inspection.settled(
+          ContainerReport.failed(
+              candidate,
+              "timed out: no result within "
+                  + CONTAINER_TIMEOUT.toSeconds()
+                  + " s per container (something in it does not answer)"));
     } catch (ExecutionException e) {
-      return ContainerReport.failed(candidate, String.valueOf(e.getCause()));
+      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getCause())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return ContainerReport.failed(candidate, "interrupted");
+      return Inspection.settled(ContainerReport.failed(candidate, "interrupted"));
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.lxcfsremount.cri;
 
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.lxcfsremount.core.Bind;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Pod;
@@ -11,6 +13,7 @@ import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.cri.v1.ContainerFilter;
 import io.lxcfsremount.cri.v1.ContainerState;
 import io.lxcfsremount.cri.v1.ContainerStateValue;
+import io.lxcfsremount.cri.v1.ContainerStatus;
 import io.lxcfsremount.cri.v1.ContainerStatusRequest;
 import io.lxcfsremount.cri.v1.ContainerStatusResponse;
 import io.lxcfsremount.cri.v1.ListContainersRequest;
@@ -127,7 +130,8 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
                 container.getId(),
                 name(container),
                 pid.getAsLong(),
-                pods.get(container.getPodSandboxId())));
+                pods.get(container.getPodSandboxId()),
+                binds(Futures.getUnchecked(statuses.get(i)).getStatus())));
       }
     }
     return running;
@@ -163,6 +167,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       log.warn("container {} left out: CRI at {} gave no pid in its verbose status", id, endpoint);
     }
     return pid;
+  }
+
+  /** The host paths it was created with bound in, as its status lists them. */
+  private static List<Bind> binds(ContainerStatus status) {
+    return status.getMountsList().stream()
+        .map(m -> new Bind(m.getHostPath(), m.getContainerPath(), m.getReadonly()))
+        .toList();
   }
 
   private static ListContainersRequest runningOnly() {

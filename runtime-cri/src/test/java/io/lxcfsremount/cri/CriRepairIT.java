@@ -11,6 +11,8 @@ import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Pod;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
+import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.ContainerReport;
@@ -18,6 +20,7 @@ import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.testing.AfterListing;
+import io.lxcfsremount.core.testing.AttachFails;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.TestReconciler;
@@ -244,6 +247,49 @@ class CriRepairIT {
   void describe_namesTheRuntimeItsVersionAndTheEndpoint() throws Exception {
     assertThat(cri.describe())
         .matches("containerd \\S+ \\(CRI v1\\) at " + Pattern.quote(pods.endpoint().uri()));
+  }
+
+  /**
+   * Detach-then-attach never loses a mount: an attach that fails after the detach leaves the target
+   * missing, the container's CRI status still lists that mount, and the next pass attaches it.
+   */
+  @Test
+  void detachAttach_anAttachThatFailsAfterTheDetach_isFoundMissing_andAttachedNextPass()
+      throws Exception {
+    TestPod pod = pods.runPod("missing");
+    String app = pods.startContainer(pod, "app", meminfo(true));
+    lxcfs.restart();
+
+    ReconcileReport cut = pass(Reconciler.Mode.REPAIR, new AttachFails(), app);
+
+    assertThat(only(cut, app).mounts())
+        .extracting(MountReport::state)
+        .containsExactly(MountState.FAILED);
+    assertThat(pods.meminfo(app).stdout()).doesNotStartWith(LIMITED_MEMINFO);
+
+    ReconcileReport status = pass(Reconciler.Mode.STATUS, LinuxCalls.jnr(), app);
+
+    assertThat(only(status, app).mounts())
+        .extracting(MountReport::target, MountReport::readOnly, MountReport::state)
+        .containsExactly(tuple("/proc/meminfo", true, MountState.MISSING));
+
+    ReconcileReport restored = pass(Reconciler.Mode.REPAIR, LinuxCalls.jnr(), app);
+
+    assertThat(only(restored, app).mounts())
+        .extracting(MountReport::state)
+        .containsExactly(MountState.ATTACHED);
+    assertThat(restored.summary().nothingDead()).isTrue();
+    assertThat(pods.meminfo(app).stdout()).startsWith(LIMITED_MEMINFO);
+    MountTable after = MountTable.read(ProcFs.host().mountinfo(pods.pid(app)));
+    assertThat(after.topAt("/proc/meminfo").map(m -> m.hasOption("ro"))).contains(true);
+  }
+
+  /** A detach-then-attach pass over {@code ids}, its system calls made through {@code linux}. */
+  private ReconcileReport pass(Reconciler.Mode mode, LinuxCalls linux, String... ids)
+      throws Exception {
+    Set<String> ours = Set.of(ids);
+    return TestReconciler.of(lxcfs, List.of(cri), false, Strategy.DETACH_ATTACH, linux)
+        .run(mode, c -> ours.contains(c.id()));
   }
 
   private FileMount meminfo(boolean readOnly) {

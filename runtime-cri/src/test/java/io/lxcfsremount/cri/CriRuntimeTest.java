@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.lxcfsremount.core.Bind;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
 import io.lxcfsremount.core.RuntimeNotAnsweringException;
@@ -91,6 +92,35 @@ class CriRuntimeTest {
                 assertThat(r.getFilter().getState().getState())
                     .isEqualTo(ContainerState.CONTAINER_RUNNING));
     assertThat(fake.statusRequests).allSatisfy(r -> assertThat(r.getVerbose()).isTrue());
+  }
+
+  @Test
+  void runningContainers_carryTheHostPathsTheirStatusSaysTheyWereCreatedWith() throws Exception {
+    fake.container("c1", "s1", "app", 10);
+    ContainerStatusResponse status = status("c1", ContainerState.CONTAINER_RUNNING, 10);
+    fake.statuses.put(
+        "c1",
+        status.toBuilder()
+            .setStatus(
+                status.getStatus().toBuilder()
+                    .addMounts(mount("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true))
+                    .addMounts(mount("/var/lib/lxcfs/proc/uptime", "/proc/uptime", false)))
+            .build());
+
+    List<Container> containers = runtime(serve(fake).endpoint()).runningContainers();
+
+    assertThat(containers.get(0).binds())
+        .containsExactly(
+            new Bind("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true),
+            new Bind("/var/lib/lxcfs/proc/uptime", "/proc/uptime", false));
+  }
+
+  private static io.lxcfsremount.cri.v1.Mount mount(String host, String container, boolean ro) {
+    return io.lxcfsremount.cri.v1.Mount.newBuilder()
+        .setHostPath(host)
+        .setContainerPath(container)
+        .setReadonly(ro)
+        .build();
   }
 
   @Test

@@ -77,13 +77,20 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     EngineApi engine = await(api);
     List<EngineJson.Listed> listed =
         engine.get("/containers/json", EngineJson::containers).orElse(List.of());
-    List<Long> pids = Inspections.pids(engine, listed.stream().map(EngineJson.Listed::id).toList());
+    List<EngineJson.Inspected> inspected =
+        Inspections.inspect(engine, listed.stream().map(EngineJson.Listed::id).toList());
     List<Container> containers = new ArrayList<>();
     for (int i = 0; i < listed.size(); i++) {
       EngineJson.Listed one = listed.get(i);
       String name = ContainerNames.primary(one.names(), one.id());
       containers.add(
-          new Container(NAME, one.id(), name, pids.get(i), PodLabels.podOf(one.labels())));
+          new Container(
+              NAME,
+              one.id(),
+              name,
+              inspected.get(i).pid(),
+              PodLabels.podOf(one.labels()),
+              inspected.get(i).binds()));
     }
     return containers;
   }

@@ -3,11 +3,13 @@ package io.lxcfsremount.docker;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.lxcfsremount.core.Bind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the few fields the agent needs from Engine API answers, with Jackson's streaming parser and
@@ -82,20 +84,58 @@ final class EngineJson {
   }
 
   /**
-   * {@code GET /containers/ID/json}: the host PID of the container's init, or 0 when it is not
-   * running (any more). A paused container is running.
+   * What {@code GET /containers/ID/json} tells of a container.
+   *
+   * @param pid the host PID of its init, or 0 when it is not running (any more); a paused container
+   *     is running
+   * @param binds the host paths bound into it
    */
-  static long pid(byte[] json) throws IOException {
+  record Inspected(long pid, List<Bind> binds) {
+    static final Inspected GONE = new Inspected(0, List.of());
+  }
+
+  /** {@code GET /containers/ID/json}: its init's PID and its binds. */
+  static Inspected inspected(byte[] json) throws IOException {
     try (JsonParser parser = objectAt(json)) {
+      long pid = 0;
+      List<Bind> binds = new ArrayList<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
-        if (parser.nextToken() == JsonToken.START_OBJECT && field.equals("State")) {
-          return statePid(parser);
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT && field.equals("State")) {
+          pid = statePid(parser);
+        } else if (value == JsonToken.START_ARRAY && field.equals("Mounts")) {
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            mount(parser).ifPresent(binds::add);
+          }
+        } else {
+          parser.skipChildren();
         }
-        parser.skipChildren();
       }
-      return 0;
+      return new Inspected(pid, binds);
     }
+  }
+
+  /** One entry of an inspect's {@code Mounts}, if it is a bind of a host path. */
+  private static Optional<Bind> mount(JsonParser parser) throws IOException {
+    String type = null;
+    String source = null;
+    String destination = null;
+    boolean readWrite = true;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "Type" -> type = parser.getValueAsString();
+        case "Source" -> source = parser.getValueAsString();
+        case "Destination" -> destination = parser.getValueAsString();
+        case "RW" -> readWrite = parser.getValueAsBoolean(true);
+        default -> parser.skipChildren();
+      }
+    }
+    return "bind".equals(type) && source != null && destination != null
+        ? Optional.of(new Bind(source, destination, !readWrite))
+        : Optional.empty();
   }
 
   private static long statePid(JsonParser parser) throws IOException {

@@ -9,9 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The init PIDs of listed containers, which only {@code GET /containers/ID/json} tells: one request
- * per container, a few in flight at once on pooled connections, so that a full node costs a few
- * round trips' worth of latency rather than one per container.
+ * The init PIDs and binds of listed containers, which only {@code GET /containers/ID/json} tells:
+ * one request per container, a few in flight at once on pooled connections, so that a full node
+ * costs a few round trips' worth of latency rather than one per container.
  */
 final class Inspections {
   /** Inspects in flight at once: enough to hide the latency, few enough not to load dockerd. */
@@ -20,29 +20,30 @@ final class Inspections {
   private Inspections() {}
 
   /**
-   * The PID of each container of {@code ids}, in the same order; 0 for one that stopped or went
+   * What each container of {@code ids} is, in the same order; PID 0 for one that stopped or went
    * away since it was listed.
    */
-  static List<Long> pids(EngineApi engine, List<String> ids) throws RuntimeUnavailableException {
+  static List<EngineJson.Inspected> inspect(EngineApi engine, List<String> ids)
+      throws RuntimeUnavailableException {
     if (ids.size() <= 1) {
-      List<Long> pids = new ArrayList<>();
+      List<EngineJson.Inspected> inspected = new ArrayList<>();
       for (String id : ids) {
-        pids.add(pid(engine, id));
+        inspected.add(inspect(engine, id));
       }
-      return pids;
+      return inspected;
     }
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()), Inspections::daemon);
     try {
-      List<Future<Long>> inspected = new ArrayList<>();
+      List<Future<EngineJson.Inspected>> futures = new ArrayList<>();
       for (String id : ids) {
-        inspected.add(pool.submit(() -> pid(engine, id)));
+        futures.add(pool.submit(() -> inspect(engine, id)));
       }
-      List<Long> pids = new ArrayList<>();
-      for (Future<Long> pid : inspected) {
-        pids.add(pid.get());
+      List<EngineJson.Inspected> inspected = new ArrayList<>();
+      for (Future<EngineJson.Inspected> one : futures) {
+        inspected.add(one.get());
       }
-      return pids;
+      return inspected;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
         throw unavailable;
@@ -56,8 +57,11 @@ final class Inspections {
     }
   }
 
-  private static long pid(EngineApi engine, String id) throws RuntimeUnavailableException {
-    return engine.get("/containers/" + id + "/json", EngineJson::pid).orElse(0L);
+  private static EngineJson.Inspected inspect(EngineApi engine, String id)
+      throws RuntimeUnavailableException {
+    return engine
+        .get("/containers/" + id + "/json", EngineJson::inspected)
+        .orElse(EngineJson.Inspected.GONE);
   }
 
   private static Thread daemon(Runnable task) {

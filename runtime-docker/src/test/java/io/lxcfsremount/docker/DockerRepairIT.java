@@ -9,6 +9,8 @@ import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.Reconciler.Mode;
 import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
+import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.report.ContainerReport;
@@ -16,6 +18,7 @@ import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.testing.AfterListing;
+import io.lxcfsremount.core.testing.AttachFails;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.TestReconciler;
@@ -251,6 +254,53 @@ class DockerRepairIT {
           .as(name + ": propagation of lxcfs mounts")
           .allSatisfy(m -> assertThat(m.optionalFields()).noneMatch(f -> f.startsWith("shared:")));
     }
+  }
+
+  /**
+   * Detach-then-attach never loses a mount: an attach that fails after the detach leaves the target
+   * missing, the runtime still says the container was created with that bind, and the next pass
+   * attaches it.
+   */
+  @Test
+  void detachAttach_anAttachThatFailsAfterTheDetach_isFoundMissing_andAttachedNextPass()
+      throws Exception {
+    TestContainer container =
+        fleet.run(
+            "missing",
+            concat(binds(List.of("/proc/meminfo"), ":ro"), binds(List.of("/proc/uptime"), "")));
+    long lxcfsMounts = container.lxcfsMountCount();
+    lxcfs.restart();
+
+    ReconcileReport cut = pass(Mode.REPAIR, new AttachFails(), container);
+
+    assertThat(statesOf(cut, container)).containsOnly(MountState.FAILED);
+    assertThat(cut.summary().nothingDead()).isFalse();
+    assertThat(container.headOf("/proc/meminfo")).doesNotContain(LIMIT).doesNotContain(DEAD);
+
+    ReconcileReport status = pass(Mode.STATUS, LinuxCalls.jnr(), container);
+
+    assertThat(statesOf(status, container)).containsOnly(MountState.MISSING).hasSize(2);
+    assertThat(status.summary().nothingDead()).isFalse();
+
+    ReconcileReport restored = pass(Mode.REPAIR, LinuxCalls.jnr(), container);
+
+    assertThat(statesOf(restored, container)).containsOnly(MountState.ATTACHED).hasSize(2);
+    assertThat(restored.summary().nothingDead()).isTrue();
+    assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(container.lxcfsMountCount()).isEqualTo(lxcfsMounts);
+    assertThat(readOnly(container, "/proc/meminfo")).isTrue();
+    assertThat(readOnly(container, "/proc/uptime")).isFalse();
+    assertThat(pass(Mode.STATUS, LinuxCalls.jnr(), container).summary().count(MountState.HEALTHY))
+        .isEqualTo(2);
+  }
+
+  /** A detach-then-attach pass over {@code ours}, its system calls made through {@code linux}. */
+  private ReconcileReport pass(Mode mode, LinuxCalls linux, TestContainer... ours)
+      throws Exception {
+    Set<String> ids = Arrays.stream(ours).map(TestContainer::id).collect(Collectors.toSet());
+    Reconciler reconciler =
+        TestReconciler.of(lxcfs, List.of(docker), false, Strategy.DETACH_ATTACH, linux);
+    return reconciler.run(mode, c -> ids.contains(c.id()));
   }
 
   private static Map<TestContainer, Snapshot> snapshots(List<TestContainer> containers)

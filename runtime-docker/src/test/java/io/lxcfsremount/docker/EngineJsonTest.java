@@ -3,6 +3,7 @@ package io.lxcfsremount.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lxcfsremount.core.Bind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,17 +51,26 @@ class EngineJsonTest {
 
   @Test
   void pid_ofARunningContainerIsItsInit() throws IOException {
-    assertThat(EngineJson.pid(fixture("inspect-running.json"))).isEqualTo(4295);
+    assertThat(EngineJson.inspected(fixture("inspect-running.json")).pid()).isEqualTo(4295);
   }
 
   @Test
   void pid_ofAPausedContainerIsItsInit_forAPausedContainerStillRuns() throws IOException {
-    assertThat(EngineJson.pid(fixture("inspect-paused.json"))).isEqualTo(4295);
+    assertThat(EngineJson.inspected(fixture("inspect-paused.json")).pid()).isEqualTo(4295);
   }
 
   @Test
   void pid_ofAStoppedContainerIsZero() throws IOException {
-    assertThat(EngineJson.pid(fixture("inspect-exited.json"))).isZero();
+    assertThat(EngineJson.inspected(fixture("inspect-exited.json")).pid()).isZero();
+  }
+
+  @Test
+  void binds_areTheHostPathsBoundIn_withTheirAccess_volumesLeftOut() throws IOException {
+    assertThat(EngineJson.inspected(fixture("inspect-running.json")).binds())
+        .containsExactly(
+            new Bind("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true),
+            new Bind("/var/lib/lxcfs/proc/uptime", "/proc/uptime", false));
+    assertThat(EngineJson.inspected(fixture("inspect-exited.json")).binds()).isEmpty();
   }
 
   @Test

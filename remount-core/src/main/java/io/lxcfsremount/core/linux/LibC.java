@@ -52,7 +52,4 @@ public interface LibC {
 
   /** statx(dfd, path, flags, mask, buffer). */
   long syscall(long number, int dirFd, String path, int flags, int mask, Pointer buffer);
-
-  /** pidfd_send_signal(pidfd, sig, info, flags). */
-  long syscall(long number, int pidFd, int signal, Pointer info, int flags);
 }

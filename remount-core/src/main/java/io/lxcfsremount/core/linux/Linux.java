@@ -9,9 +9,6 @@ import jnr.ffi.Pointer;
  * naming the call, the path and the errno.
  */
 public final class Linux {
-  private static final int ENOSYS = 38;
-  private static final int EPERM = 1;
-  private static final int EINVAL = 22;
 
   private Linux() {}
 
@@ -21,6 +18,10 @@ public final class Linux {
    * a fresh JVM needs for it overlaps the rest of its start-up.
    */
   public static void preload() {
+    if (Architecture.current().isEmpty()) {
+      // The command refuses to start, with one line; nothing here would load.
+      return;
+    }
     bestStrategy();
     try {
       // Initializing the class runs its warm-up.
@@ -43,21 +44,20 @@ public final class Linux {
     return new Fd(fd);
   }
 
-  /** Whether the process behind {@code pidfd} still runs (has not been reaped). */
+  /**
+   * Whether the process behind {@code pidfd} still runs. A pidfd turns readable (POLLIN) once its
+   * process has exited, pidfd_open(2): asking needs no permission, unlike a signal 0, which a
+   * process of another user refuses without CAP_KILL.
+   */
   public static boolean isAlive(Fd pidfd) throws LinuxException {
-    if (Syscalls.pidfdSendSignal(pidfd.number(), 0) == 0) {
-      return true;
+    Pointer pollFd = Syscalls.allocate(Syscalls.POLLFD_SIZE);
+    pollFd.putInt(0, pidfd.number());
+    pollFd.putShort(4, Syscalls.POLLIN);
+    int ready = Syscalls.poll(pollFd, 1, 0);
+    if (ready < 0) {
+      throw new LinuxException("poll", "pidfd", Syscalls.errno());
     }
-    int errno = Syscalls.errno();
-    if (errno == Syscalls.ESRCH) {
-      return false;
-    }
-    // Signal 0 to another user's process needs CAP_KILL, which the deployment does not grant: the
-    // refusal still says the process exists (kill(2)).
-    if (errno == Syscalls.EPERM) {
-      return true;
-    }
-    throw new LinuxException("pidfd_send_signal", "", errno);
+    return (pollFd.getShort(6) & (Syscalls.POLLIN | Syscalls.POLLHUP | Syscalls.POLLNVAL)) == 0;
   }
 
   /**
@@ -107,13 +107,55 @@ public final class Linux {
   }
 
   /**
+   * {@link #statUncached} of {@code path} as a process whose root is {@code root} (e.g. {@code
+   * /proc/PID/root}) sees it: resolved inside that root, following no symlink, so a link the
+   * container planted cannot send the question elsewhere.
+   */
+  public static void statUncachedIn(String root, String path) throws LinuxException {
+    int rootFd = Syscalls.open(root, Syscalls.O_PATH | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+    if (rootFd < 0) {
+      throw new LinuxException("open", root, Syscalls.errno());
+    }
+    try {
+      Pointer how =
+          Syscalls.openHow(
+              Syscalls.O_PATH | Syscalls.O_NOFOLLOW | Syscalls.O_CLOEXEC,
+              Syscalls.RESOLVE_IN_ROOT
+                  | Syscalls.RESOLVE_NO_SYMLINKS
+                  | Syscalls.RESOLVE_NO_MAGICLINKS);
+      int fd = Syscalls.openat2(rootFd, path, how);
+      if (fd < 0) {
+        throw new LinuxException("openat2", root + path, Syscalls.errno());
+      }
+      try {
+        Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
+        if (Syscalls.statx(fd, "", Syscalls.AT_EMPTY_PATH | Syscalls.AT_STATX_FORCE_SYNC, statx)
+            != 0) {
+          throw new LinuxException("statx", root + path, Syscalls.errno());
+        }
+      } finally {
+        Syscalls.close(fd);
+      }
+    } finally {
+      Syscalls.close(rootFd);
+    }
+  }
+
+  /**
    * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found
    * by calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or
-   * EPERM, an unknown flag EINVAL, a supported call EBADF.
+   * EPERM, an unknown flag EINVAL, a supported call EBADF (or EFAULT). The clone needs open_tree
+   * (5.2) and mount_setattr (5.12) to be given the dead mount's flags and made private; moving it
+   * beneath the dead mount needs MOVE_MOUNT_BENEATH (6.5).
    */
   public static Strategy bestStrategy() {
     int openTree = Syscalls.openTree(-1, "", Syscalls.AT_EMPTY_PATH) < 0 ? Syscalls.errno() : 0;
-    if (openTree == ENOSYS || openTree == EPERM) {
+    if (openTree == Errnos.ENOSYS || openTree == Errnos.EPERM) {
+      return Strategy.CLASSIC;
+    }
+    int setattr =
+        Syscalls.mountSetattr(-1, "", Syscalls.AT_EMPTY_PATH, null) < 0 ? Syscalls.errno() : 0;
+    if (setattr == Errnos.ENOSYS || setattr == Errnos.EPERM) {
       return Strategy.CLASSIC;
     }
     int beneath =
@@ -128,9 +170,9 @@ public final class Linux {
                 < 0
             ? Syscalls.errno()
             : 0;
-    if (beneath == ENOSYS || beneath == EPERM) {
+    if (beneath == Errnos.ENOSYS || beneath == Errnos.EPERM) {
       return Strategy.CLASSIC;
     }
-    return beneath == EINVAL ? Strategy.DETACH_ATTACH : Strategy.ATOMIC_SWAP;
+    return beneath == Errnos.EINVAL ? Strategy.DETACH_ATTACH : Strategy.ATOMIC_SWAP;
   }
 }

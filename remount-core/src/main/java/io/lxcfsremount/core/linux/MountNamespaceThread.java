@@ -37,6 +37,11 @@ import jnr.ffi.Pointer;
  * send a mount into the wrong container, and it resolves every target with
  * openat2(RESOLVE_NO_SYMLINKS) and acts on the handle, so a symlink the container planted cannot
  * redirect a mount.
+ *
+ * <p>A namespace owned by a child user namespace (nested containers, rootless engines, sysbox)
+ * holds the mounts it inherited as MNT_LOCKED: the kernel refuses to detach them or to move a mount
+ * beneath them (EINVAL). Such a dead mount can only be covered: the fresh clone is attached on top
+ * of it, and the outcome says it was stacked.
  */
 public final class MountNamespaceThread {
   private static final long DIRECTORY_FLAGS = O_PATH | O_DIRECTORY | O_CLOEXEC;
@@ -44,7 +49,10 @@ public final class MountNamespaceThread {
   private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 
   /** The classic source is not on the live lxcfs any more. */
-  private static final int ESTALE = 116;
+  private static final int ESTALE = Errnos.ESTALE;
+
+  /** A dead mount that is locked (MNT_LOCKED) cannot be detached, nor have one moved beneath. */
+  private static final int EINVAL = Errnos.EINVAL;
 
   private static final int ETIMEDOUT = 110;
 
@@ -169,21 +177,28 @@ public final class MountNamespaceThread {
     }
     try {
       // An if chain, not a switch: a switch on an enum loads a synthetic class on first use.
-      if (job.strategy() == Strategy.ATOMIC_SWAP) {
-        return swapBeneath(job, parent, buffers.handleHow);
-      } else if (job.strategy() == Strategy.DETACH_ATTACH) {
-        return detachThenAttach(job, parent, buffers.handleHow);
+      if (job.strategy() == Strategy.CLASSIC) {
+        return detachThenBind(job, parent, buffers);
+      } else if (!job.replaces()) {
+        return attach(job, parent, buffers);
+      } else if (job.strategy() == Strategy.ATOMIC_SWAP) {
+        return swapBeneath(job, parent, buffers);
       }
-      return detachThenBind(job, parent, buffers);
+      return detachThenAttach(job, parent, buffers);
     } finally {
       Syscalls.close(parent);
     }
   }
 
-  private static RebindOutcome swapBeneath(NamespaceRebind job, int parent, Pointer handleHow) {
-    int target = Syscalls.openat2(parent, job.name(), handleHow);
+  private static RebindOutcome swapBeneath(NamespaceRebind job, int parent, Buffers buffers) {
+    int target = Syscalls.openat2(parent, job.name(), buffers.handleHow);
     if (target < 0) {
       return new RebindOutcome("openat2", job.target(), Syscalls.errno());
+    }
+    RebindOutcome same = sameMount(job, target, buffers);
+    if (!same.done()) {
+      Syscalls.close(target);
+      return same;
     }
     int moved =
         Syscalls.moveMount(
@@ -195,18 +210,29 @@ public final class MountNamespaceThread {
     int moveErrno = Syscalls.errno();
     Syscalls.close(target);
     if (moved != 0) {
-      return new RebindOutcome("move_mount", job.target(), moveErrno);
+      return moveErrno == EINVAL
+          ? stackOnTop(job, parent, buffers)
+          : new RebindOutcome("move_mount", job.target(), moveErrno);
     }
-    return detachDead(job, parent);
+    return detachDead(job, parent, buffers);
   }
 
-  private static RebindOutcome detachThenAttach(
-      NamespaceRebind job, int parent, Pointer handleHow) {
-    RebindOutcome detached = detachDead(job, parent);
+  /** Attaches the clone on top of a dead mount that is locked in place. */
+  private static RebindOutcome stackOnTop(NamespaceRebind job, int parent, Buffers buffers) {
+    RebindOutcome attached = attach(job, parent, buffers);
+    return attached.done() ? RebindOutcome.STACKED : attached;
+  }
+
+  private static RebindOutcome detachThenAttach(NamespaceRebind job, int parent, Buffers buffers) {
+    RebindOutcome detached = detachDead(job, parent, buffers);
     if (!detached.done()) {
-      return detached;
+      return detached.errno() == EINVAL ? stackOnTop(job, parent, buffers) : detached;
     }
-    int target = Syscalls.openat2(parent, job.name(), handleHow);
+    return attach(job, parent, buffers);
+  }
+
+  private static RebindOutcome attach(NamespaceRebind job, int parent, Buffers buffers) {
+    int target = Syscalls.openat2(parent, job.name(), buffers.handleHow);
     if (target < 0) {
       return new RebindOutcome("openat2", job.target(), Syscalls.errno());
     }
@@ -233,8 +259,8 @@ public final class MountNamespaceThread {
     if (device != job.sourceDeviceNumber()) {
       return new RebindOutcome("statx", job.source(), device < 0 ? statxErrno : ESTALE);
     }
-    RebindOutcome detached = detachDead(job, parent);
-    if (!detached.done()) {
+    RebindOutcome detached = job.replaces() ? detachDead(job, parent, buffers) : RebindOutcome.DONE;
+    if (!detached.done() && detached.errno() != EINVAL) {
       return detached;
     }
     if (Syscalls.mount(job.source(), job.name(), MS_BIND) != 0) {
@@ -245,11 +271,23 @@ public final class MountNamespaceThread {
         != 0) {
       return new RebindOutcome("mount", job.target(), Syscalls.errno());
     }
-    return RebindOutcome.DONE;
+    return detached.done() ? RebindOutcome.DONE : RebindOutcome.STACKED;
   }
 
-  /** Detaches the top mount at the target, resolved from the already-checked parent directory. */
-  private static RebindOutcome detachDead(NamespaceRebind job, int parent) {
+  /**
+   * Detaches the top mount at the target, resolved from the already-checked parent directory, if it
+   * is still the dead mount the pass read.
+   */
+  private static RebindOutcome detachDead(NamespaceRebind job, int parent, Buffers buffers) {
+    int target = Syscalls.openat2(parent, job.name(), buffers.handleHow);
+    if (target < 0) {
+      return new RebindOutcome("openat2", job.target(), Syscalls.errno());
+    }
+    RebindOutcome same = sameMount(job, target, buffers);
+    Syscalls.close(target);
+    if (!same.done()) {
+      return same;
+    }
     if (Syscalls.fchdir(parent) != 0) {
       return new RebindOutcome("fchdir", job.parent(), Syscalls.errno());
     }
@@ -257,6 +295,17 @@ public final class MountNamespaceThread {
       return new RebindOutcome("umount2", job.target(), Syscalls.errno());
     }
     return RebindOutcome.DONE;
+  }
+
+  /** Done when the top mount at {@code handle} is the one the pass read; else ESTALE. */
+  private static RebindOutcome sameMount(NamespaceRebind job, int handle, Buffers buffers) {
+    long mountId = Syscalls.mountIdOf(handle, buffers.statx);
+    if (mountId < 0) {
+      return new RebindOutcome("statx", job.target(), Syscalls.errno());
+    }
+    return mountId == job.mountId() && Syscalls.deviceIn(buffers.statx) == job.mountDeviceNumber()
+        ? RebindOutcome.DONE
+        : new RebindOutcome("mount ID check", job.target(), ESTALE);
   }
 
   /**
@@ -267,13 +316,18 @@ public final class MountNamespaceThread {
   private static void warmUp() {
     Pointer how = new Buffers().directoryHow;
     MountFlags flags = new MountFlags(true, true, true, true, MountFlags.AccessTime.RELATIME, true);
-    NamespaceRebind job = NamespaceRebind.classic("/warm/up", "/warm/up", flags, new Device(0, 0));
+    NamespaceRebind job =
+        new NamespaceRebind(
+            Strategy.CLASSIC, "/warm/up", null, "/", flags, new Device(0, 0), 1, new Device(0, 0));
+    job.replaces();
+    job.mountDeviceNumber();
     new RebindOutcome(
             "warm-up",
             job.parent() + job.name(),
             new Fd(-1).number() + (int) job.sourceDeviceNumber())
         .done();
     Syscalls.deviceOf(-1, new Buffers().statx);
+    Syscalls.mountIdOf(-1, new Buffers().statx);
     Syscalls.openat2(-1, "", how);
     Syscalls.moveMount(-1, "", -1, "", MOVE_MOUNT_F_EMPTY_PATH);
     Syscalls.fchdir(-1);
@@ -285,5 +339,6 @@ public final class MountNamespaceThread {
     Syscalls.errno();
     MountAttributes.msFlags(flags);
     RebindOutcome.DONE.done();
+    RebindOutcome.STACKED.stacked();
   }
 }

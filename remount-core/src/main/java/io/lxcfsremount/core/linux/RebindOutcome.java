@@ -5,9 +5,15 @@ package io.lxcfsremount.core.linux;
  *
  * @param operation the failed call ({@code setns}, {@code move_mount}, ...), or null when done
  * @param path the path that call acted on, as the container sees it
+ * @param stacked done, but on top of the dead mount, which could not be detached
  */
-public record RebindOutcome(String operation, String path, int errno) {
+public record RebindOutcome(String operation, String path, int errno, boolean stacked) {
   static final RebindOutcome DONE = new RebindOutcome(null, "", 0);
+  static final RebindOutcome STACKED = new RebindOutcome(null, "", 0, true);
+
+  public RebindOutcome(String operation, String path, int errno) {
+    this(operation, path, errno, false);
+  }
 
   public boolean done() {
     return operation == null;

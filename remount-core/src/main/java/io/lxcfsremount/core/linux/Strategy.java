@@ -7,7 +7,10 @@ public enum Strategy {
    * the dead one is detached. Readers never see the file underneath, and nothing stale stays.
    */
   ATOMIC_SWAP("atomic-swap"),
-  /** Kernel 5.8-6.4: detach the dead mount, then attach the fresh clone in its place. */
+  /**
+   * Kernel 5.12-6.4: detach the dead mount, then attach the fresh clone in its place. A target
+   * detached and not attached again is found as missing by the next pass.
+   */
   DETACH_ATTACH("detach-attach"),
   /**
    * Without the new mount API: detach, then {@code mount(MS_BIND)} from the lxcfs folder as the
@@ -26,7 +29,10 @@ public enum Strategy {
     return cliName;
   }
 
-  /** Whether this strategy needs open_tree and move_mount (kernel 5.2+, not blocked by seccomp). */
+  /**
+   * Whether this strategy needs open_tree, move_mount and mount_setattr (kernel 5.12+, not blocked
+   * by seccomp).
+   */
   public boolean usesMountApi() {
     return this != CLASSIC;
   }

@@ -34,10 +34,16 @@ final class Syscalls {
   static final int STATX_DEV_MAJOR = 0x88;
   static final int STATX_DEV_MINOR = 0x8c;
   static final int O_RDONLY = 0;
-  static final int O_DIRECTORY = 0x10000;
-  static final int O_NOFOLLOW = 0x20000;
-  static final int O_CLOEXEC = 0x80000;
-  static final int O_PATH = 0x200000;
+  private static final Architecture ARCH =
+      Architecture.current()
+          .orElseThrow(
+              () ->
+                  new UnsupportedOperationException(
+                      Architecture.unsupported(System.getProperty("os.arch"))));
+  static final int O_DIRECTORY = ARCH.directory;
+  static final int O_NOFOLLOW = ARCH.noFollow;
+  static final int O_CLOEXEC = ARCH.closeOnExec;
+  static final int O_PATH = ARCH.path;
   static final int CLONE_FS = 0x200;
   static final int CLONE_NEWNS = 0x20000;
   static final int MNT_DETACH = 0x2;
@@ -62,19 +68,22 @@ final class Syscalls {
 
   static final long RESOLVE_NO_MAGICLINKS = 0x2;
   static final long RESOLVE_NO_SYMLINKS = 0x4;
+  static final long RESOLVE_IN_ROOT = 0x10;
   static final short POLLIN = 0x1;
   static final short POLLPRI = 0x2;
+  static final short POLLHUP = 0x10;
+  static final short POLLNVAL = 0x20;
+
+  /** struct pollfd: int fd, short events, short revents. */
+  static final int POLLFD_SIZE = 8;
+
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
   static final int F_DUPFD_CLOEXEC = 1030;
-  static final int EINTR = 4;
-  static final int EBADF = 9;
-  static final int EPERM = 1;
-  static final int ESRCH = 3;
+  static final int EINTR = Errnos.EINTR;
 
-  // x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl).
-  private static final long SYS_STATX = 332;
-  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final long SYS_STATX = ARCH.statx;
+  // The same on every architecture: see Architecture.
   private static final long SYS_OPEN_TREE = 428;
   private static final long SYS_MOVE_MOUNT = 429;
   private static final long SYS_PIDFD_OPEN = 434;
@@ -183,16 +192,27 @@ final class Syscalls {
     if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, buffer) != 0) {
       return -1;
     }
-    return (long) buffer.getInt(STATX_DEV_MAJOR) << 32
-        | buffer.getInt(STATX_DEV_MINOR) & 0xffffffffL;
+    return deviceIn(buffer);
+  }
+
+  /** The device a filled struct statx names, as major << 32 | minor. */
+  static long deviceIn(Pointer statx) {
+    return (long) statx.getInt(STATX_DEV_MAJOR) << 32 | statx.getInt(STATX_DEV_MINOR) & 0xffffffffL;
+  }
+
+  /**
+   * The ID of the mount {@code fd} is on, as mountinfo numbers it, or -1 with errno set; {@link
+   * #deviceIn} then reads its device from {@code buffer}.
+   */
+  static long mountIdOf(int fd, Pointer buffer) {
+    if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, buffer) != 0) {
+      return -1;
+    }
+    return buffer.getLong(STATX_MOUNT_ID);
   }
 
   static int pidfdOpen(long pid) {
     return (int) LIBC.syscall(SYS_PIDFD_OPEN, pid, 0L);
-  }
-
-  static int pidfdSendSignal(int pidfd, int signal) {
-    return (int) LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, null, 0);
   }
 
   static int openTree(int dirFd, String path, int flags) {

@@ -20,14 +20,13 @@ public final class WatchEvents implements AutoCloseable {
     WOKEN_UP
   }
 
-  private static final int POLLFD_SIZE = 8;
   private static final int MOUNTS = 0;
   private static final int WAKE = 1;
   private static final int PROCESS = 2;
 
   private final Fd mountinfo;
   private final Fd wake;
-  private final Pointer pollFds = Syscalls.allocate(3 * POLLFD_SIZE);
+  private final Pointer pollFds = Syscalls.allocate(3 * Syscalls.POLLFD_SIZE);
   private final Pointer counter = Syscalls.allocate(8);
   private Fd process;
 
@@ -80,7 +79,7 @@ public final class WatchEvents implements AutoCloseable {
    */
   public Set<Event> await(Duration timeout) throws LinuxException {
     for (int i = 0; i < 3; i++) {
-      pollFds.putShort(i * POLLFD_SIZE + 6, (short) 0);
+      pollFds.putShort(i * Syscalls.POLLFD_SIZE + 6, (short) 0);
     }
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
     int ready = Syscalls.poll(pollFds, 3, timeoutMillis);
@@ -107,12 +106,12 @@ public final class WatchEvents implements AutoCloseable {
   }
 
   private boolean fired(int slot, short event) {
-    return (pollFds.getShort(slot * POLLFD_SIZE + 6) & event) != 0;
+    return (pollFds.getShort(slot * Syscalls.POLLFD_SIZE + 6) & event) != 0;
   }
 
   private void slot(int slot, int fd, short events) {
-    pollFds.putInt(slot * POLLFD_SIZE, fd);
-    pollFds.putShort(slot * POLLFD_SIZE + 4, events);
+    pollFds.putInt(slot * Syscalls.POLLFD_SIZE, fd);
+    pollFds.putShort(slot * Syscalls.POLLFD_SIZE + 4, events);
   }
 
   @Override

@@ -3,15 +3,17 @@ package io.lxcfsremount.core.lxcfs;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Step 3 of the reconcile pass: an lxcfs mount in a container, and whether it still reaches the
  * live lxcfs.
  *
  * @param mount the visible (top) mount at its target
- * @param stale true when it belongs to an older lxcfs connection (or lxcfs itself is down)
+ * @param stale true when its connection is dead (or lxcfs itself is down)
  */
 public record LxcfsMount(MountInfo mount, boolean stale) {
 
@@ -30,15 +32,24 @@ public record LxcfsMount(MountInfo mount, boolean stale) {
   }
 
   /**
-   * The visible lxcfs mounts of {@code table} that belong to {@code lxcfs} or to an older
-   * connection of it; mounts of other lxcfs instances, and mounts that are not lxcfs, are left out.
+   * The visible lxcfs mounts of {@code table} that are on {@code lxcfs}, or on a connection that
+   * {@code dead} establishes is dead; live mounts of other lxcfs instances, and mounts that are not
+   * lxcfs, are left out.
    */
-  public static List<LxcfsMount> in(MountTable table, Lxcfs lxcfs) {
-    return table.topMounts().stream()
-        .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE))
-        .filter(m -> !lxcfs.otherInstances().contains(m.device()))
-        .map(m -> new LxcfsMount(m, !lxcfs.healthy() || !m.device().equals(lxcfs.generation())))
-        .toList();
+  public static List<LxcfsMount> in(MountTable table, Lxcfs lxcfs, Predicate<MountInfo> dead) {
+    List<LxcfsMount> mounts = new ArrayList<>();
+    for (MountInfo mount : table.topMounts()) {
+      if (!mount.fsType().equals(Lxcfs.FS_TYPE)
+          || lxcfs.otherInstances().contains(mount.device())) {
+        continue;
+      }
+      if (mount.device().equals(lxcfs.generation())) {
+        mounts.add(new LxcfsMount(mount, !lxcfs.healthy()));
+      } else if (dead.test(mount)) {
+        mounts.add(new LxcfsMount(mount, true));
+      }
+    }
+    return mounts;
   }
 
   /**
@@ -46,9 +57,10 @@ public record LxcfsMount(MountInfo mount, boolean stale) {
    * the classic strategy binds from.
    */
   public static Optional<String> liveFolder(MountTable table, Lxcfs lxcfs) {
-    return in(table, lxcfs).stream()
-        .filter(m -> !m.stale() && m.file().equals("/"))
-        .map(LxcfsMount::target)
+    return table.topMounts().stream()
+        .filter(m -> lxcfs.healthy() && m.fsType().equals(Lxcfs.FS_TYPE))
+        .filter(m -> m.device().equals(lxcfs.generation()) && m.root().equals("/"))
+        .map(MountInfo::mountPoint)
         .findFirst();
   }
 }

@@ -32,10 +32,16 @@ public record MountTable(List<MountInfo> mounts) {
    * The other lines are not parsed: a pass reads the tables of hundreds of containers.
    */
   public static MountTable read(Path mountinfo, String fsType) throws IOException {
+    return read(mountinfo, fsType, Set.of());
+  }
+
+  /** As {@link #read(Path, String)}, with every mount at one of {@code alsoAt} too. */
+  public static MountTable read(Path mountinfo, String fsType, Set<String> alsoAt)
+      throws IOException {
     String marker = " - " + fsType + " ";
     List<String> lines = Files.readString(mountinfo).lines().toList();
     List<MountInfo> mounts = new ArrayList<>();
-    Set<String> points = new HashSet<>();
+    Set<String> points = new HashSet<>(alsoAt);
     for (String line : lines) {
       if (line.contains(marker)) {
         MountInfo mount = MountInfo.parse(line);

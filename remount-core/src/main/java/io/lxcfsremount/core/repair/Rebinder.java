@@ -1,21 +1,26 @@
 package io.lxcfsremount.core.repair;
 
+import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
-import io.lxcfsremount.core.linux.MountNamespaceThread;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.lxcfs.MissingMount;
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFlags;
+import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Step 4 of the reconcile pass: replaces the stale lxcfs mounts of one mount namespace. Everything
@@ -23,17 +28,21 @@ import java.util.Optional;
  * source) happens first, in the agent's namespace; then one namespace thread does the swaps.
  */
 public final class Rebinder {
-  private static final int EPERM = 1;
-  private static final int ENOENT = 2;
-  private static final int ENOSYS = 38;
+  /**
+   * Failures that may pass: ENOENT (the kernel's race of MOVE_MOUNT_BENEATH under concurrency, a
+   * target that moved), ESTALE (the mount read was replaced since: the next read tells by what).
+   */
+  private static final Set<Integer> MAY_PASS = Set.of(Errnos.ENOENT, Errnos.ESTALE);
 
   private final Strategy preferred;
+  private final LinuxCalls linux;
 
   /**
    * @param preferred the best strategy the kernel allows, or the one forced by configuration
    */
-  public Rebinder(Strategy preferred) {
+  public Rebinder(Strategy preferred, LinuxCalls linux) {
     this.preferred = preferred;
+    this.linux = linux;
   }
 
   public Strategy preferred() {
@@ -41,16 +50,34 @@ public final class Rebinder {
   }
 
   /**
-   * Repairs {@code stale} in the namespace of the process behind {@code pidfd}, whose mount table
-   * is {@code table}. The results are not verified yet: a REPAIRED mount is one whose calls
+   * The reports of one namespace's repairs, not verified yet: a REPAIRED mount is one whose calls
    * succeeded.
+   *
+   * @param mayPass the targets whose repair failed for a reason that may pass (the kernel's ENOENT
+   *     race of MOVE_MOUNT_BENEATH under concurrency, a target that moved): worth one more try
    */
-  public List<MountReport> repair(Fd pidfd, MountTable table, List<LxcfsMount> stale, Lxcfs lxcfs) {
+  public record Repairs(List<MountReport> reports, Set<String> mayPass) {
+    public Repairs {
+      reports = List.copyOf(reports);
+      mayPass = Set.copyOf(mayPass);
+    }
+  }
+
+  /**
+   * Repairs {@code stale} and attaches {@code missing} in the namespace of the process behind
+   * {@code pidfd}, whose mount table is {@code table}.
+   */
+  public Repairs repair(
+      Fd pidfd, MountTable table, List<LxcfsMount> stale, List<MissingMount> missing, Lxcfs lxcfs) {
     List<MountReport> reports = new ArrayList<>();
+    Set<String> mayPass = new HashSet<>();
     List<NamespaceRebind> jobs = new ArrayList<>();
     List<Integer> jobIndex = new ArrayList<>();
     try {
-      for (LxcfsMount mount : stale) {
+      List<Wanted> wanted = new ArrayList<>();
+      stale.forEach(m -> wanted.add(Wanted.of(m)));
+      missing.forEach(m -> wanted.add(Wanted.of(m)));
+      for (Wanted mount : wanted) {
         Planned planned = plan(mount, table, lxcfs);
         reports.add(planned.report());
         if (planned.job() != null) {
@@ -59,35 +86,52 @@ public final class Rebinder {
         }
       }
       if (!jobs.isEmpty()) {
-        List<RebindOutcome> outcomes = MountNamespaceThread.run(pidfd, jobs);
+        List<RebindOutcome> outcomes = linux.inNamespace(pidfd, jobs);
         boolean alive = isAlive(pidfd);
         for (int i = 0; i < outcomes.size(); i++) {
           int index = jobIndex.get(i);
-          reports.set(index, settle(reports.get(index), outcomes.get(i), alive));
+          RebindOutcome outcome = outcomes.get(i);
+          reports.set(index, settle(reports.get(index), outcome, alive));
+          if (alive && !outcome.done() && MAY_PASS.contains(outcome.errno())) {
+            mayPass.add(reports.get(index).target());
+          }
         }
       }
     } finally {
       jobs.stream().filter(job -> job.tree() != null).forEach(job -> job.tree().close());
     }
-    return reports;
+    return new Repairs(reports, mayPass);
+  }
+
+  /**
+   * A mount to put in place: a dead one to replace, or a missing one to attach (no dead mount).
+   *
+   * @param done what it becomes when that works
+   */
+  private record Wanted(
+      String target, String file, MountFlags flags, MountInfo dead, MountState done) {
+    static Wanted of(LxcfsMount stale) {
+      return new Wanted(
+          stale.target(), stale.file(), stale.flags(), stale.mount(), MountState.REPAIRED);
+    }
+
+    static Wanted of(MissingMount missing) {
+      return new Wanted(
+          missing.target(), missing.file(), missing.flags(), null, MountState.ATTACHED);
+    }
   }
 
   /** A report to start from and the job that will carry it out (null when it cannot be tried). */
   private record Planned(MountReport report, NamespaceRebind job) {}
 
-  private Planned plan(LxcfsMount mount, MountTable table, Lxcfs lxcfs) {
+  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs) {
     MountReport report =
         new MountReport(
-            mount.target(),
-            mount.file(),
-            mount.flags().readOnly(),
-            MountState.REPAIRED,
-            preferred,
-            null);
+            mount.target(), mount.file(), mount.flags().readOnly(), mount.done(), preferred, null);
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
-        Fd tree = Linux.cloneMount(source, mount.flags());
+        Fd tree = linux.cloneMount(source, mount.flags());
         Device cloned = deviceOf(tree, source);
         if (!cloned.equals(lxcfs.generation())) {
           // lxcfs went away (or came back anew) since it was located: what the path shows now is
@@ -104,9 +148,13 @@ public final class Rebinder {
                       + lxcfs.generation()),
               null);
         }
-        return new Planned(report, NamespaceRebind.ofTree(preferred, mount.target(), tree));
+        return new Planned(
+            report,
+            mount.dead() == null
+                ? NamespaceRebind.attach(mount.target(), tree)
+                : NamespaceRebind.ofTree(preferred, mount.target(), tree, mount.dead()));
       } catch (LinuxException e) {
-        if (e.errno() != EPERM && e.errno() != ENOSYS) {
+        if (e.errno() != Errnos.EPERM && e.errno() != Errnos.ENOSYS) {
           return new Planned(report.withState(MountState.FAILED, e.getMessage()), null);
         }
       }
@@ -117,7 +165,7 @@ public final class Rebinder {
             report.target(),
             report.file(),
             report.readOnly(),
-            MountState.REPAIRED,
+            mount.done(),
             Strategy.CLASSIC,
             null);
     if (folder.isEmpty()) {
@@ -131,34 +179,35 @@ public final class Rebinder {
     String source = mount.file().equals("/") ? folder.get() : folder.get() + mount.file();
     return new Planned(
         classic,
-        NamespaceRebind.classic(mount.target(), source, mount.flags(), lxcfs.generation()));
+        NamespaceRebind.classic(
+            mount.target(), source, mount.flags(), lxcfs.generation(), mount.dead()));
   }
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {
     if (outcome.done()) {
-      return report;
+      return outcome.stacked()
+          ? report.withState(
+              MountState.STACKED, "the dead mount is locked in place: the live one covers it")
+          : report;
     }
     if (!alive) {
       return report.withState(MountState.SKIPPED, "process exited");
     }
-    if (outcome.errno() == ENOENT && outcome.path().equals(report.target())) {
-      return report.withState(MountState.SKIPPED, "target vanished: " + outcome.describe());
-    }
     return report.withState(MountState.FAILED, outcome.describe());
   }
 
-  private static Device deviceOf(Fd tree, String source) throws LinuxException {
+  private Device deviceOf(Fd tree, String source) throws LinuxException {
     try {
-      return Linux.deviceOf(tree, source);
+      return linux.deviceOf(tree, source);
     } catch (LinuxException e) {
       tree.close();
       throw e;
     }
   }
 
-  private static boolean isAlive(Fd pidfd) {
+  private boolean isAlive(Fd pidfd) {
     try {
-      return Linux.isAlive(pidfd);
+      return linux.isAlive(pidfd);
     } catch (LinuxException e) {
       return false;
     }

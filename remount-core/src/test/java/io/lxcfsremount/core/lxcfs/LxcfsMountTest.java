@@ -3,9 +3,11 @@ package io.lxcfsremount.core.lxcfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import java.io.StringReader;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class LxcfsMountTest {
@@ -26,11 +28,14 @@ class LxcfsMountTest {
       38 37 0:22 /null /proc/loadavg rw - tmpfs tmpfs rw
       """;
 
+  /** 0:41 is an lxcfs whose connection is dead. */
+  private static final Predicate<MountInfo> DEAD_41 = m -> m.device().equals(new Device(0, 41));
+
   private final Lxcfs healthy = new Lxcfs("/var/lib/lxcfs", LIVE, 7, null, Set.of(OTHER_INSTANCE));
 
   @Test
   void in_findsTheVisibleLxcfsMountsAndWhichAreStale() throws Exception {
-    assertThat(LxcfsMount.in(table(), healthy))
+    assertThat(LxcfsMount.in(table(), healthy, DEAD_41))
         .extracting(m -> m.target() + " " + m.file() + " " + (m.stale() ? "stale" : "healthy"))
         .containsExactly(
             "/proc/meminfo /proc/meminfo stale",
@@ -41,7 +46,7 @@ class LxcfsMountTest {
 
   @Test
   void in_leavesOutMountsOfOtherLxcfsInstancesAndNonLxcfsMountsOnTop() throws Exception {
-    assertThat(LxcfsMount.in(table(), healthy))
+    assertThat(LxcfsMount.in(table(), healthy, DEAD_41))
         .extracting(LxcfsMount::target)
         .doesNotContain("/proc/stat", "/proc/swaps", "/proc/loadavg");
   }
@@ -50,7 +55,14 @@ class LxcfsMountTest {
   void in_takesEveryMountAsStaleWhileLxcfsIsDead() throws Exception {
     Lxcfs dead = new Lxcfs("/var/lib/lxcfs", LIVE, 0, "stat /var/lib/lxcfs: ENOTCONN", Set.of());
 
-    assertThat(LxcfsMount.in(table(), dead)).allMatch(LxcfsMount::stale);
+    assertThat(LxcfsMount.in(table(), dead, DEAD_41)).allMatch(LxcfsMount::stale);
+  }
+
+  @Test
+  void in_leavesOutTheLiveMountsOfAnInstanceTheAgentCannotSee() throws Exception {
+    assertThat(LxcfsMount.in(table(), healthy, m -> false))
+        .extracting(LxcfsMount::target)
+        .containsExactly("/proc/uptime", "/var/lib/lxcfs");
   }
 
   @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.MountReport;
@@ -116,6 +118,35 @@ class RebinderIT {
   }
 
   @Test
+  void aDeadMountReplacedSinceItWasRead_isLeftAsItIsNow() throws Exception {
+    for (Strategy strategy : List.of(Strategy.ATOMIC_SWAP, Strategy.DETACH_ATTACH)) {
+      try (StandInContainer container = StandInContainer.start(lxcfs, "private")) {
+        container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
+        lxcfs.restart();
+        try (Fd pidfd = Linux.pidfdOpen(container.pid())) {
+          MountTable table = MountTable.read(ProcFs.host().mountinfo(container.pid()));
+          // Between the agent's read and its re-bind, someone else puts a file of their own there.
+          Path theirsFile = lxcfs.dir().resolveSibling("theirs-" + strategy.cliName());
+          Files.writeString(theirsFile, "theirs\n");
+          container.exec("umount", "-l", "/proc/meminfo");
+          container.exec("mount", "--bind", theirsFile.toString(), "/proc/meminfo");
+          MountInfo theirs = container.mountTable().topAt("/proc/meminfo").orElseThrow();
+
+          MountReport meminfo =
+              rebind(pidfd, table, strategy).stream()
+                  .filter(r -> r.target().equals("/proc/meminfo"))
+                  .findFirst()
+                  .orElseThrow();
+
+          assertThat(meminfo.state()).as(strategy.cliName()).isEqualTo(MountState.FAILED);
+          assertThat(meminfo.reason()).startsWith("mount ID check /proc/meminfo: ESTALE");
+          assertThat(container.mountTable().topAt("/proc/meminfo")).contains(theirs);
+        }
+      }
+    }
+  }
+
+  @Test
   void aProcessThatExitsBeforeTheRebind_isSkipped() throws Exception {
     StandInContainer container = StandInContainer.start(lxcfs, "private");
     container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
@@ -140,7 +171,10 @@ class RebinderIT {
 
   private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
     Lxcfs live = new LxcfsLocator(ProcFs.host(), lxcfs.dir().toString()).locate().orElseThrow();
-    List<LxcfsMount> stale = LxcfsMount.in(table, live).stream().filter(LxcfsMount::stale).toList();
-    return new Rebinder(strategy).repair(pidfd, table, stale, live);
+    List<LxcfsMount> stale =
+        LxcfsMount.in(table, live, m -> true).stream().filter(LxcfsMount::stale).toList();
+    return new Rebinder(strategy, LinuxCalls.jnr())
+        .repair(pidfd, table, stale, List.of(), live)
+        .reports();
   }
 }

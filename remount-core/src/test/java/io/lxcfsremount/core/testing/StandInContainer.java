@@ -35,16 +35,25 @@ public final class StandInContainer implements AutoCloseable {
    * in every namespace, so another test's cleanup would otherwise change this one's mount table).
    */
   public static StandInContainer start(LxcfsProcess lxcfs, String propagation) throws IOException {
+    return start(propagation, List.of(lxcfs));
+  }
+
+  /** As {@link #start(LxcfsProcess, String)}, keeping the mounts of each of {@code lxcfs}. */
+  public static StandInContainer start(String propagation, List<LxcfsProcess> lxcfs)
+      throws IOException {
     StandInContainer container =
         spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
-    String home = lxcfs.dir().getParent() + "/";
+    List<String> homes = lxcfs.stream().map(l -> l.dir().getParent() + "/").toList();
     List<MountInfo> mounts = new ArrayList<>(container.mountTable().mounts());
     Collections.reverse(mounts);
     for (MountInfo mount : mounts) {
       String point = mount.mountPoint();
-      boolean othersLxcfs = mount.fsType().equals("fuse.lxcfs") && !lxcfs.owns(mount.device());
+      boolean othersLxcfs =
+          mount.fsType().equals("fuse.lxcfs")
+              && lxcfs.stream().noneMatch(l -> l.owns(mount.device()));
       boolean othersFolder =
-          BUSY_FOLDERS.stream().anyMatch(point::startsWith) && !(point + "/").startsWith(home);
+          BUSY_FOLDERS.stream().anyMatch(point::startsWith)
+              && homes.stream().noneMatch((point + "/")::startsWith);
       if (othersLxcfs || othersFolder) {
         Programs.run(
             "nsenter", "-t", Long.toString(container.pid()), "-m", "--", "umount", "-l", point);
@@ -55,19 +64,25 @@ public final class StandInContainer implements AutoCloseable {
 
   /** A process with a mount namespace of its own, created inside this one's (a child namespace). */
   public StandInContainer startChild() throws IOException {
-    return spawn(
-        List.of(
-            "nsenter",
-            "-t",
-            Long.toString(pid()),
-            "-m",
-            "--",
-            "unshare",
-            "--mount",
-            "--propagation",
-            "private",
-            "sleep",
-            "infinity"));
+    return startInside("--mount", "--propagation", "private");
+  }
+
+  /**
+   * A nested container: a process in a user namespace of its own (root mapped to root) with a mount
+   * namespace of its own inside this one's. The lxcfs mounts it inherits are locked (MNT_LOCKED),
+   * as in containers in containers, rootless engines and sysbox.
+   */
+  public StandInContainer startNested() throws IOException {
+    return startInside("--user", "--map-root-user", "--mount");
+  }
+
+  /** A sleeping process that {@code unshare UNSHARE...} starts inside this one's namespace. */
+  private StandInContainer startInside(String... unshare) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid()), "-m", "--", "unshare"));
+    command.addAll(List.of(unshare));
+    command.addAll(List.of("sleep", "infinity"));
+    return spawn(command);
   }
 
   private static StandInContainer spawn(List<String> command) throws IOException {

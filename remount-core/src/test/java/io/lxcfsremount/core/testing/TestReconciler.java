@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.proc.ProcFs;
@@ -23,12 +24,23 @@ public final class TestReconciler {
       List<ContainerRuntime> runtimes,
       boolean includeUnclaimed,
       Strategy strategy) {
+    return of(lxcfs, runtimes, includeUnclaimed, strategy, LinuxCalls.jnr());
+  }
+
+  /** As the agent wires it, but making its system calls through {@code linux}. */
+  public static Reconciler of(
+      LxcfsProcess lxcfs,
+      List<ContainerRuntime> runtimes,
+      boolean includeUnclaimed,
+      Strategy strategy,
+      LinuxCalls linux) {
     ProcFs proc = ProcFs.host();
     return new Reconciler(
         proc,
         new LxcfsLocator(proc, lxcfs.dir().toString()),
         new CandidateFinder(proc, runtimes, includeUnclaimed),
-        new Rebinder(strategy),
+        new Rebinder(strategy, linux),
+        linux,
         4,
         Ticker.systemTicker());
   }

@@ -31,6 +31,14 @@ public record TestContainer(String name, String id, long pid) {
     return exec("head", "-1", file).output().strip();
   }
 
+  /** What {@code head -1 FILE} prints inside the container to user {@code uid}. */
+  public String headOf(String file, int uid) {
+    return Programs.run(
+            List.of("docker", "exec", "-u", Integer.toString(uid), id, "head", "-1", file))
+        .output()
+        .strip();
+  }
+
   public void pause() {
     Programs.check("docker", "pause", id);
   }

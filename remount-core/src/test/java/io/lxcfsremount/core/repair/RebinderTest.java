@@ -1,0 +1,131 @@
+package io.lxcfsremount.core.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.lxcfsremount.core.linux.Errnos;
+import io.lxcfsremount.core.linux.Fd;
+import io.lxcfsremount.core.linux.LinuxCalls;
+import io.lxcfsremount.core.linux.NamespaceRebind;
+import io.lxcfsremount.core.linux.RebindOutcome;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFlags;
+import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.report.MountReport;
+import io.lxcfsremount.core.report.MountState;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What the rebinder makes of each outcome, with the system calls faked. */
+class RebinderTest {
+  private static final Device LIVE = new Device(0, 50);
+  private static final Lxcfs LXCFS = new Lxcfs("/var/lib/lxcfs", LIVE, 7, null, Set.of());
+  private static final String CONTAINER =
+      """
+      21 1 0:20 / / rw - overlay overlay rw
+      22 21 0:21 / /proc rw - proc proc rw
+      30 22 0:41 /proc/meminfo /proc/meminfo ro,relatime - fuse.lxcfs lxcfs rw
+      31 22 0:41 /proc/uptime /proc/uptime rw,relatime - fuse.lxcfs lxcfs rw
+      """;
+
+  @Test
+  void aMoveMountThatLostTheEnoentRace_failsAndIsWorthAnotherTry() throws Exception {
+    FakeCalls calls =
+        new FakeCalls(
+            List.of(
+                new RebindOutcome("move_mount", "/proc/meminfo", Errnos.ENOENT),
+                new RebindOutcome(null, "", 0)));
+
+    Rebinder.Repairs repairs = repair(calls);
+
+    assertThat(repairs.reports())
+        .extracting(MountReport::target, MountReport::state)
+        .containsExactly(
+            tuple("/proc/meminfo", MountState.FAILED), tuple("/proc/uptime", MountState.REPAIRED));
+    assertThat(repairs.reports().get(0).reason())
+        .isEqualTo("move_mount /proc/meminfo: ENOENT (No such file or directory)");
+    assertThat(repairs.mayPass()).containsExactly("/proc/meminfo");
+  }
+
+  @Test
+  void anEinval_failsAndIsNotTriedAgain() throws Exception {
+    FakeCalls calls =
+        new FakeCalls(
+            List.of(
+                new RebindOutcome("move_mount", "/proc/meminfo", Errnos.EINVAL),
+                new RebindOutcome(null, "", 0)));
+
+    Rebinder.Repairs repairs = repair(calls);
+
+    assertThat(repairs.reports().get(0).state()).isEqualTo(MountState.FAILED);
+    assertThat(repairs.mayPass()).isEmpty();
+  }
+
+  @Test
+  void eachStaleMountIsOneJobInTheNamespace_withAPrivateCloneOfItsLxcfsFile() throws Exception {
+    FakeCalls calls =
+        new FakeCalls(List.of(new RebindOutcome(null, "", 0), new RebindOutcome(null, "", 0)));
+
+    repair(calls);
+
+    assertThat(calls.cloned)
+        .containsExactly("/var/lib/lxcfs/proc/meminfo ro", "/var/lib/lxcfs/proc/uptime rw");
+    assertThat(calls.jobs)
+        .extracting(NamespaceRebind::target)
+        .containsExactly("/proc/meminfo", "/proc/uptime");
+  }
+
+  private static Rebinder.Repairs repair(FakeCalls calls) throws Exception {
+    MountTable table = MountTable.parse(new StringReader(CONTAINER));
+    List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
+    return new Rebinder(Strategy.ATOMIC_SWAP, calls)
+        .repair(new Fd(-1), table, stale, List.of(), LXCFS);
+  }
+
+  /** Clones and namespaces that answer as told, and remember what they were asked. */
+  private static final class FakeCalls implements LinuxCalls {
+    private final List<RebindOutcome> outcomes;
+    final List<String> cloned = new ArrayList<>();
+    final List<NamespaceRebind> jobs = new ArrayList<>();
+
+    FakeCalls(List<RebindOutcome> outcomes) {
+      this.outcomes = outcomes;
+    }
+
+    @Override
+    public Fd pidfdOpen(long pid) {
+      return new Fd(-1);
+    }
+
+    @Override
+    public boolean isAlive(Fd pidfd) {
+      return true;
+    }
+
+    @Override
+    public Fd cloneMount(String path, MountFlags flags) {
+      cloned.add(path + (flags.readOnly() ? " ro" : " rw"));
+      return new Fd(-1);
+    }
+
+    @Override
+    public Device deviceOf(Fd fd, String path) {
+      return LIVE;
+    }
+
+    @Override
+    public void statUncached(long pid, String target) {}
+
+    @Override
+    public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
+      jobs.addAll(rebinds);
+      return outcomes;
+    }
+  }
+}
