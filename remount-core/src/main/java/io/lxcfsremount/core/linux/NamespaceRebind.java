@@ -59,6 +59,12 @@ public record NamespaceRebind(
         dead == null ? null : dead.device());
   }
 
+  /** The same rebind with another descriptor of the clone (a namespace thread's own copy). */
+  NamespaceRebind withTree(Fd copy) {
+    return new NamespaceRebind(
+        strategy, target, copy, source, flags, sourceDevice, mountId, mountDevice);
+  }
+
   /** Whether there is a dead mount to detach: not for a missing one. */
   boolean replaces() {
     return mountId != 0;

@@ -19,14 +19,7 @@ record ThreadDescriptors(Fd pidfd, NamespaceRebind[] jobs) {
     try {
       for (int i = 0; i < jobs.length; i++) {
         NamespaceRebind job = rebinds.get(i);
-        jobs[i] =
-            new NamespaceRebind(
-                job.strategy(),
-                job.target(),
-                job.tree() == null ? null : job.tree().duplicate(),
-                job.source(),
-                job.flags(),
-                job.sourceDevice());
+        jobs[i] = job.tree() == null ? job : job.withTree(job.tree().duplicate());
       }
     } catch (LinuxException e) {
       new ThreadDescriptors(ownPidfd, jobs).close();
