@@ -13,19 +13,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes Events on the pods whose containers a pass touched, where {@code kubectl describe pod}
- * shows them: {@code Normal LxcfsRemounted} with the files re-bound, {@code Warning
- * LxcfsRemountFailed} with what failed.
+ * shows them: {@code Normal LxcfsRemounted} with the files re-bound (stacked on a locked dead
+ * mount, or attached where one was missing, said so), {@code Warning LxcfsRemountFailed} with what
+ * failed.
  *
  * <p>Built for a flapping lxcfs on thousands of nodes, as client-go's recorder is: one Event per
  * pod and reason, a repeat patching its count and last time ({@link EventQueue}); at most {@value
@@ -45,6 +49,10 @@ final class PodEvents implements WatchListener, AutoCloseable {
   static final Duration REFILL = Duration.ofSeconds(10);
 
   static final int MAX_PENDING = 1024;
+
+  /** What LxcfsRemounted reports: every state in which a dead or missing mount was mended. */
+  private static final Set<MountState> MENDED =
+      EnumSet.of(MountState.REPAIRED, MountState.STACKED, MountState.ATTACHED);
 
   /** As many keys as client-go's recorder remembers. */
   static final int MAX_KNOWN = 4096;
@@ -78,10 +86,14 @@ final class PodEvents implements WatchListener, AutoCloseable {
       if (owner.pod() == null) {
         continue;
       }
-      describe(owner, container, MountState.REPAIRED, MountReport::target)
+      describe(owner, container, MENDED::contains, PodEvents::mended)
           .ifPresent(
               text -> repaired.computeIfAbsent(owner.pod(), p -> new ArrayList<>()).add(text));
-      describe(owner, container, MountState.FAILED, m -> m.target() + " (" + m.reason() + ")")
+      describe(
+              owner,
+              container,
+              state -> state == MountState.FAILED,
+              m -> m.target() + " (" + m.reason() + ")")
           .ifPresent(text -> failed.computeIfAbsent(owner.pod(), p -> new ArrayList<>()).add(text));
     }
     int full = 0;
@@ -110,9 +122,10 @@ final class PodEvents implements WatchListener, AutoCloseable {
   private static Optional<String> describe(
       Container owner,
       ContainerReport container,
-      MountState state,
+      Predicate<MountState> states,
       Function<MountReport, String> mount) {
-    List<MountReport> mounts = container.mounts().stream().filter(m -> m.state() == state).toList();
+    List<MountReport> mounts =
+        container.mounts().stream().filter(m -> states.test(m.state())).toList();
     if (mounts.isEmpty()) {
       return Optional.empty();
     }
@@ -120,6 +133,15 @@ final class PodEvents implements WatchListener, AutoCloseable {
         mounts.stream().map(mount).collect(Collectors.joining(", "))
             + " in container "
             + owner.name());
+  }
+
+  /** A mended mount as an operator reads it: how it was mended when it was not a plain swap. */
+  private static String mended(MountReport mount) {
+    return switch (mount.state()) {
+      case STACKED -> mount.target() + " (on top of a dead mount locked in place)";
+      case ATTACHED -> mount.target() + " (was missing)";
+      default -> mount.target();
+    };
   }
 
   private void post() {

@@ -98,6 +98,28 @@ class PodEventsTest {
   }
 
   @Test
+  void stackedAndAttachedMounts_areRemountedToo_andSaySo() {
+    PodEvents events = new PodEvents(client, "node-1", CLOCK);
+
+    events.passCompleted(
+        report(
+            container(
+                new Container("cri", "aaa", "app", 10, WEB),
+                mount("/proc/meminfo", MountState.REPAIRED, null),
+                mount("/proc/cpuinfo", MountState.STACKED, null),
+                mount("/proc/uptime", MountState.ATTACHED, null))),
+        Duration.ofMillis(40));
+    events.close();
+
+    List<Event> posted = client.v1().events().inAnyNamespace().list().getItems();
+    assertThat(posted).singleElement().extracting(Event::getReason).isEqualTo("LxcfsRemounted");
+    assertThat(posted.get(0).getMessage())
+        .isEqualTo(
+            "lxcfs restarted: re-bound /proc/meminfo, /proc/cpuinfo (on top of a dead mount locked"
+                + " in place), /proc/uptime (was missing) in container app");
+  }
+
+  @Test
   void repeats_patchTheOneEventOfThePodAndReason_withTheirCountAndLastTime() {
     MovableClock clock = new MovableClock(START);
     PodEvents events = new PodEvents(client, "node-1", clock);
