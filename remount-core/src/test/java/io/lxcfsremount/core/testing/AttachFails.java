@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The real system calls, except that every attach in a container's namespace fails: the jobs carry
- * a mount tree that is no descriptor, so a detach-then-attach detaches the dead mount and
- * move_mount then answers EBADF, as if the agent had been killed in between.
+ * the container's pidfd where the mount tree belongs, an open descriptor (the namespace thread
+ * duplicates it like any other) that is no mount, so a detach-then-attach detaches the dead mount
+ * and move_mount then answers EINVAL, as if the agent had been killed in between.
  */
 public final class AttachFails implements LinuxCalls {
   private final LinuxCalls real = LinuxCalls.jnr();
@@ -52,7 +53,7 @@ public final class AttachFails implements LinuxCalls {
                     new NamespaceRebind(
                         r.strategy(),
                         r.target(),
-                        new Fd(-1),
+                        pidfd,
                         r.source(),
                         r.flags(),
                         r.sourceDevice(),
