@@ -26,3 +26,10 @@ micros_now() {
 process_exited() {
   ! kill -0 "$1" 2>/dev/null
 }
+
+# stop_process PID NAME : SIGTERM to PID (a process this script started), then waits until it has
+# exited, at most 30 s.
+stop_process() {
+  kill "$1" 2>/dev/null || return 0
+  wait_until 30 "$2 (pid $1) to exit after SIGTERM" process_exited "$1"
+}
