@@ -1,5 +1,6 @@
-# Sourced by the benchmarks: stand-in containers, each a sleeping process in a mount namespace of its
-# own with eight lxcfs files bound over /proc, and no other lxcfs mount (none of other instances).
+# Sourced by the demo and the benchmarks: stand-in containers, each a sleeping process in a mount
+# namespace of its own with eight lxcfs files bound over /proc, and no other lxcfs mount (none of
+# other instances).
 # Needs wait.sh sourced first.
 
 STANDIN_FILES=(cpuinfo diskstats loadavg meminfo stat swaps uptime)
