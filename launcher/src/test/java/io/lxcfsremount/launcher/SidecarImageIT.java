@@ -160,7 +160,7 @@ class SidecarImageIT {
           sidecar::logs);
       assertThat(sidecar.logs())
           .contains(
-              "has the mount API, but open_tree or move_mount is refused here",
+              "has the mount API, but open_tree, move_mount or mount_setattr is refused here",
               "seccompProfile RuntimeDefault")
           .contains("/proc/meminfo: not repairable: the mount API is not available");
       assertThat(sidecar.get(PORT, "/readyz")).isEmpty();
