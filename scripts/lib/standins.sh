@@ -18,8 +18,9 @@ start_standins() {
     script+="mount --bind $dir/proc/$f /proc/$f && "
   done
   script+="mount --bind $dir/sys/devices/system/cpu/online /sys/devices/system/cpu/online && "
-  # Every other lxcfs mount copied from the host goes: the folder itself, other instances.
-  script+="awk '\$0 ~ / - fuse.lxcfs / && \$5 !~ /^\\/proc\\// && \$5 != \"/sys/devices/system/cpu/online\" {print \$5}' /proc/self/mountinfo | while read -r m; do umount -l \"\$m\"; done && "
+  # Every other lxcfs mount copied from the host goes: the folder itself, other instances. A path
+  # listed twice (a dead lxcfs under a live one) is gone with its first lazy unmount.
+  script+="awk '\$0 ~ / - fuse.lxcfs / && \$5 !~ /^\\/proc\\// && \$5 != \"/sys/devices/system/cpu/online\" {print \$5}' /proc/self/mountinfo | while read -r m; do umount -l \"\$m\" 2>/dev/null || true; done && "
   # A stand-in that cannot bind says so at once instead of letting the wait run out.
   script+="touch $ready/ready.\$\$ && exec sleep infinity; touch $ready/failed.\$\$"
   local started=()
