@@ -9,7 +9,6 @@ import static io.lxcfsremount.core.linux.Syscalls.O_CLOEXEC;
 
 import io.lxcfsremount.core.mount.MountFlags;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 
 /**
@@ -29,6 +28,12 @@ public final class NamespaceClone {
 
   private static final int ETIMEDOUT = 110;
 
+  /**
+   * A clone thread given up on, asleep in an lxcfs that stopped answering: while it stays, no other
+   * is started, so a wedged lxcfs holds one thread at most.
+   */
+  private static volatile Thread stuck;
+
   static {
     warmUp();
   }
@@ -43,13 +48,21 @@ public final class NamespaceClone {
    *     thread did not come back in time (it is left behind)
    */
   public static Fd cloneIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
+    Thread earlier = stuck;
+    if (earlier != null && earlier.isAlive()) {
+      throw new LinuxException(
+          "open_tree in the lxcfs mount namespace (an earlier one is still stuck)",
+          path,
+          ETIMEDOUT);
+    }
     Pointer attr = MountAttributes.mountAttr(flags);
     // [0] the clone's descriptor, [1] errno, [2] which call failed (an index into CALLS).
     int[] result = {-1, 0, -1};
     Thread thread = new Thread(() -> cloneInside(pidfd.number(), path, attr, result), "lxcfs-ns");
     thread.setDaemon(true);
     thread.start();
-    if (!joined(thread)) {
+    if (!ThreadJoin.within(thread, TIMEOUT)) {
+      stuck = thread;
       throw new LinuxException("open_tree in the lxcfs mount namespace", path, ETIMEDOUT);
     }
     if (result[2] >= 0) {
@@ -81,30 +94,6 @@ public final class NamespaceClone {
   private static void failed(int[] result, int call) {
     result[1] = Syscalls.errno();
     result[2] = call;
-  }
-
-  /** Waits for the thread until the timeout; interrupts do not end the wait early. */
-  private static boolean joined(Thread thread) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    boolean interrupted = false;
-    try {
-      while (thread.isAlive()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      return true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Makes every call once on bad descriptors, so nothing is loaded after a setns. */
