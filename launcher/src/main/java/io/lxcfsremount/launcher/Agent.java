@@ -83,8 +83,10 @@ final class Agent implements AutoCloseable {
   }
 
   /**
-   * The folder as mountinfo shows it: absolute, normalized, symlinks resolved. Only the parent is
-   * resolved: the folder itself may be a dead FUSE mount that answers nothing.
+   * The folder as mountinfo shows it: absolute, normalized, and with symlinks resolved where the
+   * agent sees its parent (on the host). A DaemonSet's agent sees no folder of the host at all:
+   * there the path is the host's, as given. Only the parent is resolved: the folder itself may be a
+   * dead FUSE mount that answers nothing.
    */
   private static String lxcfsDir(String dir) {
     Path path = Path.of(dir).toAbsolutePath().normalize();
@@ -95,7 +97,7 @@ final class Agent implements AutoCloseable {
     try {
       return parent.toRealPath().resolve(path.getFileName()).toString();
     } catch (IOException e) {
-      throw new UsageException("--lxcfs-dir " + dir + ": " + e.getMessage() + " does not exist", e);
+      return path.toString();
     }
   }
 

@@ -125,8 +125,7 @@ final class WatchCommand implements Callable<Integer> {
       HealthServer http,
       CountDownLatch stopped)
       throws Exception {
-    Preflight.warnings(agent.locator().dir(), options.strategy)
-        .forEach(warning -> log.warn("{}", warning));
+    Preflight.warnings(options.strategy).forEach(warning -> log.warn("{}", warning));
     if (events != null) {
       listeners.add(events);
     }

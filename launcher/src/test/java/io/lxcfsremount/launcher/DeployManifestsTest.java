@@ -130,14 +130,14 @@ class DeployManifestsTest {
   }
 
   @Test
-  void remount_receivesLxcfsMountsFromTheHost_readOnly() {
-    VolumeMount lxcfsParent = mountAt(remount, "/var/lib");
-
-    assertThat(lxcfsParent.getMountPropagation()).isEqualTo("HostToContainer");
-    assertThat(lxcfsParent.getReadOnly()).isTrue();
-    assertThat(hostPath(lxcfsParent)).isEqualTo("/var/lib");
+  void remount_mountsNothingOfTheHost_butTheRuntimeSocket_readOnly() {
     assertThat(remount.getVolumeMounts())
-        .allSatisfy(mount -> assertThat(mount.getReadOnly()).isTrue());
+        .allSatisfy(
+            mount -> {
+              assertThat(mount.getReadOnly()).isTrue();
+              assertThat(volume(mount).getHostPath().getType()).isEqualTo("Socket");
+              assertThat(mount.getMountPropagation()).isNull();
+            });
   }
 
   @Test

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * volume).
  *
  * <p>The sidecar is limited to the test's pod ({@code --container namespace/pod}, which only a CRI
- * runtime can match) and pointed at the test's lxcfs folder; Docker runs it, as in {@link
- * SidecarImageIT}.
+ * runtime can match) and pointed at the test's lxcfs folder, which it cannot see (it mounts nothing
+ * of the host but the socket); Docker runs it, as in {@link SidecarImageIT}.
  */
 @RequiresReal({LXCFS, DOCKER, CRI})
 class SidecarImageCriIT {
@@ -66,13 +66,12 @@ class SidecarImageCriIT {
   @Test
   void lxcfsRestarted_theSidecarRepairsThePodsContainer_foundThroughTheReadOnlyCriSocket()
       throws Exception {
-    String varLib = lxcfs.dir().getParent().toString();
     String socket = Path.of(pods.endpoint().uri().replaceFirst("^unix://", "")).toString();
     DockerPod daemonSetPod =
         new DockerPod(
             DeployManifests.daemonSet(),
-            Map.of("/var/lib", varLib, "/run/containerd/containerd.sock", socket),
-            Map.of("/var/lib", varLib));
+            Map.of("/run/containerd/containerd.sock", socket),
+            Map.of());
     sidecar =
         daemonSetPod.start(
             "remount",

@@ -146,6 +146,49 @@ class WatchIT {
   }
 
   @Test
+  void lxcfsInAMountNamespaceOfItsOwn_restartedAndKilled_isRepaired_withTheDeployedCapabilities()
+      throws Exception {
+    try (LxcfsProcess hidden = LxcfsProcess.startIsolated();
+        StandInContainer container = StandInContainer.start(hidden, "private")) {
+      container.bind(hidden.file("proc/meminfo"), "/proc/meminfo", true);
+      long mountsBefore = hidden.mountsIn(container.mountTable());
+      try (WatchProcess watch =
+          WatchProcess.startDeployed(
+              "--lxcfs-dir",
+              hidden.dir().toString(),
+              "--runtime",
+              "proc",
+              "--kubernetes-events",
+              "false",
+              "--container",
+              Long.toString(container.pid()))) {
+        Eventually.within(
+            Duration.ofSeconds(10), "ready", () -> watch.get("/readyz").statusCode() == 200);
+
+        hidden.restart();
+        Eventually.within(
+            Duration.ofSeconds(5),
+            "repaired after a restart",
+            () -> hidden.isLiveIn(container.mountTable()),
+            watch::diagnostics);
+
+        hidden.kill();
+        hidden.unmountDead();
+        hidden.launch();
+        Eventually.within(
+            Duration.ofSeconds(5),
+            "repaired after a SIGKILL",
+            () -> hidden.isLiveIn(container.mountTable()),
+            watch::diagnostics);
+
+        assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+        assertThat(hidden.mountsIn(container.mountTable())).isEqualTo(mountsBefore);
+        assertThat(watch.log()).doesNotContain("WARN", "Exception");
+      }
+    }
+  }
+
+  @Test
   void sigterm_stopsItPromptly() throws Exception {
     try (WatchProcess watch = watch()) {
       Eventually.within(

@@ -119,6 +119,41 @@ class ReconcilerIT {
     assertThat(Files.readString(withoutLxcfs.mountinfo())).isEqualTo(untouched);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Strategy.class,
+      names = {"ATOMIC_SWAP", "DETACH_ATTACH"})
+  void repair_throughTheLxcfsProcess_whenTheAgentCannotSeeTheLxcfsFolder(Strategy strategy)
+      throws Exception {
+    try (LxcfsProcess hidden = LxcfsProcess.startIsolated();
+        StandInContainer container = StandInContainer.start(hidden, "private")) {
+      for (String file : List.of("meminfo", "uptime")) {
+        String target = "/proc/" + file;
+        container.bind(hidden.file("proc/" + file), target, READ_ONLY.contains(target));
+      }
+      MountTable before = container.mountTable();
+      MountTable own = MountTable.read(Path.of("/proc/self/mountinfo"));
+      assertThat(own.mounts()).noneMatch(m -> hidden.owns(m.device()));
+
+      hidden.restart();
+      assertThat(container.read(cgroup, "/proc/meminfo").stderr())
+          .contains("Transport endpoint is not connected");
+      ReconcileReport report =
+          TestReconciler.of(hidden, List.of(), true, strategy)
+              .run(Mode.REPAIR, c -> c.pid() == container.pid());
+
+      assertThat(report.lxcfs().inProcessNamespace()).isTrue();
+      // Its two files and its copy of the lxcfs folder (a container made in lxcfs's namespace).
+      assertThat(states(report)).hasSize(3).containsOnly(MountState.REPAIRED);
+      MountTable after = container.mountTable();
+      assertThat(hidden.isLiveIn(after)).isTrue();
+      assertThat(hidden.mountsIn(after)).isEqualTo(hidden.mountsIn(before));
+      assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+      assertThat(MountTable.read(Path.of("/proc/self/mountinfo")).mounts())
+          .noneMatch(m -> hidden.owns(m.device()));
+    }
+  }
+
   @Test
   void secondRepair_findsEverythingHealthy_andChangesNothing() throws Exception {
     lxcfs.restart();

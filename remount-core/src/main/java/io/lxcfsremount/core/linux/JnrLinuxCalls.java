@@ -26,6 +26,11 @@ final class JnrLinuxCalls implements LinuxCalls {
   }
 
   @Override
+  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
+    return NamespaceClone.cloneIn(pidfd, path, flags);
+  }
+
+  @Override
   public Device deviceOf(Fd fd, String path) throws LinuxException {
     return Linux.deviceOf(fd, path);
   }

@@ -34,6 +34,14 @@ public interface LinuxCalls {
   Fd cloneMount(String path, MountFlags flags) throws LinuxException;
 
   /**
+   * As {@link #cloneMount}, of the mount at {@code path} in the mount namespace of the process
+   * behind {@code pidfd} ({@link NamespaceClone}): the clone can be attached in any namespace.
+   *
+   * @throws LinuxException naming setns, open_tree or mount_setattr
+   */
+  Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException;
+
+  /**
    * The device of the filesystem behind {@code fd} ({@code path} names it in errors).
    *
    * @throws LinuxException naming statx

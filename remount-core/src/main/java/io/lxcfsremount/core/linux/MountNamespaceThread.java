@@ -22,7 +22,6 @@ import io.lxcfsremount.core.mount.MountFlags;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 
 /**
@@ -102,7 +101,7 @@ public final class MountNamespaceThread {
             "mntns-" + pidfd.number());
     thread.setDaemon(true);
     thread.start();
-    if (!joined(thread, TIMEOUT)) {
+    if (!ThreadJoin.within(thread, TIMEOUT)) {
       AbandonedNamespaceThreads.add(pidfd, thread);
       return finished(outcomes.clone(), rebinds, "namespace thread");
     }
@@ -112,31 +111,6 @@ public final class MountNamespaceThread {
   /** Abandoned namespace threads that are still stuck in a container. */
   public static int stuck() {
     return AbandonedNamespaceThreads.count();
-  }
-
-  /** Waits for the thread until {@code timeout}; interrupts do not end the wait early. */
-  private static boolean joined(Thread thread, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    boolean interrupted = false;
-    try {
-      while (thread.isAlive()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          // The thread is mid-syscall in a container: its results are read only once it is done.
-          interrupted = true;
-        }
-      }
-      return true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** {@code outcomes}, with ETIMEDOUT from {@code operation} for each rebind not done. */

@@ -6,10 +6,11 @@ import java.util.Set;
 import jnr.ffi.Pointer;
 
 /**
- * What the watcher sleeps on, in one poll(): a change of the agent's mount table (an open
- * /proc/self/mountinfo reports POLLPRI once for every change since the last report, proc(5)), the
- * exit of the lxcfs process (its pidfd becomes readable, pidfd_open(2)), and a wake-up from another
- * thread (an eventfd), so that stopping never waits for a timeout. Nothing is read, nothing spins.
+ * What the watcher sleeps on, in one poll(): a change of a mount table (an open /proc/PID/mountinfo
+ * reports POLLPRI once for every change of that process's mount namespace since the last report,
+ * proc(5): the agent's own, or the lxcfs process's), the exit of the lxcfs process (its pidfd
+ * becomes readable, pidfd_open(2)), and a wake-up from another thread (an eventfd), so that
+ * stopping never waits for a timeout. Nothing is read, nothing spins.
  */
 public final class WatchEvents implements AutoCloseable {
 
@@ -24,14 +25,16 @@ public final class WatchEvents implements AutoCloseable {
   private static final int WAKE = 1;
   private static final int PROCESS = 2;
 
-  private final Fd mountinfo;
+  private Fd mountinfo;
+  private String mountinfoPath;
   private final Fd wake;
   private final Pointer pollFds = Syscalls.allocate(3 * Syscalls.POLLFD_SIZE);
   private final Pointer counter = Syscalls.allocate(8);
   private Fd process;
 
-  private WatchEvents(Fd mountinfo, Fd wake) {
+  private WatchEvents(Fd mountinfo, String mountinfoPath, Fd wake) {
     this.mountinfo = mountinfo;
+    this.mountinfoPath = mountinfoPath;
     this.wake = wake;
     slot(MOUNTS, mountinfo.number(), Syscalls.POLLPRI);
     slot(WAKE, wake.number(), Syscalls.POLLIN);
@@ -40,17 +43,37 @@ public final class WatchEvents implements AutoCloseable {
 
   /** Starts listening for changes of the mount table behind {@code mountinfoPath}. */
   public static WatchEvents open(String mountinfoPath) throws LinuxException {
-    int fd = Syscalls.open(mountinfoPath, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
-    if (fd < 0) {
-      throw new LinuxException("open", mountinfoPath, Syscalls.errno());
-    }
+    Fd fd = openMountinfo(mountinfoPath);
     int wake = Syscalls.eventfd(Syscalls.EFD_NONBLOCK | Syscalls.EFD_CLOEXEC);
     if (wake < 0) {
       int errno = Syscalls.errno();
-      Syscalls.close(fd);
+      fd.close();
       throw new LinuxException("eventfd", "", errno);
     }
-    return new WatchEvents(new Fd(fd), new Fd(wake));
+    return new WatchEvents(fd, mountinfoPath, new Fd(wake));
+  }
+
+  private static Fd openMountinfo(String path) throws LinuxException {
+    int fd = Syscalls.open(path, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
+    if (fd < 0) {
+      throw new LinuxException("open", path, Syscalls.errno());
+    }
+    return new Fd(fd);
+  }
+
+  /**
+   * Wakes on changes of the mount table behind {@code path} instead of the one watched before (the
+   * table lxcfs was found in); a no-op when it is the same path.
+   */
+  public synchronized void watchMounts(String path) throws LinuxException {
+    if (path.equals(mountinfoPath)) {
+      return;
+    }
+    Fd opened = openMountinfo(path);
+    mountinfo.close();
+    mountinfo = opened;
+    mountinfoPath = path;
+    slot(MOUNTS, opened.number(), Syscalls.POLLPRI);
   }
 
   /**
@@ -89,7 +112,7 @@ public final class WatchEvents implements AutoCloseable {
       if (errno == Syscalls.EINTR) {
         return events;
       }
-      throw new LinuxException("poll", "/proc/self/mountinfo", errno);
+      throw new LinuxException("poll", mountinfoPath, errno);
     }
     if (fired(MOUNTS, Syscalls.POLLPRI)) {
       events.add(Event.MOUNTS_CHANGED);

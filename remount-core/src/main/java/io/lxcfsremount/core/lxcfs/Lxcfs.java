@@ -4,7 +4,8 @@ import io.lxcfsremount.core.mount.Device;
 import java.util.Set;
 
 /**
- * The lxcfs mount the agent serves, as found in its own mount table.
+ * The lxcfs mount the agent serves, as found in the mount table of the lxcfs process (or, when
+ * lxcfs runs in the agent's own mount namespace or is not found, in the agent's own).
  *
  * @param dir where it is mounted, e.g. {@code /var/lib/lxcfs}
  * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new
@@ -16,6 +17,8 @@ import java.util.Set;
  *     containers are theirs and not stale
  * @param answering false when its health probe got no answer in time: a wedged lxcfs (stopped,
  *     looping), neither healthy nor known to be dead
+ * @param pid the lxcfs process in whose mount namespace (not the agent's) the mount was found, or 0
+ *     when it was found in the agent's own mount table
  */
 public record Lxcfs(
     String dir,
@@ -23,7 +26,8 @@ public record Lxcfs(
     long mountId,
     String problem,
     Set<Device> otherInstances,
-    boolean answering) {
+    boolean answering,
+    long pid) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   public Lxcfs {
@@ -33,20 +37,28 @@ public record Lxcfs(
   /** An lxcfs whose probe answered: healthy when {@code problem} is null, else dead or starting. */
   public Lxcfs(
       String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
-    this(dir, generation, mountId, problem, otherInstances, true);
+    this(dir, generation, mountId, problem, otherInstances, true, 0);
   }
 
   /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
   public static Lxcfs notAnswering(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
-    return new Lxcfs(dir, generation, 0, problem, otherInstances, false);
+    return new Lxcfs(dir, generation, 0, problem, otherInstances, false, 0);
+  }
+
+  /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */
+  public boolean inProcessNamespace() {
+    return pid != 0;
   }
 
   public boolean healthy() {
     return problem == null;
   }
 
-  /** Where lxcfs serves {@code file} (a mount root such as {@code /proc/meminfo}) in the agent. */
+  /**
+   * Where lxcfs serves {@code file} (a mount root such as {@code /proc/meminfo}) in the mount
+   * namespace it was found in.
+   */
   public String pathOf(String file) {
     return file.equals("/") ? dir : dir + file;
   }

@@ -11,12 +11,22 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-/** Step 1 of the reconcile pass: finds the lxcfs mount at the configured folder, and its health. */
+/**
+ * Step 1 of the reconcile pass: finds the lxcfs mount at the configured folder, and its health.
+ *
+ * <p>It looks in the mount table of the lxcfs process serving the folder, not in the agent's own:
+ * the agent's container need not mount any folder of the host (the host's /var/lib holds kubelet's
+ * credentials and every pod's secrets), and lxcfs may run in a mount namespace of its own (a
+ * DaemonSet pod) whose mounts no other namespace sees. When lxcfs runs in the agent's own mount
+ * namespace (systemd on the host), or no lxcfs process is found, the agent's own table is that
+ * table.
+ */
 public final class LxcfsLocator {
   /**
    * Healthy means this file, which every lxcfs serves, answers: a server that is gone answers
@@ -39,15 +49,18 @@ public final class LxcfsLocator {
   private final String dir;
   private final Duration timeout;
   private final Map<Device, AbandonableCalls> probes = new ConcurrentHashMap<>();
+  private final LxcfsProcessPin process;
 
   /**
-   * @param dir the lxcfs folder as the agent sees it, absolute and without a trailing slash
+   * @param dir the lxcfs folder as the lxcfs process sees it (on a node: the host's path), absolute
+   *     and without a trailing slash
    * @param timeout how long the health probe may go unanswered before lxcfs counts as wedged
    */
   public LxcfsLocator(ProcFs proc, String dir, Duration timeout) {
     this.proc = proc;
     this.dir = dir;
     this.timeout = timeout;
+    this.process = new LxcfsProcessPin(proc, dir);
   }
 
   public LxcfsLocator(ProcFs proc, String dir) {
@@ -84,29 +97,63 @@ public final class LxcfsLocator {
 
   /** As {@link #locate()}, giving the health probe at most {@code probeTimeout}. */
   public Optional<Lxcfs> locate(Duration probeTimeout) throws IOException {
-    MountTable own = MountTable.read(proc.selfMountinfo(), Lxcfs.FS_TYPE);
-    Optional<MountInfo> top = own.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
+    View view = view();
+    MountTable table = view.table();
+    Optional<MountInfo> top = table.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE));
     if (top.isEmpty()) {
       return Optional.empty();
     }
     Device generation = top.get().device();
     Set<Device> others =
-        own.topMounts().stream()
+        table.topMounts().stream()
             .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE) && m.root().equals("/"))
             .map(MountInfo::device)
             .filter(device -> !device.equals(generation))
             .collect(Collectors.toSet());
-    String probe = dir + HEALTH_PROBE;
+    String probe = view.root() + dir + HEALTH_PROBE;
     try {
       // A wedged lxcfs leaves the statx asleep in the kernel, out of reach of any interrupt.
       long mountId =
           probesOf(generation)
               .call("statx " + probe, probeTimeout, () -> Linux.statUncached(probe));
-      return Optional.of(new Lxcfs(dir, generation, mountId, null, others));
+      return Optional.of(new Lxcfs(dir, generation, mountId, null, others, true, view.pid()));
     } catch (LinuxException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others));
+      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, true, view.pid()));
     } catch (TimeoutException e) {
-      return Optional.of(Lxcfs.notAnswering(dir, generation, e.getMessage(), others));
+      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, false, view.pid()));
     }
   }
+
+  /**
+   * The mount table to find lxcfs in: its process's, when that runs in another mount namespace and
+   * shows an lxcfs mount at the folder; else the agent's own.
+   */
+  private View view() throws IOException {
+    OptionalLong pid = process.pid();
+    if (pid.isPresent() && !inOwnNamespace(pid.getAsLong())) {
+      try {
+        MountTable theirs = MountTable.read(proc.mountinfo(pid.getAsLong()), Lxcfs.FS_TYPE);
+        if (process.stillRuns(pid.getAsLong())
+            && theirs.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE)).isPresent()) {
+          String root =
+              proc.root().resolve(Long.toString(pid.getAsLong())).resolve("root").toString();
+          return new View(theirs, pid.getAsLong(), root);
+        }
+      } catch (IOException e) {
+        // It exited while its table was read.
+      }
+    }
+    return new View(MountTable.read(proc.selfMountinfo(), Lxcfs.FS_TYPE), 0, "");
+  }
+
+  private boolean inOwnNamespace(long pid) {
+    OptionalLong theirs = proc.mountNamespace(Long.toString(pid));
+    return theirs.isEmpty() || theirs.equals(proc.mountNamespace("self"));
+  }
+
+  /**
+   * A mount table, the process whose namespace it is (0: the agent's own), and where that
+   * namespace's paths are seen from the agent's (its /proc/PID/root; "" for the agent's own).
+   */
+  private record View(MountTable table, long pid, String root) {}
 }

@@ -10,12 +10,14 @@ import java.util.Optional;
 
 /**
  * Waits for a healthy lxcfs at the folder: asleep until the agent's mount table changes (a new
- * lxcfs mounting), then re-checking every 5 ms while the mounted lxcfs is still starting, and every
+ * lxcfs mounting) or for 200 ms (an lxcfs mounting in a mount namespace of its own changes no table
+ * of the agent's), then re-checking every 5 ms while the mounted lxcfs is still starting, and every
  * 100 ms while it does not answer at all. No probe outlasts the wait.
  */
 public final class LxcfsWaiter {
   private static final Duration RECHECK = Duration.ofMillis(5);
   private static final Duration RECHECK_NOT_ANSWERING = Duration.ofMillis(100);
+  private static final Duration RECHECK_ABSENT = Duration.ofMillis(200);
 
   private final ProcFs proc;
   private final LxcfsLocator locator;
@@ -41,7 +43,9 @@ public final class LxcfsWaiter {
           return lxcfs;
         }
         Duration wait =
-            lxcfs.isEmpty() ? left : lxcfs.get().answering() ? RECHECK : RECHECK_NOT_ANSWERING;
+            lxcfs.isEmpty()
+                ? RECHECK_ABSENT
+                : lxcfs.get().answering() ? RECHECK : RECHECK_NOT_ANSWERING;
         events.await(min(wait, left));
       }
     }

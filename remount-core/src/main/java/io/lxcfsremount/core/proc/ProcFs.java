@@ -24,6 +24,11 @@ public final class ProcFs {
     return new ProcFs(Path.of("/proc"));
   }
 
+  /** Where this /proc is (the real one: {@code /proc}). */
+  public Path root() {
+    return root;
+  }
+
   public Path mountinfo(long pid) {
     return root.resolve(Long.toString(pid)).resolve("mountinfo");
   }

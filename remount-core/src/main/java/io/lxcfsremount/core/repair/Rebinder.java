@@ -25,7 +25,8 @@ import java.util.Set;
 /**
  * Step 4 of the reconcile pass: replaces the stale lxcfs mounts of one mount namespace. Everything
  * that can fail without touching the container (cloning the live lxcfs file, finding a classic
- * source) happens first, in the agent's namespace; then one namespace thread does the swaps.
+ * source) happens first, in the namespace lxcfs was found in (the agent's own, or the lxcfs
+ * process's); then one namespace thread does the swaps.
  */
 public final class Rebinder {
   /**
@@ -73,12 +74,16 @@ public final class Rebinder {
     Set<String> mayPass = new HashSet<>();
     List<NamespaceRebind> jobs = new ArrayList<>();
     List<Integer> jobIndex = new ArrayList<>();
+    Fd lxcfsProcess = null;
     try {
+      if (lxcfs.inProcessNamespace() && preferred.usesMountApi()) {
+        lxcfsProcess = pinned(lxcfs);
+      }
       List<Wanted> wanted = new ArrayList<>();
       stale.forEach(m -> wanted.add(Wanted.of(m)));
       missing.forEach(m -> wanted.add(Wanted.of(m)));
       for (Wanted mount : wanted) {
-        Planned planned = plan(mount, table, lxcfs);
+        Planned planned = plan(mount, table, lxcfs, lxcfsProcess);
         reports.add(planned.report());
         if (planned.job() != null) {
           jobs.add(planned.job());
@@ -99,6 +104,9 @@ public final class Rebinder {
       }
     } finally {
       jobs.stream().filter(job -> job.tree() != null).forEach(job -> job.tree().close());
+      if (lxcfsProcess != null) {
+        lxcfsProcess.close();
+      }
     }
     return new Repairs(reports, mayPass);
   }
@@ -124,14 +132,27 @@ public final class Rebinder {
   /** A report to start from and the job that will carry it out (null when it cannot be tried). */
   private record Planned(MountReport report, NamespaceRebind job) {}
 
-  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs) {
+  /** A pidfd of the lxcfs process, or null when it has exited (its clones then fail, said why). */
+  private Fd pinned(Lxcfs lxcfs) {
+    try {
+      return linux.pidfdOpen(lxcfs.pid());
+    } catch (LinuxException e) {
+      return null;
+    }
+  }
+
+  /**
+   * @param lxcfsProcess a pidfd of the lxcfs process when its mount namespace, not the agent's,
+   *     holds the lxcfs mount; null otherwise, or when that process has exited
+   */
+  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs, Fd lxcfsProcess) {
     MountReport report =
         new MountReport(
             mount.target(), mount.file(), mount.flags().readOnly(), mount.done(), preferred, null);
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
-        Fd tree = linux.cloneMount(source, mount.flags());
+        Fd tree = clone(source, mount.flags(), lxcfs, lxcfsProcess);
         Device cloned = deviceOf(tree, source);
         if (!cloned.equals(lxcfs.generation())) {
           // lxcfs went away (or came back anew) since it was located: what the path shows now is
@@ -181,6 +202,17 @@ public final class Rebinder {
         classic,
         NamespaceRebind.classic(
             mount.target(), source, mount.flags(), lxcfs.generation(), mount.dead()));
+  }
+
+  private Fd clone(String source, MountFlags flags, Lxcfs lxcfs, Fd lxcfsProcess)
+      throws LinuxException {
+    if (!lxcfs.inProcessNamespace()) {
+      return linux.cloneMount(source, flags);
+    }
+    if (lxcfsProcess == null) {
+      throw new LinuxException("pidfd_open", "/proc/" + lxcfs.pid(), Errnos.ESRCH);
+    }
+    return linux.cloneMountIn(lxcfsProcess, source, flags);
   }
 
   private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {

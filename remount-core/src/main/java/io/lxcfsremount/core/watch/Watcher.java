@@ -23,14 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent's loop. It sleeps in poll() until the agent's mount table changes, the lxcfs
- * process exits, the periodic resync is due, or it is stopped. On each wake it locates lxcfs again;
- * a healthy lxcfs of a generation not yet repaired gets a repair pass at once (the first wake after
- * start-up catches up on restarts missed while the agent was down). A burst of events while a pass
- * runs is reported by poll() as one, so bursts coalesce without delaying the first repair, and a
- * pass never starts on an lxcfs that does not answer. A pass that leaves dead or skipped mounts is
- * retried with a growing wait, up to the resync period. While lxcfs is up it is probed every 2 s
- * (each probe bounded): a wedged lxcfs changes no mount table and exits no process.
+ * The node agent's loop. It sleeps in poll() until the mount table lxcfs was found in changes (the
+ * lxcfs process's, or the agent's own), the lxcfs process exits, the periodic resync is due, or it
+ * is stopped. On each wake it locates lxcfs again; a healthy lxcfs of a generation not yet repaired
+ * gets a repair pass at once (the first wake after start-up catches up on restarts missed while the
+ * agent was down). A burst of events while a pass runs is reported by poll() as one, so bursts
+ * coalesce without delaying the first repair, and a pass never starts on an lxcfs that does not
+ * answer. A pass that leaves dead or skipped mounts is retried with a growing wait, up to the
+ * resync period. While lxcfs is up it is probed every 2 s (each probe bounded): a wedged lxcfs
+ * changes no mount table and exits no process.
  */
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
@@ -41,6 +42,12 @@ public final class Watcher {
 
   private static final Duration RECHECK_STARTING = Duration.ofMillis(5);
   private static final Duration RECHECK_DEAD = Duration.ofSeconds(1);
+
+  /**
+   * How often to look for an lxcfs that is not mounted: a new lxcfs process, in a mount namespace
+   * the agent does not watch yet, changes no table it watches.
+   */
+  private static final Duration RECHECK_ABSENT = Duration.ofSeconds(1);
 
   /** How often an lxcfs that is up is probed again, to notice it wedging. */
   private static final Duration RECHECK_HEALTHY = Duration.ofSeconds(2);
@@ -131,11 +138,10 @@ public final class Watcher {
     }
     listener.lxcfsObserved(lxcfs);
     if (lxcfs.isEmpty()) {
-      // A new lxcfs announces itself with a mount-table change.
       lost = true;
       wedged = false;
       aborter.answered();
-      return resync;
+      return min(RECHECK_ABSENT, resync);
     }
     if (!lxcfs.get().answering()) {
       // Wedged: its probes sleep in the kernel until it answers, is killed, or is aborted.
@@ -223,7 +229,12 @@ public final class Watcher {
 
   private void watchProcessOf(Lxcfs lxcfs) {
     try {
-      OptionalLong pid = processes.find(lxcfs.dir());
+      OptionalLong pid =
+          lxcfs.inProcessNamespace() ? OptionalLong.of(lxcfs.pid()) : processes.find(lxcfs.dir());
+      events.watchMounts(
+          lxcfs.inProcessNamespace()
+              ? "/proc/" + lxcfs.pid() + "/mountinfo"
+              : "/proc/self/mountinfo");
       events.watchProcess(pid.isPresent() ? Linux.pidfdOpen(pid.getAsLong()) : null);
       log.debug("watching lxcfs process {}", pid.isPresent() ? pid.getAsLong() : "(not found)");
     } catch (IOException e) {

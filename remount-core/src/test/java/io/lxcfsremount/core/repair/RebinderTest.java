@@ -115,6 +115,11 @@ class RebinderTest {
     }
 
     @Override
+    public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) {
+      return cloneMount(path, flags);
+    }
+
+    @Override
     public Device deviceOf(Fd fd, String path) {
       return LIVE;
     }

@@ -34,6 +34,11 @@ public final class AttachFails implements LinuxCalls {
   }
 
   @Override
+  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
+    return real.cloneMountIn(pidfd, path, flags);
+  }
+
+  @Override
   public Device deviceOf(Fd fd, String path) throws LinuxException {
     return real.deviceOf(fd, path);
   }

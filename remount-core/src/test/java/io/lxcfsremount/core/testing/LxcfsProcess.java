@@ -22,27 +22,62 @@ import java.util.stream.Stream;
  *
  * <p>The folder is made a shared mount, as systemd makes every mount of a real host: new lxcfs
  * mounts then propagate into containers that receive propagation (Docker's {@code rslave}).
+ *
+ * <p>{@link #startIsolated()} runs it in a private mount namespace of its own instead, as lxcfs
+ * runs in a DaemonSet pod seen from a container that mounts nothing of the host: its mounts show in
+ * no other namespace, the test's and the agent's included.
  */
 public final class LxcfsProcess implements AutoCloseable {
   private final Path home;
   private final Path dir;
   private final List<Device> generations = new ArrayList<>();
+  private final StandInContainer namespace;
   private Process process;
   private boolean stopped;
 
-  private LxcfsProcess(Path home) {
+  private LxcfsProcess(Path home, StandInContainer namespace) {
     this.home = home;
     this.dir = home.resolve("lxcfs");
+    this.namespace = namespace;
   }
 
   /** Starts lxcfs in a new private folder and waits until it answers. */
   public static LxcfsProcess start() throws IOException {
-    LxcfsProcess lxcfs = new LxcfsProcess(Files.createTempDirectory("lxcfs-remount-test"));
-    Files.createDirectories(lxcfs.dir);
-    Programs.check("mount", "--bind", lxcfs.home.toString(), lxcfs.home.toString());
-    Programs.check("mount", "--make-shared", lxcfs.home.toString());
+    return start(false);
+  }
+
+  /**
+   * Starts lxcfs in a new private folder, in a private mount namespace of its own that outlives its
+   * restarts, and waits until it answers.
+   */
+  public static LxcfsProcess startIsolated() throws IOException {
+    return start(true);
+  }
+
+  private static LxcfsProcess start(boolean isolated) throws IOException {
+    Path home = Files.createTempDirectory("lxcfs-remount-test");
+    Files.createDirectories(home.resolve("lxcfs"));
+    Programs.check("mount", "--bind", home.toString(), home.toString());
+    Programs.check("mount", "--make-shared", home.toString());
+    LxcfsProcess lxcfs =
+        new LxcfsProcess(home, isolated ? StandInContainer.namespaceHolder() : null);
     lxcfs.launch();
     return lxcfs;
+  }
+
+  /**
+   * The command prefix that runs a command in lxcfs's mount namespace: {@code nsenter} into it when
+   * it has one of its own, else nothing.
+   */
+  public List<String> inItsNamespace() {
+    return namespace == null
+        ? List.of()
+        : List.of("nsenter", "-t", Long.toString(namespace.pid()), "-m", "--");
+  }
+
+  /** Whether it runs in a mount namespace of its own, whose mounts no other namespace sees. */
+  public boolean isolated() {
+    return namespace != null;
   }
 
   /** The folder lxcfs is mounted at (absolute, symlinks resolved, as mountinfo shows it). */
@@ -122,7 +157,13 @@ public final class LxcfsProcess implements AutoCloseable {
 
   /** Lazily unmounts a dead lxcfs mount left by {@link #kill()}. */
   public void unmountDead() {
-    Programs.run("umount", "-l", dir.toString());
+    Programs.run(command("umount", "-l", dir.toString()));
+  }
+
+  private List<String> command(String... command) {
+    List<String> full = new ArrayList<>(inItsNamespace());
+    full.addAll(List.of(command));
+    return full;
   }
 
   /** Starts lxcfs on the folder and waits until its files answer. */
@@ -151,7 +192,11 @@ public final class LxcfsProcess implements AutoCloseable {
     Files.deleteIfExists(home.resolve("lxcfs.pid"));
     process =
         new ProcessBuilder(
-                lxcfsBinary.toString(), "-p", home.resolve("lxcfs.pid").toString(), dir.toString())
+                command(
+                    lxcfsBinary.toString(),
+                    "-p",
+                    home.resolve("lxcfs.pid").toString(),
+                    dir.toString()))
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("lxcfs.log").toFile())
             .start();
@@ -160,20 +205,29 @@ public final class LxcfsProcess implements AutoCloseable {
   private void awaitServing() throws IOException {
     deadline(
         "lxcfs to serve " + dir,
-        () -> topMount().isPresent() && Files.isReadable(dir.resolve("proc/uptime")) && readable());
+        () -> topMount().isPresent() && Files.isReadable(seen("proc/uptime")) && readable());
     generations.add(generation());
   }
 
   private boolean readable() {
     try {
-      return !Files.readString(dir.resolve("proc/uptime")).isEmpty();
+      return !Files.readString(seen("proc/uptime")).isEmpty();
     } catch (IOException e) {
       return false;
     }
   }
 
+  /** A file lxcfs serves, as the test sees it (through its namespace's root when isolated). */
+  private Path seen(String relative) {
+    Path file = dir.resolve(relative);
+    return namespace == null
+        ? file
+        : Path.of("/proc", Long.toString(namespace.pid()), "root" + file);
+  }
+
   private Optional<MountInfo> topMount() throws IOException {
-    return MountTable.read(Path.of("/proc/self/mountinfo"))
+    return MountTable.read(
+            namespace == null ? Path.of("/proc/self/mountinfo") : namespace.mountinfo())
         .topAt(dir.toString())
         .filter(m -> m.fsType().equals("fuse.lxcfs"));
   }
@@ -192,7 +246,10 @@ public final class LxcfsProcess implements AutoCloseable {
       }
     }
     for (int i = 0; i < 5 && topMount().isPresent(); i++) {
-      Programs.run("umount", "-l", dir.toString());
+      Programs.run(command("umount", "-l", dir.toString()));
+    }
+    if (namespace != null) {
+      namespace.close();
     }
     Programs.run("umount", "-l", home.toString());
     try (Stream<Path> files = Files.walk(home)) {

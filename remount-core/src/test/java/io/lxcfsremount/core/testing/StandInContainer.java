@@ -41,8 +41,10 @@ public final class StandInContainer implements AutoCloseable {
   /** As {@link #start(LxcfsProcess, String)}, keeping the mounts of each of {@code lxcfs}. */
   public static StandInContainer start(String propagation, List<LxcfsProcess> lxcfs)
       throws IOException {
-    StandInContainer container =
-        spawn(List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
+    List<String> command = new ArrayList<>(lxcfs.get(0).inItsNamespace());
+    command.addAll(
+        List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
+    StandInContainer container = spawn(command);
     List<String> homes = lxcfs.stream().map(l -> l.dir().getParent() + "/").toList();
     List<MountInfo> mounts = new ArrayList<>(container.mountTable().mounts());
     Collections.reverse(mounts);
@@ -60,6 +62,14 @@ public final class StandInContainer implements AutoCloseable {
       }
     }
     return container;
+  }
+
+  /**
+   * A sleeping process in a private mount namespace of its own, which holds that namespace while
+   * the processes started in it come and go.
+   */
+  static StandInContainer namespaceHolder() throws IOException {
+    return spawn(List.of("unshare", "--mount", "--propagation", "private", "sleep", "infinity"));
   }
 
   /** A process with a mount namespace of its own, created inside this one's (a child namespace). */
