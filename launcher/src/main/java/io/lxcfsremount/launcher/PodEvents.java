@@ -150,7 +150,8 @@ final class PodEvents implements WatchListener, AutoCloseable {
         Optional<EventWrite> next = queue.take();
         if (next.isPresent()) {
           write(next.get());
-        } else if (queue.closed()) {
+        } else if (queue.closed() && queue.idle()) {
+          // Only once nothing more can be written: what was offered before close() still is.
           return;
         } else {
           queue.awaitWork(Duration.ofSeconds(1));
