@@ -4,14 +4,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Finds the lxcfs process that serves a folder: a process named {@code lxcfs} with the folder among
  * its arguments, the youngest if there are several (a restart overlaps the old one's exit). The
  * FUSE mount itself does not say which process serves it.
+ *
+ * <p>lxcfs forks short-lived copies of itself, same name and arguments, to learn a reader's init
+ * PID through its PID namespace. They are never the server: a match whose parent also matches is
+ * skipped, or the agent would pin a process that exits a moment later and take that for lxcfs
+ * stopping.
  */
 public final class LxcfsProcessFinder {
   private final Path procRoot;
@@ -22,34 +31,40 @@ public final class LxcfsProcessFinder {
 
   /** The PID of the lxcfs serving {@code dir}, if one runs. */
   public OptionalLong find(String dir) throws IOException {
-    OptionalLong youngest = OptionalLong.empty();
-    long youngestStart = -1;
+    List<Match> matches = new ArrayList<>();
     for (long pid : new ProcFs(procRoot).pids()) {
       Path process = procRoot.resolve(Long.toString(pid));
       try {
         if (Files.readString(process.resolve("comm")).strip().equals("lxcfs")
-            && arguments(process).contains(dir)
-            && startTime(process) > youngestStart) {
-          youngest = OptionalLong.of(pid);
-          youngestStart = startTime(process);
+            && arguments(process).contains(dir)) {
+          matches.add(Match.of(pid, Files.readString(process.resolve("stat"))));
         }
       } catch (IOException | RuntimeException e) {
         // It exited while we looked: not the one.
       }
     }
-    return youngest;
-  }
-
-  /** Field 22 of /proc/PID/stat, after the command name (which may hold spaces). */
-  private static long startTime(Path process) throws IOException {
-    String stat = Files.readString(process.resolve("stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[19]);
+    Set<Long> pids = matches.stream().map(Match::pid).collect(Collectors.toSet());
+    return matches.stream()
+        .filter(match -> !pids.contains(match.parent()))
+        .max(Comparator.comparingLong(Match::startTime))
+        .map(match -> OptionalLong.of(match.pid()))
+        .orElse(OptionalLong.empty());
   }
 
   private static List<String> arguments(Path process) throws IOException {
     String cmdline =
         new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
     return Arrays.stream(cmdline.split("\0")).map(arg -> arg.replaceAll("/+$", "")).toList();
+  }
+
+  /** A process named lxcfs serving the folder, its parent and when it started. */
+  private record Match(long pid, long parent, long startTime) {
+    /**
+     * Fields 4 and 22 of /proc/PID/stat, counted after the command name (which may hold spaces).
+     */
+    static Match of(long pid, String stat) {
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new Match(pid, Long.parseLong(fields[1]), Long.parseLong(fields[19]));
+    }
   }
 }
