@@ -181,6 +181,38 @@ class WedgedRuntimeIT {
     }
   }
 
+  @Test
+  void watch_aDockerThatHangsWhenLxcfsRestarts_doesNotHoldUpTheRepairOfKnownContainers()
+      throws Exception {
+    TestContainer watched =
+        fleet.run("known", List.of("-v", lxcfs.file("proc/meminfo") + ":/proc/meminfo"));
+    try (WedgeableProxy proxy =
+            WedgeableProxy.listen(sockets.resolve("proxy.sock"), Path.of("/var/run/docker.sock"));
+        WatchProcess watch =
+            WatchProcess.startDeployed(
+                "--runtime",
+                "docker",
+                "--docker-host",
+                proxy.uri(),
+                "--lxcfs-dir",
+                lxcfs.dir().toString(),
+                "--container",
+                watched.name())) {
+      Eventually.within(
+          HANG_GUARD, "ready", () -> watch.get("/readyz").statusCode() == 200, watch::diagnostics);
+
+      proxy.wedge();
+      lxcfs.restart();
+
+      Eventually.within(
+          Duration.ofSeconds(10),
+          "the container repaired while Docker does not answer",
+          () -> watched.headOf("/proc/meminfo").contains(LIMIT),
+          watch::diagnostics);
+      proxy.unwedge();
+    }
+  }
+
   private static boolean notReadyBecauseOf(HttpResponse<String> readyz, String endpoint) {
     return readyz.statusCode() == 503
         && readyz.body().startsWith("the last pass could not run: docker: Docker at " + endpoint)

@@ -86,6 +86,9 @@ public final class Reconciler {
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
 
+  /** The namespaces the last full pass found holding lxcfs mounts. */
+  private volatile List<Candidate> known = List.of();
+
   public Reconciler(
       ProcFs proc,
       LxcfsLocator locator,
@@ -114,21 +117,54 @@ public final class Reconciler {
   public ReconcileReport run(Mode mode, Predicate<Container> filter)
       throws IOException, LxcfsUnavailableException {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
+    Pass pass = begin(mode);
+    CandidateFinder.Candidates found = finder.find();
+    List<Candidate> candidates =
+        found.candidates().stream().filter(c -> filter.test(c.container())).toList();
+    ReconcileReport report = reconcile(candidates, pass, mode, found.warnings(), elapsed);
+    known =
+        report.containers().stream()
+            .filter(c -> !c.mounts().isEmpty())
+            .map(ContainerReport::candidate)
+            .toList();
+    return report;
+  }
+
+  /**
+   * Runs one pass over only the namespaces that held lxcfs mounts at the last {@link #run}, asking
+   * no runtime: after a restart, what was mounted before is mended first, and the runtime's list
+   * and inspections come after, in a full pass for anything new. A process that exited, or whose
+   * PID now belongs to another namespace, is skipped, as in any pass.
+   *
+   * @throws LxcfsUnavailableException as {@link #run}
+   */
+  public ReconcileReport runKnown(Mode mode) throws IOException, LxcfsUnavailableException {
+    Stopwatch elapsed = Stopwatch.createStarted(ticker);
+    return reconcile(known, begin(mode), mode, List.of(), elapsed);
+  }
+
+  /** Whether the last {@link #run} found any namespace holding lxcfs mounts. */
+  public boolean knowsAny() {
+    return !known.isEmpty();
+  }
+
+  private Pass begin(Mode mode) throws IOException, LxcfsUnavailableException {
     Lxcfs lxcfs = locate(mode);
     generationsSeen.add(lxcfs.generation());
     Set<Device> dead = new HashSet<>(generationsSeen);
     dead.remove(lxcfs.generation());
-    Pass pass = new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
-    CandidateFinder.Candidates found = finder.find();
-    List<Candidate> candidates =
-        found.candidates().stream().filter(c -> filter.test(c.container())).toList();
+    return new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
+  }
+
+  private ReconcileReport reconcile(
+      List<Candidate> candidates, Pass pass, Mode mode, List<String> warnings, Stopwatch elapsed) {
     List<Inspection> inspections =
         inParallel(candidates, c -> reconcile(c, pass, mode, target -> true));
     List<ContainerReport> reports = new ArrayList<>();
     for (Inspection inspection : inspections) {
       reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, pass));
     }
-    return new ReconcileReport(lxcfs, reports, found.warnings(), elapsed.elapsed());
+    return new ReconcileReport(pass.lxcfs(), reports, warnings, elapsed.elapsed());
   }
 
   /** The live lxcfs of a pass, and which other connections are dead. */

@@ -193,11 +193,19 @@ public final class Watcher {
 
   private void pass(Instance lxcfs, boolean newInstance) {
     try {
-      ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, filter);
       // A recovery is a restart seen and mended; the catch-up pass at start-up is not one.
-      Duration recovery = newInstance && sinceLastPass != null ? sinceSeen.elapsed() : null;
+      boolean recovering = newInstance && sinceLastPass != null;
+      boolean recovered = false;
+      if (recovering && reconciler.knowsAny()) {
+        // The namespaces that held lxcfs mounts are mended before any runtime is asked.
+        ReconcileReport known = reconciler.runKnown(Reconciler.Mode.REPAIR);
+        Duration took = sinceSeen.elapsed();
+        recovered = known.summary().nothingDead();
+        listener.passCompleted(known, recovered ? took : null);
+      }
+      ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, filter);
       repaired = lxcfs;
-      listener.passCompleted(report, recovery);
+      listener.passCompleted(report, recovering && !recovered ? sinceSeen.elapsed() : null);
       if (report.summary().settled()) {
         retry.reset();
         passInterval = resync;

@@ -2,7 +2,9 @@ package io.lxcfsremount.core.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -30,6 +32,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 
 /**
  * When the watcher repairs, on scripted sightings of lxcfs. The kernel cannot be made to reuse a
@@ -72,6 +75,32 @@ class WatcherTest {
     watcher.run();
 
     verify(reconciler, times(2)).run(any(), any());
+  }
+
+  @Test
+  void aRestart_mendsTheKnownNamespacesFirst_thenAsksTheRuntimes() throws Exception {
+    when(reconciler.knowsAny()).thenReturn(true);
+    when(reconciler.runKnown(any()))
+        .thenReturn(new ReconcileReport(lxcfs(8), List.of(), List.of(), Duration.ofMillis(1)));
+    sightings(Optional.of(lxcfs(7)), Optional.empty(), Optional.of(lxcfs(8)));
+
+    watcher.run();
+
+    InOrder order = inOrder(reconciler);
+    order.verify(reconciler).run(any(), any());
+    order.verify(reconciler).runKnown(Reconciler.Mode.REPAIR);
+    order.verify(reconciler).run(any(), any());
+  }
+
+  @Test
+  void theCatchUpAtStartUp_asksTheRuntimes() throws Exception {
+    when(reconciler.knowsAny()).thenReturn(true);
+    sightings(Optional.of(lxcfs(7)));
+
+    watcher.run();
+
+    verify(reconciler, never()).runKnown(any());
+    verify(reconciler).run(any(), any());
   }
 
   @Test
