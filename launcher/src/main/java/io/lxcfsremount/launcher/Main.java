@@ -1,11 +1,14 @@
 package io.lxcfsremount.launcher;
 
+import com.google.common.collect.ImmutableMap;
 import io.lxcfsremount.core.IncompletePassException;
 import io.lxcfsremount.core.linux.Architecture;
 import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,15 +19,21 @@ import picocli.CommandLine.IVersionProvider;
     name = "lxcfs-remount",
     description = "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    subcommands = {
-      RepairCommand.class,
-      StatusCommand.class,
-      WatchCommand.class,
-      WebhookCommand.class
-    })
+    versionProvider = Main.Version.class)
 public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
+
+  /**
+   * The commands. picocli reads a command's options by reflection when the command is added, which
+   * costs a short process a good part of its start-up: only the command named is added, or all of
+   * them when none is (for the usage, and the suggestions for a misspelt one).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS =
+      ImmutableMap.of(
+          "repair", RepairCommand::new,
+          "status", StatusCommand::new,
+          "watch", WatchCommand::new,
+          "webhook", WebhookCommand::new);
 
   public static void main(String[] args) {
     // The webhook makes no Linux call, and runs where jnr may not load (no writable temp folder).
@@ -41,6 +50,12 @@ public final class Main implements Runnable {
       return fail(ExitCode.USAGE, Architecture.unsupported(architecture));
     }
     CommandLine commandLine = new CommandLine(new Main());
+    Supplier<Object> named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    if (named != null) {
+      commandLine.addSubcommand(args[0], named.get());
+    } else {
+      COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+    }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(
         (e, arguments) -> fail(ExitCode.USAGE, e.getMessage() + " (see lxcfs-remount --help)"));

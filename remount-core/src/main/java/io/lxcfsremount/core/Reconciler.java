@@ -241,8 +241,7 @@ public final class Reconciler {
       MountTable table =
           MountTable.read(
               proc.mountinfo(candidate.pid()),
-              Lxcfs.FS_TYPE,
-              binds.stream().map(Bind::target).collect(Collectors.toSet()));
+              Lxcfs.MOUNTS.alsoAt(binds.stream().map(Bind::target).collect(Collectors.toSet())));
       // The table is the pinned process's only if that process still runs now, and the namespace
       // it is in, which the repair will enter, only if it is still the one found.
       if (!linux.isAlive(pidfd)) {
@@ -360,7 +359,7 @@ public final class Reconciler {
     }
     MountTable after;
     try {
-      after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.FS_TYPE);
+      after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.MOUNTS);
     } catch (NoSuchFileException e) {
       return repairs;
     }

@@ -1,6 +1,7 @@
 package io.lxcfsremount.core.lxcfs;
 
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFilter;
 import java.util.Set;
 
 /**
@@ -29,6 +30,9 @@ public record Lxcfs(
     boolean answering,
     long pid) {
   public static final String FS_TYPE = "fuse.lxcfs";
+
+  /** The lines of a mount table that say which lxcfs mounts are visible. */
+  public static final MountFilter MOUNTS = MountFilter.ofType(FS_TYPE);
 
   public Lxcfs {
     otherInstances = Set.copyOf(otherInstances);

@@ -132,7 +132,7 @@ public final class LxcfsLocator {
     OptionalLong pid = process.pid();
     if (pid.isPresent() && !inOwnNamespace(pid.getAsLong())) {
       try {
-        MountTable theirs = MountTable.read(proc.mountinfo(pid.getAsLong()), Lxcfs.FS_TYPE);
+        MountTable theirs = MountTable.read(proc.mountinfo(pid.getAsLong()), Lxcfs.MOUNTS);
         if (process.stillRuns(pid.getAsLong())
             && theirs.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE)).isPresent()) {
           String root =
@@ -143,7 +143,7 @@ public final class LxcfsLocator {
         // It exited while its table was read.
       }
     }
-    return new View(MountTable.read(proc.selfMountinfo(), Lxcfs.FS_TYPE), 0, "");
+    return new View(MountTable.read(proc.selfMountinfo(), Lxcfs.MOUNTS), 0, "");
   }
 
   private boolean inOwnNamespace(long pid) {

@@ -1,9 +1,6 @@
 package io.lxcfsremount.core.mount;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,27 +18,30 @@ public record MountTable(List<MountInfo> mounts) {
     mounts = List.copyOf(mounts);
   }
 
-  /** Reads {@code /proc/PID/mountinfo} or any file of that format. */
+  /** Reads {@code /proc/PID/mountinfo} or any file of that format, every mount of it. */
   public static MountTable read(Path mountinfo) throws IOException {
-    return parse(new StringReader(Files.readString(mountinfo)));
+    return read(mountinfo, MountFilter.ALL);
+  }
+
+  /** Reads the mounts {@code filter} keeps of {@code /proc/PID/mountinfo}. */
+  public static MountTable read(Path mountinfo, MountFilter filter) throws IOException {
+    return parse(Files.readString(mountinfo), filter);
   }
 
   /**
-   * Reads the part of a mount table that tells which mounts of {@code fsType} are visible: those
-   * mounts, and every other mount at one of their mount points (which may hide them, or be hidden).
-   * The other lines are not parsed: a pass reads the tables of hundreds of containers.
+   * Parses mountinfo text, only the lines {@code filter} keeps: a line of another type is looked at
+   * only as far as its mount point.
+   *
+   * @throws IllegalArgumentException if a line that is kept is malformed
    */
-  public static MountTable read(Path mountinfo, String fsType) throws IOException {
-    return read(mountinfo, fsType, Set.of());
-  }
-
-  /** As {@link #read(Path, String)}, with every mount at one of {@code alsoAt} too. */
-  public static MountTable read(Path mountinfo, String fsType, Set<String> alsoAt)
-      throws IOException {
-    String marker = " - " + fsType + " ";
-    List<String> lines = Files.readString(mountinfo).lines().toList();
+  public static MountTable parse(String text, MountFilter filter) {
+    List<String> lines = text.lines().filter(line -> !line.isEmpty()).toList();
+    if (filter.keepsAll()) {
+      return new MountTable(lines.stream().map(MountInfo::parse).toList());
+    }
+    String marker = " - " + filter.fsType() + " ";
     List<MountInfo> mounts = new ArrayList<>();
-    Set<String> points = new HashSet<>(alsoAt);
+    Set<String> points = new HashSet<>(filter.alsoAt());
     for (String line : lines) {
       if (line.contains(marker)) {
         MountInfo mount = MountInfo.parse(line);
@@ -50,28 +50,8 @@ public record MountTable(List<MountInfo> mounts) {
       }
     }
     for (String line : lines) {
-      if (!line.contains(marker)
-          && !line.isEmpty()
-          && points.contains(MountInfo.mountPointOf(line))) {
+      if (!line.contains(marker) && points.contains(MountInfo.mountPointOf(line))) {
         mounts.add(MountInfo.parse(line));
-      }
-    }
-    return new MountTable(mounts);
-  }
-
-  /**
-   * Parses mountinfo text.
-   *
-   * @throws IOException if the reader fails
-   * @throws IllegalArgumentException if a line is malformed
-   */
-  public static MountTable parse(Reader text) throws IOException {
-    List<MountInfo> mounts = new ArrayList<>();
-    try (BufferedReader lines = new BufferedReader(text)) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (!line.isEmpty()) {
-          mounts.add(MountInfo.parse(line));
-        }
       }
     }
     return new MountTable(mounts);

@@ -3,9 +3,9 @@ package io.lxcfsremount.core.lxcfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFilter;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
-import java.io.StringReader;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -80,6 +80,6 @@ class LxcfsMountTest {
   }
 
   private static MountTable table() throws Exception {
-    return MountTable.parse(new StringReader(CONTAINER));
+    return MountTable.parse(CONTAINER, MountFilter.ALL);
   }
 }

@@ -2,7 +2,6 @@ package io.lxcfsremount.core.mount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ class MountTableTest {
 
   @Test
   void topMounts_hidesMountsStackedUnderAnotherAtTheSamePoint() throws Exception {
-    MountTable table = MountTable.parse(new StringReader(STACKED));
+    MountTable table = MountTable.parse(STACKED, MountFilter.ALL);
 
     assertThat(table.topMounts()).extracting(MountInfo::mountId).containsExactly(21, 22, 32, 33);
     assertThat(table.topAt("/proc/meminfo").orElseThrow().device()).isEqualTo(new Device(0, 43));
@@ -37,7 +36,7 @@ class MountTableTest {
     String reversed = String.join("\n", lines);
 
     assertThat(
-            MountTable.parse(new StringReader(reversed))
+            MountTable.parse(reversed, MountFilter.ALL)
                 .topAt("/proc/meminfo")
                 .orElseThrow()
                 .mountId())
@@ -55,7 +54,7 @@ class MountTableTest {
             + "41 21 0:50 / /with\\040space rw - fuse.lxcfs lxcfs rw\n"
             + "42 41 0:51 / /with\\040space rw - tmpfs tmpfs rw\n");
 
-    MountTable table = MountTable.read(mountinfo, "fuse.lxcfs");
+    MountTable table = MountTable.read(mountinfo, MountFilter.ofType("fuse.lxcfs"));
 
     assertThat(table.mounts())
         .extracting(MountInfo::mountId)
@@ -67,11 +66,11 @@ class MountTableTest {
 
   @Test
   void count_includesHiddenMounts() throws Exception {
-    assertThat(MountTable.parse(new StringReader(STACKED)).count("fuse.lxcfs")).isEqualTo(4);
+    assertThat(MountTable.parse(STACKED, MountFilter.ALL).count("fuse.lxcfs")).isEqualTo(4);
   }
 
   @Test
   void topAt_isEmptyWhereNothingIsMounted() throws Exception {
-    assertThat(MountTable.parse(new StringReader(STACKED)).topAt("/proc/stat")).isEmpty();
+    assertThat(MountTable.parse(STACKED, MountFilter.ALL).topAt("/proc/stat")).isEmpty();
   }
 }

@@ -12,11 +12,11 @@ import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
 import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFilter;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,7 +82,7 @@ class RebinderTest {
   }
 
   private static Rebinder.Repairs repair(FakeCalls calls) throws Exception {
-    MountTable table = MountTable.parse(new StringReader(CONTAINER));
+    MountTable table = MountTable.parse(CONTAINER, MountFilter.ALL);
     List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
     return new Rebinder(Strategy.ATOMIC_SWAP, calls)
         .repair(new Fd(-1), table, stale, List.of(), LXCFS);
