@@ -14,5 +14,8 @@ final class ExitCode {
   /** No healthy lxcfs within --wait, or an lxcfs that does not answer at all. */
   static final int NO_LXCFS = 3;
 
+  /** A failure the agent did not foresee (a bug, or a native library that will not load). */
+  static final int UNEXPECTED = 4;
+
   private ExitCode() {}
 }

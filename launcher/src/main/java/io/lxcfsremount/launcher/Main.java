@@ -66,14 +66,14 @@ public final class Main implements Runnable {
             return fail(ExitCode.USAGE, e.getMessage());
           }
           LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
-          return fail(ExitCode.DEAD_MOUNTS, "unexpected failure: " + e);
+          return fail(ExitCode.UNEXPECTED, "unexpected failure: " + e);
         });
     try {
       return commandLine.execute(args);
     } catch (Error e) {
       // Errors (a native library that will not load, say) bypass picocli's handler.
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
-      return fail(ExitCode.DEAD_MOUNTS, "unexpected failure: " + rootCause(e));
+      return fail(ExitCode.UNEXPECTED, "unexpected failure: " + rootCause(e));
     }
   }
 

@@ -16,6 +16,7 @@ public final class Errnos {
   public static final int ENOSYS = Errno.ENOSYS.intValue();
   public static final int ENOTCONN = Errno.ENOTCONN.intValue();
   public static final int ESTALE = Errno.ESTALE.intValue();
+  public static final int ETIMEDOUT = Errno.ETIMEDOUT.intValue();
 
   private Errnos() {}
 }

@@ -53,7 +53,10 @@ public final class MountNamespaceThread {
   /** A dead mount that is locked (MNT_LOCKED) cannot be detached, nor have one moved beneath. */
   private static final int EINVAL = Errnos.EINVAL;
 
-  private static final int ETIMEDOUT = 110;
+  private static final int ETIMEDOUT = Errnos.ETIMEDOUT;
+
+  private static final String ATTACH_FLAGS = "MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH";
+  private static final String BENEATH_FLAGS = ATTACH_FLAGS + "|MOVE_MOUNT_BENEATH";
 
   /**
    * How long a namespace thread may take. Its few calls take microseconds, unless a path it
@@ -186,7 +189,8 @@ public final class MountNamespaceThread {
     if (moved != 0) {
       return moveErrno == EINVAL
           ? stackOnTop(job, parent, buffers)
-          : new RebindOutcome("move_mount", job.target(), moveErrno);
+          : RebindOutcome.mounting(
+              "move_mount", RebindOutcome.CLONE, job.target(), BENEATH_FLAGS, moveErrno);
     }
     return detachDead(job, parent, buffers);
   }
@@ -217,7 +221,8 @@ public final class MountNamespaceThread {
     Syscalls.close(target);
     return moved == 0
         ? RebindOutcome.DONE
-        : new RebindOutcome("move_mount", job.target(), moveErrno);
+        : RebindOutcome.mounting(
+            "move_mount", RebindOutcome.CLONE, job.target(), ATTACH_FLAGS, moveErrno);
   }
 
   private static RebindOutcome detachThenBind(NamespaceRebind job, int parent, Buffers buffers) {
@@ -238,12 +243,14 @@ public final class MountNamespaceThread {
       return detached;
     }
     if (Syscalls.mount(job.source(), job.name(), MS_BIND) != 0) {
-      return new RebindOutcome("mount", job.target(), Syscalls.errno());
+      return RebindOutcome.mounting(
+          "mount", job.source(), job.target(), "MS_BIND", Syscalls.errno());
     }
     if (Syscalls.mount(
             null, job.name(), MS_REMOUNT | MS_BIND | MountAttributes.msFlags(job.flags()))
         != 0) {
-      return new RebindOutcome("mount", job.target(), Syscalls.errno());
+      return RebindOutcome.mounting(
+          "mount", null, job.target(), "MS_REMOUNT|MS_BIND", Syscalls.errno());
     }
     return detached.done() ? RebindOutcome.DONE : RebindOutcome.STACKED;
   }
@@ -266,7 +273,8 @@ public final class MountNamespaceThread {
       return new RebindOutcome("fchdir", job.parent(), Syscalls.errno());
     }
     if (Syscalls.umount2(job.name(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0) {
-      return new RebindOutcome("umount2", job.target(), Syscalls.errno());
+      return RebindOutcome.mounting(
+          "umount2", null, job.target(), "MNT_DETACH|UMOUNT_NOFOLLOW", Syscalls.errno());
     }
     return RebindOutcome.DONE;
   }

@@ -26,7 +26,7 @@ public final class NamespaceClone {
   /** Its three calls take microseconds, unless lxcfs stops answering in between. */
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private static final int ETIMEDOUT = 110;
+  private static final int ETIMEDOUT = Errnos.ETIMEDOUT;
 
   /**
    * A clone thread given up on, asleep in an lxcfs that stopped answering: while it stays, no other

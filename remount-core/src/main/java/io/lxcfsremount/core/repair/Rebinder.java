@@ -96,7 +96,7 @@ public final class Rebinder {
         for (int i = 0; i < outcomes.size(); i++) {
           int index = jobIndex.get(i);
           RebindOutcome outcome = outcomes.get(i);
-          reports.set(index, settle(reports.get(index), outcome, alive));
+          reports.set(index, settle(reports.get(index), outcome, alive, lxcfs));
           if (alive && !outcome.done() && MAY_PASS.contains(outcome.errno())) {
             mayPass.add(reports.get(index).target());
           }
@@ -215,7 +215,8 @@ public final class Rebinder {
     return linux.cloneMountIn(lxcfsProcess, source, flags);
   }
 
-  private static MountReport settle(MountReport report, RebindOutcome outcome, boolean alive) {
+  private static MountReport settle(
+      MountReport report, RebindOutcome outcome, boolean alive, Lxcfs lxcfs) {
     if (outcome.done()) {
       return outcome.stacked()
           ? report.withState(
@@ -225,7 +226,7 @@ public final class Rebinder {
     if (!alive) {
       return report.withState(MountState.SKIPPED, "process exited");
     }
-    return report.withState(MountState.FAILED, outcome.describe());
+    return report.withState(MountState.FAILED, outcome.describe(lxcfs.pathOf(report.file())));
   }
 
   private Device deviceOf(Fd tree, String source) throws LinuxException {

@@ -39,7 +39,12 @@ class RebinderTest {
     FakeCalls calls =
         new FakeCalls(
             List.of(
-                new RebindOutcome("move_mount", "/proc/meminfo", Errnos.ENOENT),
+                RebindOutcome.mounting(
+                    "move_mount",
+                    RebindOutcome.CLONE,
+                    "/proc/meminfo",
+                    "MOVE_MOUNT_BENEATH",
+                    Errnos.ENOENT),
                 new RebindOutcome(null, "", 0)));
 
     Rebinder.Repairs repairs = repair(calls);
@@ -49,7 +54,9 @@ class RebinderTest {
         .containsExactly(
             tuple("/proc/meminfo", MountState.FAILED), tuple("/proc/uptime", MountState.REPAIRED));
     assertThat(repairs.reports().get(0).reason())
-        .isEqualTo("move_mount /proc/meminfo: ENOENT (No such file or directory)");
+        .isEqualTo(
+            "move_mount src=/var/lib/lxcfs/proc/meminfo dst=/proc/meminfo flags=MOVE_MOUNT_BENEATH:"
+                + " ENOENT (No such file or directory)");
     assertThat(repairs.mayPass()).containsExactly("/proc/meminfo");
   }
 
