@@ -16,6 +16,7 @@ import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Attempt;
 import io.lxcfsremount.core.repair.Rebinder;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
@@ -26,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,10 +277,17 @@ public final class Reconciler {
           List<MissingMount> absent =
               missing.stream().filter(m -> targets.test(m.target())).toList();
           if (!chosen.isEmpty() || !absent.isEmpty()) {
-            Rebinder.Repairs repairs =
-                verify(candidate, lxcfs, rebinder.repair(pidfd, table, chosen, absent, lxcfs));
-            reports.addAll(repairs.reports());
-            mayPass = repairs.mayPass();
+            List<Attempt> attempts = rebinder.repair(pidfd, table, chosen, absent, lxcfs);
+            Map<String, String> misplaced = verify(candidate, lxcfs, attempts);
+            Set<String> again = new HashSet<>();
+            for (Attempt attempt : attempts) {
+              Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
+              reports.add(attempt.report(instead));
+              if (attempt.mayPass(instead)) {
+                again.add(attempt.target());
+              }
+            }
+            mayPass = again;
           }
         }
       }
@@ -350,47 +359,33 @@ public final class Reconciler {
   /**
    * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
    * does not may have lost a race with another namespace's repair: it is worth one more try.
+   *
+   * @return by target, what the table shows there instead of the live lxcfs, for each attempt whose
+   *     calls succeeded and that the table does not show
    */
-  private Rebinder.Repairs verify(Candidate candidate, Lxcfs lxcfs, Rebinder.Repairs repairs)
+  private Map<String, String> verify(Candidate candidate, Lxcfs lxcfs, List<Attempt> attempts)
       throws IOException {
-    List<MountReport> repaired = repairs.reports();
-    if (repaired.stream().noneMatch(Reconciler::replaced)) {
-      return repairs;
+    Map<String, String> misplaced = new HashMap<>();
+    if (attempts.stream().noneMatch(Attempt::succeeded)) {
+      return misplaced;
     }
     MountTable after;
     try {
       after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.MOUNTS);
     } catch (NoSuchFileException e) {
-      return repairs;
+      return misplaced;
     }
-    Set<String> mayPass = new HashSet<>(repairs.mayPass());
-    List<MountReport> verified = new ArrayList<>();
-    for (MountReport report : repaired) {
-      Optional<MountInfo> top = after.topAt(report.target());
+    for (Attempt attempt : attempts.stream().filter(Attempt::succeeded).toList()) {
+      Optional<MountInfo> top = after.topAt(attempt.target());
       boolean live =
           top.isPresent()
               && top.get().fsType().equals(Lxcfs.FS_TYPE)
               && top.get().device().equals(lxcfs.generation());
-      if (!replaced(report) || live) {
-        verified.add(report);
-      } else {
-        mayPass.add(report.target());
-        verified.add(
-            report.withState(
-                MountState.FAILED,
-                "verify: top mount at "
-                    + report.target()
-                    + " is "
-                    + top.map(m -> m.fsType() + " " + m.device()).orElse("gone")));
+      if (!live) {
+        misplaced.put(attempt.target(), top.map(m -> m.fsType() + " " + m.device()).orElse("gone"));
       }
     }
-    return new Rebinder.Repairs(verified, mayPass);
-  }
-
-  private static boolean replaced(MountReport report) {
-    return report.state() == MountState.REPAIRED
-        || report.state() == MountState.STACKED
-        || report.state() == MountState.ATTACHED;
+    return misplaced;
   }
 
   private List<Inspection> inParallel(

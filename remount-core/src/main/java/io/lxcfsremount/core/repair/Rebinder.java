@@ -14,13 +14,12 @@ import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
-import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Step 4 of the reconcile pass: replaces the stale lxcfs mounts of one mount namespace. Everything
@@ -29,12 +28,6 @@ import java.util.Set;
  * process's); then one namespace thread does the swaps.
  */
 public final class Rebinder {
-  /**
-   * Failures that may pass: ENOENT (the kernel's race of MOVE_MOUNT_BENEATH under concurrency, a
-   * target that moved), ESTALE (the mount read was replaced since: the next read tells by what).
-   */
-  private static final Set<Integer> MAY_PASS = Set.of(Errnos.ENOENT, Errnos.ESTALE);
-
   private final Strategy preferred;
   private final LinuxCalls linux;
 
@@ -51,64 +44,43 @@ public final class Rebinder {
   }
 
   /**
-   * The reports of one namespace's repairs, not verified yet: a REPAIRED mount is one whose calls
-   * succeeded.
-   *
-   * @param mayPass the targets whose repair failed for a reason that may pass (the kernel's ENOENT
-   *     race of MOVE_MOUNT_BENEATH under concurrency, a target that moved): worth one more try
-   */
-  public record Repairs(List<MountReport> reports, Set<String> mayPass) {
-    public Repairs {
-      reports = List.copyOf(reports);
-      mayPass = Set.copyOf(mayPass);
-    }
-  }
-
-  /**
    * Repairs {@code stale} and attaches {@code missing} in the namespace of the process behind
-   * {@code pidfd}, whose mount table is {@code table}.
+   * {@code pidfd}, whose mount table is {@code table}: one attempt per mount, in that order, not
+   * verified yet.
    */
-  public Repairs repair(
+  public List<Attempt> repair(
       Fd pidfd, MountTable table, List<LxcfsMount> stale, List<MissingMount> missing, Lxcfs lxcfs) {
-    List<MountReport> reports = new ArrayList<>();
-    Set<String> mayPass = new HashSet<>();
-    List<NamespaceRebind> jobs = new ArrayList<>();
-    List<Integer> jobIndex = new ArrayList<>();
+    List<Planned> plans = new ArrayList<>();
     Fd lxcfsProcess = null;
     try {
       if (lxcfs.inProcessNamespace() && preferred.usesMountApi()) {
         lxcfsProcess = pinned(lxcfs);
       }
-      List<Wanted> wanted = new ArrayList<>();
-      stale.forEach(m -> wanted.add(Wanted.of(m)));
-      missing.forEach(m -> wanted.add(Wanted.of(m)));
-      for (Wanted mount : wanted) {
-        Planned planned = plan(mount, table, lxcfs, lxcfsProcess);
-        reports.add(planned.report());
-        if (planned.job() != null) {
-          jobs.add(planned.job());
-          jobIndex.add(reports.size() - 1);
-        }
+      for (LxcfsMount mount : stale) {
+        plans.add(plan(Wanted.of(mount), table, lxcfs, lxcfsProcess));
       }
-      if (!jobs.isEmpty()) {
-        List<RebindOutcome> outcomes = linux.inNamespace(pidfd, jobs);
-        boolean alive = isAlive(pidfd);
-        for (int i = 0; i < outcomes.size(); i++) {
-          int index = jobIndex.get(i);
-          RebindOutcome outcome = outcomes.get(i);
-          reports.set(index, settle(reports.get(index), outcome, alive, lxcfs));
-          if (alive && !outcome.done() && MAY_PASS.contains(outcome.errno())) {
-            mayPass.add(reports.get(index).target());
-          }
-        }
+      for (MissingMount mount : missing) {
+        plans.add(plan(Wanted.of(mount), table, lxcfs, lxcfsProcess));
       }
+      List<Planned> tried = plans.stream().filter(p -> p.job() != null).toList();
+      Iterator<RebindOutcome> outcomes =
+          tried.isEmpty()
+              ? Collections.emptyIterator()
+              : linux.inNamespace(pidfd, tried.stream().map(Planned::job).toList()).iterator();
+      boolean alive = tried.isEmpty() || isAlive(pidfd);
+      List<Attempt> attempts = new ArrayList<>();
+      for (Planned plan : plans) {
+        attempts.add(plan.attempt(plan.job() == null ? null : outcomes.next(), alive, lxcfs));
+      }
+      return attempts;
     } finally {
-      jobs.stream().filter(job -> job.tree() != null).forEach(job -> job.tree().close());
+      plans.stream()
+          .filter(plan -> plan.job() != null && plan.job().tree() != null)
+          .forEach(plan -> plan.job().tree().close());
       if (lxcfsProcess != null) {
         lxcfsProcess.close();
       }
     }
-    return new Repairs(reports, mayPass);
   }
 
   /**
@@ -129,8 +101,31 @@ public final class Rebinder {
     }
   }
 
-  /** A report to start from and the job that will carry it out (null when it cannot be tried). */
-  private record Planned(MountReport report, NamespaceRebind job) {}
+  /**
+   * How a mount will be put in place: a job for the namespace thread, or why it cannot be tried.
+   */
+  private record Planned(Wanted mount, Strategy strategy, NamespaceRebind job, String refused) {
+    static Planned tried(Wanted mount, Strategy strategy, NamespaceRebind job) {
+      return new Planned(mount, strategy, job, null);
+    }
+
+    static Planned refused(Wanted mount, Strategy strategy, String why) {
+      return new Planned(mount, strategy, null, why);
+    }
+
+    Attempt attempt(RebindOutcome outcome, boolean alive, Lxcfs lxcfs) {
+      return new Attempt(
+          mount.target(),
+          mount.file(),
+          mount.flags().readOnly(),
+          strategy,
+          mount.done(),
+          refused,
+          outcome,
+          alive,
+          lxcfs.pathOf(mount.file()));
+    }
+  }
 
   /** A pidfd of the lxcfs process, or null when it has exited (its clones then fail, said why). */
   private Fd pinned(Lxcfs lxcfs) {
@@ -146,9 +141,6 @@ public final class Rebinder {
    *     holds the lxcfs mount; null otherwise, or when that process has exited
    */
   private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs, Fd lxcfsProcess) {
-    MountReport report =
-        new MountReport(
-            mount.target(), mount.file(), mount.flags().readOnly(), mount.done(), preferred, null);
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
@@ -158,48 +150,40 @@ public final class Rebinder {
           // lxcfs went away (or came back anew) since it was located: what the path shows now is
           // not the live lxcfs, possibly the bare folder underneath. Never attach that.
           tree.close();
-          return new Planned(
-              report.withState(
-                  MountState.FAILED,
-                  "lxcfs changed during the pass: "
-                      + source
-                      + " is on "
-                      + cloned
-                      + ", not lxcfs "
-                      + lxcfs.generation()),
-              null);
+          return Planned.refused(
+              mount,
+              preferred,
+              "lxcfs changed during the pass: "
+                  + source
+                  + " is on "
+                  + cloned
+                  + ", not lxcfs "
+                  + lxcfs.generation());
         }
-        return new Planned(
-            report,
+        return Planned.tried(
+            mount,
+            preferred,
             mount.dead() == null
                 ? NamespaceRebind.attach(mount.target(), tree)
                 : NamespaceRebind.ofTree(preferred, mount.target(), tree, mount.dead()));
       } catch (LinuxException e) {
         if (e.errno() != Errnos.EPERM && e.errno() != Errnos.ENOSYS) {
-          return new Planned(report.withState(MountState.FAILED, e.getMessage()), null);
+          return Planned.refused(mount, preferred, e.getMessage());
         }
       }
     }
     Optional<String> folder = LxcfsMount.liveFolder(table, lxcfs);
-    MountReport classic =
-        new MountReport(
-            report.target(),
-            report.file(),
-            report.readOnly(),
-            mount.done(),
-            Strategy.CLASSIC,
-            null);
     if (folder.isEmpty()) {
-      return new Planned(
-          classic.withState(
-              MountState.FAILED,
-              "not repairable: the mount API is not available and the live lxcfs folder is not"
-                  + " visible inside the container"),
-          null);
+      return Planned.refused(
+          mount,
+          Strategy.CLASSIC,
+          "not repairable: the mount API is not available and the live lxcfs folder is not"
+              + " visible inside the container");
     }
     String source = mount.file().equals("/") ? folder.get() : folder.get() + mount.file();
-    return new Planned(
-        classic,
+    return Planned.tried(
+        mount,
+        Strategy.CLASSIC,
         NamespaceRebind.classic(
             mount.target(), source, mount.flags(), lxcfs.generation(), mount.dead()));
   }
@@ -213,20 +197,6 @@ public final class Rebinder {
       throw new LinuxException("pidfd_open", "/proc/" + lxcfs.pid(), Errnos.ESRCH);
     }
     return linux.cloneMountIn(lxcfsProcess, source, flags);
-  }
-
-  private static MountReport settle(
-      MountReport report, RebindOutcome outcome, boolean alive, Lxcfs lxcfs) {
-    if (outcome.done()) {
-      return outcome.stacked()
-          ? report.withState(
-              MountState.STACKED, "the dead mount is locked in place: the live one covers it")
-          : report;
-    }
-    if (!alive) {
-      return report.withState(MountState.SKIPPED, "process exited");
-    }
-    return report.withState(MountState.FAILED, outcome.describe(lxcfs.pathOf(report.file())));
   }
 
   private Device deviceOf(Fd tree, String source) throws LinuxException {

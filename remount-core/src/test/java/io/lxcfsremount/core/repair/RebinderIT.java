@@ -22,6 +22,7 @@ import io.lxcfsremount.core.testing.StandInContainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,7 +175,8 @@ class RebinderIT {
     List<LxcfsMount> stale =
         LxcfsMount.in(table, live, m -> true).stream().filter(LxcfsMount::stale).toList();
     return new Rebinder(strategy, LinuxCalls.jnr())
-        .repair(pidfd, table, stale, List.of(), live)
-        .reports();
+        .repair(pidfd, table, stale, List.of(), live).stream()
+            .map(attempt -> attempt.report(Optional.empty()))
+            .toList();
   }
 }

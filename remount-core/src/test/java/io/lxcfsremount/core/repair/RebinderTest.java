@@ -19,6 +19,7 @@ import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -47,17 +48,19 @@ class RebinderTest {
                     Errnos.ENOENT),
                 new RebindOutcome(null, "", 0)));
 
-    Rebinder.Repairs repairs = repair(calls);
+    List<Attempt> attempts = repair(calls);
 
-    assertThat(repairs.reports())
+    assertThat(reports(attempts))
         .extracting(MountReport::target, MountReport::state)
         .containsExactly(
             tuple("/proc/meminfo", MountState.FAILED), tuple("/proc/uptime", MountState.REPAIRED));
-    assertThat(repairs.reports().get(0).reason())
+    assertThat(reports(attempts).get(0).reason())
         .isEqualTo(
             "move_mount src=/var/lib/lxcfs/proc/meminfo dst=/proc/meminfo flags=MOVE_MOUNT_BENEATH:"
                 + " ENOENT (No such file or directory)");
-    assertThat(repairs.mayPass()).containsExactly("/proc/meminfo");
+    assertThat(attempts.stream().filter(a -> a.mayPass(Optional.empty())))
+        .extracting(Attempt::target)
+        .containsExactly("/proc/meminfo");
   }
 
   @Test
@@ -68,10 +71,10 @@ class RebinderTest {
                 new RebindOutcome("move_mount", "/proc/meminfo", Errnos.EINVAL),
                 new RebindOutcome(null, "", 0)));
 
-    Rebinder.Repairs repairs = repair(calls);
+    List<Attempt> attempts = repair(calls);
 
-    assertThat(repairs.reports().get(0).state()).isEqualTo(MountState.FAILED);
-    assertThat(repairs.mayPass()).isEmpty();
+    assertThat(reports(attempts).get(0).state()).isEqualTo(MountState.FAILED);
+    assertThat(attempts.get(0).mayPass(Optional.empty())).isFalse();
   }
 
   @Test
@@ -88,7 +91,26 @@ class RebinderTest {
         .containsExactly("/proc/meminfo", "/proc/uptime");
   }
 
-  private static Rebinder.Repairs repair(FakeCalls calls) throws Exception {
+  @Test
+  void aMountWhoseCallsWorked_butThatTheTableDoesNotShow_failsVerifyAndIsWorthAnotherTry()
+      throws Exception {
+    List<Attempt> attempts =
+        repair(
+            new FakeCalls(List.of(new RebindOutcome(null, "", 0), new RebindOutcome(null, "", 0))));
+
+    Optional<String> instead = Optional.of("fuse.lxcfs 0:41");
+    assertThat(attempts.get(0).report(instead).state()).isEqualTo(MountState.FAILED);
+    assertThat(attempts.get(0).report(instead).reason())
+        .isEqualTo("verify: top mount at /proc/meminfo is fuse.lxcfs 0:41");
+    assertThat(attempts.get(0).mayPass(instead)).isTrue();
+    assertThat(attempts.get(1).report(Optional.empty()).state()).isEqualTo(MountState.REPAIRED);
+  }
+
+  private static List<MountReport> reports(List<Attempt> attempts) {
+    return attempts.stream().map(a -> a.report(Optional.empty())).toList();
+  }
+
+  private static List<Attempt> repair(FakeCalls calls) throws Exception {
     MountTable table = MountTable.parse(CONTAINER, MountFilter.ALL);
     List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
     return new Rebinder(Strategy.ATOMIC_SWAP, calls)
