@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class Agent implements AutoCloseable {
   private final ProcFs proc = ProcFs.host();
+  private final LinuxCalls linux = LinuxCalls.jnr();
   private final CommonOptions options;
   private final LxcfsLocator locator;
   private final Runtimes runtimes;
@@ -32,7 +33,7 @@ final class Agent implements AutoCloseable {
     if (options.lxcfsTimeout.isZero()) {
       throw new UsageException("--lxcfs-timeout must be longer than 0s");
     }
-    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir), options.lxcfsTimeout);
+    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir), options.lxcfsTimeout, linux);
     if (options.parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
     }
@@ -52,6 +53,14 @@ final class Agent implements AutoCloseable {
     return runtimes.sources(proc);
   }
 
+  ProcFs proc() {
+    return proc;
+  }
+
+  LinuxCalls linux() {
+    return linux;
+  }
+
   LxcfsLocator locator() {
     return locator;
   }
@@ -65,8 +74,8 @@ final class Agent implements AutoCloseable {
         proc,
         locator,
         runtimes.finder(proc),
-        new Rebinder(strategy, LinuxCalls.jnr()),
-        LinuxCalls.jnr(),
+        new Rebinder(strategy, linux),
+        linux,
         options.parallelism,
         Ticker.systemTicker());
   }

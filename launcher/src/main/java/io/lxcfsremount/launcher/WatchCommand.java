@@ -11,7 +11,6 @@ import io.lxcfsremount.core.watch.Watcher;
 import io.lxcfsremount.core.watch.WedgedLxcfsAborter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +133,8 @@ final class WatchCommand implements Callable<Integer> {
             agent.reconciler(),
             selection.filter(),
             agent.locator(),
-            new LxcfsProcessFinder(Path.of("/proc")),
+            new LxcfsProcessFinder(agent.proc().root()),
+            agent.linux(),
             wakeups,
             new Listeners(listeners),
             resync,

@@ -36,6 +36,11 @@ final class JnrLinuxCalls implements LinuxCalls {
   }
 
   @Override
+  public long statUncached(String path) throws LinuxException {
+    return Linux.statUncached(path);
+  }
+
+  @Override
   public void statUncached(long pid, String target) throws LinuxException {
     Linux.statUncachedIn("/proc/" + pid + "/root", target);
   }

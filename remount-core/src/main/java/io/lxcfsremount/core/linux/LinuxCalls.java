@@ -49,6 +49,15 @@ public interface LinuxCalls {
   Device deviceOf(Fd fd, String path) throws LinuxException;
 
   /**
+   * Asks the filesystem at {@code path} for its attributes, bypassing every cache (a dead FUSE
+   * connection answers ENOTCONN at once, a wedged one never answers).
+   *
+   * @return the ID of the mount {@code path} is on
+   * @throws LinuxException naming statx and its errno
+   */
+  long statUncached(String path) throws LinuxException;
+
+  /**
    * Asks the filesystem mounted at {@code target}, as the process {@code pid} sees it (through its
    * /proc/PID/root, no symlink followed), for its attributes, bypassing every cache: a dead FUSE
    * connection answers ENOTCONN at once.

@@ -1,7 +1,7 @@
 package io.lxcfsremount.core.lxcfs;
 
 import io.lxcfsremount.core.bounded.AbandonableCalls;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
@@ -50,21 +50,19 @@ public final class LxcfsLocator {
   private final Duration timeout;
   private final Map<Device, AbandonableCalls> probes = new ConcurrentHashMap<>();
   private final LxcfsProcessPin process;
+  private final LinuxCalls linux;
 
   /**
    * @param dir the lxcfs folder as the lxcfs process sees it (on a node: the host's path), absolute
    *     and without a trailing slash
    * @param timeout how long the health probe may go unanswered before lxcfs counts as wedged
    */
-  public LxcfsLocator(ProcFs proc, String dir, Duration timeout) {
+  public LxcfsLocator(ProcFs proc, String dir, Duration timeout, LinuxCalls linux) {
     this.proc = proc;
     this.dir = dir;
     this.timeout = timeout;
-    this.process = new LxcfsProcessPin(proc, dir);
-  }
-
-  public LxcfsLocator(ProcFs proc, String dir) {
-    this(proc, dir, DEFAULT_TIMEOUT);
+    this.linux = linux;
+    this.process = new LxcfsProcessPin(proc, dir, linux);
   }
 
   public String dir() {
@@ -115,7 +113,7 @@ public final class LxcfsLocator {
       // A wedged lxcfs leaves the statx asleep in the kernel, out of reach of any interrupt.
       long mountId =
           probesOf(generation)
-              .call("statx " + probe, probeTimeout, () -> Linux.statUncached(probe));
+              .call("statx " + probe, probeTimeout, () -> linux.statUncached(probe));
       return Optional.of(new Lxcfs(dir, generation, mountId, null, others, true, view.pid()));
     } catch (LinuxException e) {
       return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, true, view.pid()));

@@ -1,7 +1,7 @@
 package io.lxcfsremount.core.lxcfs;
 
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.proc.LxcfsProcessFinder;
 import io.lxcfsremount.core.proc.ProcFs;
@@ -17,13 +17,15 @@ final class LxcfsProcessPin {
   private final ProcFs proc;
   private final LxcfsProcessFinder finder;
   private final String dir;
+  private final LinuxCalls linux;
   private long pid;
   private Fd pidfd;
 
-  LxcfsProcessPin(ProcFs proc, String dir) {
+  LxcfsProcessPin(ProcFs proc, String dir, LinuxCalls linux) {
     this.proc = proc;
     this.finder = new LxcfsProcessFinder(proc.root());
     this.dir = dir;
+    this.linux = linux;
   }
 
   /** The PID of the lxcfs serving the folder, if one runs. */
@@ -37,7 +39,7 @@ final class LxcfsProcessPin {
       return found;
     }
     try {
-      pidfd = Linux.pidfdOpen(found.getAsLong());
+      pidfd = linux.pidfdOpen(found.getAsLong());
     } catch (LinuxException e) {
       // It exited since the scan.
       return OptionalLong.empty();
@@ -58,7 +60,7 @@ final class LxcfsProcessPin {
 
   private boolean alive() {
     try {
-      return Linux.isAlive(pidfd);
+      return linux.isAlive(pidfd);
     } catch (LinuxException e) {
       return false;
     }

@@ -5,7 +5,7 @@ import com.google.common.base.Ticker;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.LxcfsUnavailableException;
 import io.lxcfsremount.core.Reconciler;
-import io.lxcfsremount.core.linux.Linux;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
@@ -56,6 +56,7 @@ public final class Watcher {
   private final Predicate<Container> filter;
   private final LxcfsLocator locator;
   private final LxcfsProcessFinder processes;
+  private final LinuxCalls linux;
   private final WatchEvents events;
   private final WatchListener listener;
   private final Duration resync;
@@ -89,6 +90,7 @@ public final class Watcher {
       Predicate<Container> filter,
       LxcfsLocator locator,
       LxcfsProcessFinder processes,
+      LinuxCalls linux,
       WatchEvents events,
       WatchListener listener,
       Duration resync,
@@ -98,6 +100,7 @@ public final class Watcher {
     this.filter = filter;
     this.locator = locator;
     this.processes = processes;
+    this.linux = linux;
     this.events = events;
     this.listener = listener;
     this.resync = resync;
@@ -243,7 +246,7 @@ public final class Watcher {
           lxcfs.inProcessNamespace()
               ? "/proc/" + lxcfs.pid() + "/mountinfo"
               : "/proc/self/mountinfo");
-      events.watchProcess(pid.isPresent() ? Linux.pidfdOpen(pid.getAsLong()) : null);
+      events.watchProcess(pid.isPresent() ? linux.pidfdOpen(pid.getAsLong()) : null);
       log.debug("watching lxcfs process {}", pid.isPresent() ? pid.getAsLong() : "(not found)");
     } catch (IOException e) {
       log.debug("cannot watch the lxcfs process: {}", e.getMessage());

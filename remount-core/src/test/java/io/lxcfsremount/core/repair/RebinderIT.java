@@ -171,7 +171,14 @@ class RebinderIT {
   }
 
   private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
-    Lxcfs live = new LxcfsLocator(ProcFs.host(), lxcfs.dir().toString()).locate().orElseThrow();
+    Lxcfs live =
+        new LxcfsLocator(
+                ProcFs.host(),
+                lxcfs.dir().toString(),
+                LxcfsLocator.DEFAULT_TIMEOUT,
+                LinuxCalls.jnr())
+            .locate()
+            .orElseThrow();
     List<LxcfsMount> stale =
         LxcfsMount.in(table, live, m -> true).stream().filter(LxcfsMount::stale).toList();
     return new Rebinder(strategy, LinuxCalls.jnr())

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
@@ -13,11 +12,10 @@ import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFilter;
-import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
-import java.util.ArrayList;
+import io.lxcfsremount.core.testing.FakeLinuxCalls;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,16 +35,16 @@ class RebinderTest {
 
   @Test
   void aMoveMountThatLostTheEnoentRace_failsAndIsWorthAnotherTry() throws Exception {
-    FakeCalls calls =
-        new FakeCalls(
-            List.of(
+    FakeLinuxCalls calls =
+        new FakeLinuxCalls(LIVE)
+            .failing(
+                "/proc/meminfo",
                 RebindOutcome.mounting(
                     "move_mount",
                     RebindOutcome.CLONE,
                     "/proc/meminfo",
                     "MOVE_MOUNT_BENEATH",
-                    Errnos.ENOENT),
-                new RebindOutcome(null, "", 0)));
+                    Errnos.ENOENT));
 
     List<Attempt> attempts = repair(calls);
 
@@ -65,11 +63,10 @@ class RebinderTest {
 
   @Test
   void anEinval_failsAndIsNotTriedAgain() throws Exception {
-    FakeCalls calls =
-        new FakeCalls(
-            List.of(
-                new RebindOutcome("move_mount", "/proc/meminfo", Errnos.EINVAL),
-                new RebindOutcome(null, "", 0)));
+    FakeLinuxCalls calls =
+        new FakeLinuxCalls(LIVE)
+            .failing(
+                "/proc/meminfo", new RebindOutcome("move_mount", "/proc/meminfo", Errnos.EINVAL));
 
     List<Attempt> attempts = repair(calls);
 
@@ -79,8 +76,7 @@ class RebinderTest {
 
   @Test
   void eachStaleMountIsOneJobInTheNamespace_withAPrivateCloneOfItsLxcfsFile() throws Exception {
-    FakeCalls calls =
-        new FakeCalls(List.of(new RebindOutcome(null, "", 0), new RebindOutcome(null, "", 0)));
+    FakeLinuxCalls calls = new FakeLinuxCalls(LIVE);
 
     repair(calls);
 
@@ -94,9 +90,7 @@ class RebinderTest {
   @Test
   void aMountWhoseCallsWorked_butThatTheTableDoesNotShow_failsVerifyAndIsWorthAnotherTry()
       throws Exception {
-    List<Attempt> attempts =
-        repair(
-            new FakeCalls(List.of(new RebindOutcome(null, "", 0), new RebindOutcome(null, "", 0))));
+    List<Attempt> attempts = repair(new FakeLinuxCalls(LIVE));
 
     Optional<String> instead = Optional.of("fuse.lxcfs 0:41");
     assertThat(attempts.get(0).report(instead).state()).isEqualTo(MountState.FAILED);
@@ -110,56 +104,10 @@ class RebinderTest {
     return attempts.stream().map(a -> a.report(Optional.empty())).toList();
   }
 
-  private static List<Attempt> repair(FakeCalls calls) throws Exception {
+  private static List<Attempt> repair(FakeLinuxCalls calls) throws Exception {
     MountTable table = MountTable.parse(CONTAINER, MountFilter.ALL);
     List<LxcfsMount> stale = LxcfsMount.in(table, LXCFS, m -> true);
     return new Rebinder(Strategy.ATOMIC_SWAP, calls)
         .repair(new Fd(-1), table, stale, List.of(), LXCFS);
-  }
-
-  /** Clones and namespaces that answer as told, and remember what they were asked. */
-  private static final class FakeCalls implements LinuxCalls {
-    private final List<RebindOutcome> outcomes;
-    final List<String> cloned = new ArrayList<>();
-    final List<NamespaceRebind> jobs = new ArrayList<>();
-
-    FakeCalls(List<RebindOutcome> outcomes) {
-      this.outcomes = outcomes;
-    }
-
-    @Override
-    public Fd pidfdOpen(long pid) {
-      return new Fd(-1);
-    }
-
-    @Override
-    public boolean isAlive(Fd pidfd) {
-      return true;
-    }
-
-    @Override
-    public Fd cloneMount(String path, MountFlags flags) {
-      cloned.add(path + (flags.readOnly() ? " ro" : " rw"));
-      return new Fd(-1);
-    }
-
-    @Override
-    public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) {
-      return cloneMount(path, flags);
-    }
-
-    @Override
-    public Device deviceOf(Fd fd, String path) {
-      return LIVE;
-    }
-
-    @Override
-    public void statUncached(long pid, String target) {}
-
-    @Override
-    public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
-      jobs.addAll(rebinds);
-      return outcomes;
-    }
   }
 }

@@ -1,12 +1,8 @@
 package io.lxcfsremount.core.testing;
 
 import io.lxcfsremount.core.linux.Fd;
-import io.lxcfsremount.core.linux.LinuxCalls;
-import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
-import io.lxcfsremount.core.mount.Device;
-import io.lxcfsremount.core.mount.MountFlags;
 import java.util.List;
 
 /**
@@ -15,42 +11,10 @@ import java.util.List;
  * duplicates it like any other) that is no mount, so a detach-then-attach detaches the dead mount
  * and move_mount then answers EINVAL, as if the agent had been killed in between.
  */
-public final class AttachFails implements LinuxCalls {
-  private final LinuxCalls real = LinuxCalls.jnr();
-
-  @Override
-  public Fd pidfdOpen(long pid) throws LinuxException {
-    return real.pidfdOpen(pid);
-  }
-
-  @Override
-  public boolean isAlive(Fd pidfd) throws LinuxException {
-    return real.isAlive(pidfd);
-  }
-
-  @Override
-  public Fd cloneMount(String path, MountFlags flags) throws LinuxException {
-    return real.cloneMount(path, flags);
-  }
-
-  @Override
-  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
-    return real.cloneMountIn(pidfd, path, flags);
-  }
-
-  @Override
-  public Device deviceOf(Fd fd, String path) throws LinuxException {
-    return real.deviceOf(fd, path);
-  }
-
-  @Override
-  public void statUncached(long pid, String target) throws LinuxException {
-    real.statUncached(pid, target);
-  }
-
+public final class AttachFails extends ForwardingLinuxCalls {
   @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
-    return real.inNamespace(
+    return super.inNamespace(
         pidfd,
         rebinds.stream()
             .map(

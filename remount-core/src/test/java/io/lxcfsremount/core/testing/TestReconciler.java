@@ -37,7 +37,8 @@ public final class TestReconciler {
     ProcFs proc = ProcFs.host();
     return new Reconciler(
         proc,
-        new LxcfsLocator(proc, lxcfs.dir().toString()),
+        new LxcfsLocator(
+            proc, lxcfs.dir().toString(), LxcfsLocator.DEFAULT_TIMEOUT, LinuxCalls.jnr()),
         new CandidateFinder(proc, runtimes, includeUnclaimed),
         new Rebinder(strategy, linux),
         linux,

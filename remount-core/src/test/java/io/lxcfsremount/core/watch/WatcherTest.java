@@ -13,6 +13,7 @@ import com.google.common.base.Ticker;
 import io.lxcfsremount.core.Candidate;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.linux.WatchEvents.Event;
@@ -61,6 +62,7 @@ class WatcherTest {
             c -> true,
             locator,
             processes,
+            LinuxCalls.jnr(),
             events,
             new WatchListener() {},
             Duration.ofSeconds(60),

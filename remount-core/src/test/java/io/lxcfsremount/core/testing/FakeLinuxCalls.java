@@ -1,0 +1,91 @@
+package io.lxcfsremount.core.testing;
+
+import io.lxcfsremount.core.linux.Errnos;
+import io.lxcfsremount.core.linux.Fd;
+import io.lxcfsremount.core.linux.LinuxCalls;
+import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.linux.NamespaceRebind;
+import io.lxcfsremount.core.linux.RebindOutcome;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.mount.MountFlags;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Linux calls for unit tests, with no root and no kernel behind them: every process runs, every
+ * clone is of the live lxcfs, every rebind works unless told otherwise; they remember what they
+ * were asked.
+ */
+public final class FakeLinuxCalls implements LinuxCalls {
+  private final Device live;
+  private final Map<String, RebindOutcome> failing = new HashMap<>();
+  private final Map<String, Integer> deadConnections = new HashMap<>();
+  public final List<String> cloned = new ArrayList<>();
+  public final List<NamespaceRebind> jobs = new ArrayList<>();
+
+  /** Calls whose clones are on {@code live}. */
+  public FakeLinuxCalls(Device live) {
+    this.live = live;
+  }
+
+  /** The rebind at {@code target} comes to {@code outcome}. */
+  public FakeLinuxCalls failing(String target, RebindOutcome outcome) {
+    failing.put(target, outcome);
+    return this;
+  }
+
+  /** A stat of {@code target} in a container answers ENOTCONN: its mount is a dead connection. */
+  public FakeLinuxCalls deadAt(String target) {
+    deadConnections.put(target, Errnos.ENOTCONN);
+    return this;
+  }
+
+  @Override
+  public Fd pidfdOpen(long pid) {
+    return new Fd(-1);
+  }
+
+  @Override
+  public boolean isAlive(Fd pidfd) {
+    return true;
+  }
+
+  @Override
+  public Fd cloneMount(String path, MountFlags flags) {
+    cloned.add(path + (flags.readOnly() ? " ro" : " rw"));
+    return new Fd(-1);
+  }
+
+  @Override
+  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) {
+    return cloneMount(path, flags);
+  }
+
+  @Override
+  public Device deviceOf(Fd fd, String path) {
+    return live;
+  }
+
+  @Override
+  public long statUncached(String path) {
+    return 1;
+  }
+
+  @Override
+  public void statUncached(long pid, String target) throws LinuxException {
+    Integer errno = deadConnections.get(target);
+    if (errno != null) {
+      throw new LinuxException("statx", target, errno);
+    }
+  }
+
+  @Override
+  public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
+    jobs.addAll(rebinds);
+    return rebinds.stream()
+        .map(r -> failing.getOrDefault(r.target(), new RebindOutcome(null, "", 0)))
+        .toList();
+  }
+}
