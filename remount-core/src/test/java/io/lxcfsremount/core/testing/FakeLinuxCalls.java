@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Linux calls for unit tests, with no root and no kernel behind them: every process runs, every
@@ -22,6 +23,7 @@ public final class FakeLinuxCalls implements LinuxCalls {
   private final Device live;
   private final Map<String, RebindOutcome> failing = new HashMap<>();
   private final Map<String, Integer> deadConnections = new HashMap<>();
+  private Consumer<NamespaceRebind> kernel = rebind -> {};
   public final List<String> cloned = new ArrayList<>();
   public final List<NamespaceRebind> jobs = new ArrayList<>();
 
@@ -33,6 +35,12 @@ public final class FakeLinuxCalls implements LinuxCalls {
   /** The rebind at {@code target} comes to {@code outcome}. */
   public FakeLinuxCalls failing(String target, RebindOutcome outcome) {
     failing.put(target, outcome);
+    return this;
+  }
+
+  /** What a rebind that works does besides: e.g. the change a fixture mount table shows. */
+  public FakeLinuxCalls onRebind(Consumer<NamespaceRebind> effect) {
+    kernel = effect;
     return this;
   }
 
@@ -84,8 +92,14 @@ public final class FakeLinuxCalls implements LinuxCalls {
   @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
     jobs.addAll(rebinds);
-    return rebinds.stream()
-        .map(r -> failing.getOrDefault(r.target(), new RebindOutcome(null, "", 0)))
-        .toList();
+    List<RebindOutcome> outcomes = new ArrayList<>();
+    for (NamespaceRebind rebind : rebinds) {
+      RebindOutcome outcome = failing.getOrDefault(rebind.target(), new RebindOutcome(null, "", 0));
+      if (outcome.done()) {
+        kernel.accept(rebind);
+      }
+      outcomes.add(outcome);
+    }
+    return outcomes;
   }
 }

@@ -1,0 +1,150 @@
+package io.lxcfsremount.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.linux.NamespaceRebind;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.mount.Device;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.core.report.ContainerReport;
+import io.lxcfsremount.core.report.MountReport;
+import io.lxcfsremount.core.report.MountState;
+import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.testing.FakeLinuxCalls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pass on a fixture /proc, without root: lxcfs found in the agent's table, one container
+ * namespace found by the scan, its dead mounts told apart from the live one and from another lxcfs
+ * instance's, repaired, verified and retried, with Linux calls that only remember what they were
+ * asked.
+ */
+class ReconcilerTest {
+  private static final String DIR = "/var/lib/lxcfs";
+  private static final Device LIVE = new Device(0, 50);
+  private static final long CONTAINER = 100;
+  private static final String CONTAINER_TABLE =
+      """
+      200 199 0:90 / / rw - overlay overlay rw
+      201 200 0:91 / /proc rw,nosuid - proc proc rw
+      210 201 0:41 /proc/meminfo /proc/meminfo rw,relatime - fuse.lxcfs lxcfs rw
+      211 201 0:41 /proc/uptime /proc/uptime ro,relatime - fuse.lxcfs lxcfs rw
+      212 201 0:50 /proc/cpuinfo /proc/cpuinfo rw,relatime - fuse.lxcfs lxcfs rw
+      213 201 0:77 /proc/stat /proc/stat rw,relatime - fuse.lxcfs lxcfs rw
+      """;
+
+  @TempDir Path root;
+  private final FakeLinuxCalls linux =
+      new FakeLinuxCalls(LIVE).deadAt("/proc/meminfo").deadAt("/proc/uptime");
+
+  @BeforeEach
+  void fixture() throws IOException {
+    process("self", 4026531840L, "agent");
+    Files.writeString(
+        root.resolve("self/mountinfo"),
+        """
+        21 1 8:1 / / rw - ext4 /dev/sda1 rw
+        60 21 0:50 / /var/lib/lxcfs rw,nosuid,nodev,relatime - fuse.lxcfs lxcfs rw
+        """);
+    process("1", 4026531840L, "systemd");
+    process(Long.toString(CONTAINER), 4026532100L, "sleep");
+    Files.writeString(root.resolve(CONTAINER + "/mountinfo"), CONTAINER_TABLE);
+  }
+
+  @Test
+  void deadMountsAreRepaired_theLiveOneAndAnotherInstancesAreLeftAlone() throws Exception {
+    linux.onRebind(this::showLiveAt);
+
+    ReconcileReport report = reconciler().run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(mounts(report))
+        .extracting(MountReport::target, MountReport::state)
+        .containsExactlyInAnyOrder(
+            tuple("/proc/cpuinfo", MountState.HEALTHY),
+            tuple("/proc/meminfo", MountState.REPAIRED),
+            tuple("/proc/uptime", MountState.REPAIRED));
+    assertThat(linux.jobs)
+        .extracting(NamespaceRebind::target)
+        .containsExactlyInAnyOrder("/proc/meminfo", "/proc/uptime");
+    assertThat(linux.cloned)
+        .containsExactlyInAnyOrder(DIR + "/proc/meminfo rw", DIR + "/proc/uptime ro");
+    assertThat(report.summary().nothingDead()).isTrue();
+  }
+
+  @Test
+  void aRepairTheTableDoesNotShow_failsVerify_andIsTriedOnceMore() throws Exception {
+    ReconcileReport report = reconciler().run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(mounts(report))
+        .filteredOn(m -> m.state() == MountState.FAILED)
+        .extracting(MountReport::target, MountReport::reason)
+        .containsExactlyInAnyOrder(
+            tuple("/proc/meminfo", "verify: top mount at /proc/meminfo is fuse.lxcfs 0:41"),
+            tuple("/proc/uptime", "verify: top mount at /proc/uptime is fuse.lxcfs 0:41"));
+    assertThat(linux.jobs).hasSize(4);
+    assertThat(report.summary().nothingDead()).isFalse();
+  }
+
+  @Test
+  void status_changesNothing() throws Exception {
+    ReconcileReport report = reconciler().run(Reconciler.Mode.STATUS, c -> true);
+
+    assertThat(mounts(report))
+        .extracting(MountReport::target, MountReport::state)
+        .containsExactlyInAnyOrder(
+            tuple("/proc/cpuinfo", MountState.HEALTHY),
+            tuple("/proc/meminfo", MountState.STALE),
+            tuple("/proc/uptime", MountState.STALE));
+    assertThat(linux.jobs).isEmpty();
+    assertThat(linux.cloned).isEmpty();
+  }
+
+  private Reconciler reconciler() {
+    ProcFs proc = new ProcFs(root);
+    return new Reconciler(
+        proc,
+        new LxcfsLocator(proc, DIR, LxcfsLocator.DEFAULT_TIMEOUT, linux),
+        new CandidateFinder(proc, List.of(), true),
+        new Rebinder(Strategy.ATOMIC_SWAP, linux),
+        linux,
+        4,
+        Ticker.systemTicker());
+  }
+
+  private static List<MountReport> mounts(ReconcileReport report) {
+    return report.containers().stream().map(ContainerReport::mounts).flatMap(List::stream).toList();
+  }
+
+  /** What the kernel shows after a rebind: the live lxcfs on top at its target. */
+  private void showLiveAt(NamespaceRebind rebind) {
+    Path table = root.resolve(CONTAINER + "/mountinfo");
+    try {
+      String lines = Files.readString(table);
+      Files.writeString(
+          table,
+          lines.replace(
+              " 0:41 " + rebind.target() + " " + rebind.target() + " ",
+              " 0:50 " + rebind.target() + " " + rebind.target() + " "));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void process(String pid, long mountNamespace, String command) throws IOException {
+    Path dir = Files.createDirectories(root.resolve(pid).resolve("ns"));
+    Files.createSymbolicLink(dir.resolve("mnt"), Path.of("mnt:[" + mountNamespace + "]"));
+    Files.writeString(root.resolve(pid).resolve("comm"), command + "\n");
+    Files.writeString(root.resolve(pid).resolve("cmdline"), command + "\0");
+  }
+}
