@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lxcfsremount.core.linux.MountNamespaceThread;
 import io.lxcfsremount.core.linux.WatchEvents;
-import io.lxcfsremount.core.proc.LxcfsProcessFinder;
 import io.lxcfsremount.core.watch.WatchListener;
 import io.lxcfsremount.core.watch.Watcher;
 import io.lxcfsremount.core.watch.WedgedLxcfsAborter;
@@ -108,7 +107,7 @@ final class WatchCommand implements Callable<Integer> {
               kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
           PodEvents events =
               kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
-          WatchEvents wakeups = WatchEvents.open("/proc/self/mountinfo");
+          WatchEvents wakeups = WatchEvents.open(agent.proc().selfMountinfo().toString());
           HealthServer http = HealthServer.start(listen, metrics.registry(), readiness, liveness)) {
         watch(agent, listeners, events, wakeups, http, stopped);
       }
@@ -133,7 +132,7 @@ final class WatchCommand implements Callable<Integer> {
             agent.reconciler(),
             selection.filter(),
             agent.locator(),
-            new LxcfsProcessFinder(agent.proc().root()),
+            agent.proc(),
             agent.linux(),
             wakeups,
             new Listeners(listeners),

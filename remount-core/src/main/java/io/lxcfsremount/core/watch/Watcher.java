@@ -12,6 +12,7 @@ import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class Watcher {
   private final Reconciler reconciler;
   private final Predicate<Container> filter;
   private final LxcfsLocator locator;
+  private final ProcFs proc;
   private final LxcfsProcessFinder processes;
   private final LinuxCalls linux;
   private final WatchEvents events;
@@ -89,7 +91,7 @@ public final class Watcher {
       Reconciler reconciler,
       Predicate<Container> filter,
       LxcfsLocator locator,
-      LxcfsProcessFinder processes,
+      ProcFs proc,
       LinuxCalls linux,
       WatchEvents events,
       WatchListener listener,
@@ -99,7 +101,8 @@ public final class Watcher {
     this.reconciler = reconciler;
     this.filter = filter;
     this.locator = locator;
-    this.processes = processes;
+    this.proc = proc;
+    this.processes = new LxcfsProcessFinder(proc.root());
     this.linux = linux;
     this.events = events;
     this.listener = listener;
@@ -243,9 +246,8 @@ public final class Watcher {
       OptionalLong pid =
           lxcfs.inProcessNamespace() ? OptionalLong.of(lxcfs.pid()) : processes.find(lxcfs.dir());
       events.watchMounts(
-          lxcfs.inProcessNamespace()
-              ? "/proc/" + lxcfs.pid() + "/mountinfo"
-              : "/proc/self/mountinfo");
+          (lxcfs.inProcessNamespace() ? proc.mountinfo(lxcfs.pid()) : proc.selfMountinfo())
+              .toString());
       events.watchProcess(pid.isPresent() ? linux.pidfdOpen(pid.getAsLong()) : null);
       log.debug("watching lxcfs process {}", pid.isPresent() ? pid.getAsLong() : "(not found)");
     } catch (IOException e) {

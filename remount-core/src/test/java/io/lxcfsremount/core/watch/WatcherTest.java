@@ -20,19 +20,20 @@ import io.lxcfsremount.core.linux.WatchEvents.Event;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
-import io.lxcfsremount.core.proc.LxcfsProcessFinder;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mockito.InOrder;
 
 /**
@@ -45,7 +46,7 @@ class WatcherTest {
   private final LxcfsLocator locator = mock(LxcfsLocator.class);
   private final Reconciler reconciler = mock(Reconciler.class);
   private final WatchEvents events = mock(WatchEvents.class);
-  private final LxcfsProcessFinder processes = mock(LxcfsProcessFinder.class);
+  @TempDir Path noProcesses;
   private final List<Duration> sleeps = new ArrayList<>();
   private Event wokenBy = Event.MOUNTS_CHANGED;
   private Watcher watcher;
@@ -53,7 +54,6 @@ class WatcherTest {
   @BeforeEach
   void wire() throws Exception {
     when(locator.dir()).thenReturn("/var/lib/lxcfs");
-    when(processes.find(any())).thenReturn(OptionalLong.empty());
     when(reconciler.run(any(), any()))
         .thenReturn(new ReconcileReport(lxcfs(1), List.of(), List.of(), Duration.ofMillis(5)));
     watcher =
@@ -61,7 +61,7 @@ class WatcherTest {
             reconciler,
             c -> true,
             locator,
-            processes,
+            new ProcFs(noProcesses),
             LinuxCalls.jnr(),
             events,
             new WatchListener() {},
