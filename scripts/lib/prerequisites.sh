@@ -24,6 +24,13 @@ require_root() {
   fi
 }
 
+# ensure_class_archive LXCFS_DIR [RUNTIME] : one unmeasured status with RUNTIME (default proc),
+# which writes the class-data archive a build invalidates (scripts/lxcfs-remount) with the classes
+# that runtime needs, so that the runs a benchmark times all map it.
+ensure_class_archive() {
+  scripts/lxcfs-remount status --runtime "${2:-proc}" --lxcfs-dir "$1" >/dev/null 2>&1 || true
+}
+
 # ensure_build : builds launcher/target/lxcfs-remount.jar unless it is newer than every source.
 ensure_build() {
   local jar=launcher/target/lxcfs-remount.jar
