@@ -11,6 +11,7 @@ import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.report.Summary;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The report for machines: one JSON document with {@code lxcfs}, {@code runtimes} (when given),
@@ -53,7 +54,12 @@ final class JsonReport {
     node.put("id", container.id());
     node.put("name", container.name());
     node.put("pid", report.candidate().pid());
-    node.put("mountNamespace", report.candidate().mountNamespace());
+    OptionalLong namespace = report.candidate().mountNamespace();
+    if (namespace.isPresent()) {
+      node.put("mountNamespace", namespace.getAsLong());
+    } else {
+      node.putNull("mountNamespace");
+    }
     if (container.pod() != null) {
       ObjectNode pod = node.putObject("pod");
       pod.put("namespace", container.pod().namespace());

@@ -335,7 +335,7 @@ class PodEventsTest {
 
   private static ContainerReport container(Container container, MountReport... mounts) {
     return ContainerReport.of(
-        new Candidate(container, container.pid(), 4026532000L + container.pid()), List.of(mounts));
+        Candidate.in(container, container.pid(), 4026532000L + container.pid()), List.of(mounts));
   }
 
   private static MountReport repaired(String target) {

@@ -35,7 +35,7 @@ class ReportFormatTest {
           new Lxcfs("/var/lib/lxcfs", new Device(0, 52), 7, null, Set.of()),
           List.of(
               ContainerReport.of(
-                  new Candidate(WEB, 1234, 4026532301L),
+                  Candidate.in(WEB, 1234, 4026532301L),
                   List.of(
                       new MountReport(
                           "/proc/meminfo",
@@ -51,7 +51,7 @@ class ReportFormatTest {
                           MountState.FAILED,
                           Strategy.ATOMIC_SWAP,
                           "move_mount /proc/uptime: EINVAL (Invalid argument)"))),
-              ContainerReport.skipped(new Candidate(GONE, 77, 0), "process exited")),
+              ContainerReport.skipped(Candidate.exited(GONE, 77), "process exited")),
           List.of("cri: cannot reach CRI at unix:///run/containerd/containerd.sock"),
           Duration.ofMillis(12));
 

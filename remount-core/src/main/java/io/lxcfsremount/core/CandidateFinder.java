@@ -69,11 +69,11 @@ public final class CandidateFinder {
       for (Container container : answer.value()) {
         OptionalLong namespace = proc.mountNamespace(Long.toString(container.pid()));
         if (namespace.isEmpty()) {
-          exited.add(new Candidate(container, container.pid(), 0));
+          exited.add(Candidate.exited(container, container.pid()));
         } else if (!namespace.equals(own)) {
           byNamespace.putIfAbsent(
               namespace.getAsLong(),
-              new Candidate(container, container.pid(), namespace.getAsLong()));
+              Candidate.in(container, container.pid(), namespace.getAsLong()));
         }
       }
     }
@@ -95,10 +95,10 @@ public final class CandidateFinder {
       }
       Container owner = ownerByPidNamespace.isEmpty() ? null : ownerOf(pid, ownerByPidNamespace);
       if (owner != null) {
-        byNamespace.put(namespace, new Candidate(owner, pid, namespace));
+        byNamespace.put(namespace, Candidate.in(owner, pid, namespace));
       } else if (includeUnclaimed) {
         byNamespace.put(
-            namespace, new Candidate(scan.namespaceContainer(namespace, pid), pid, namespace));
+            namespace, Candidate.in(scan.namespaceContainer(namespace, pid), pid, namespace));
       }
     }
   }

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -235,7 +234,7 @@ public final class Reconciler {
   private Inspection reconcile(
       Candidate candidate, Pass pass, Mode mode, Predicate<String> targets) {
     Lxcfs lxcfs = pass.lxcfs();
-    if (candidate.mountNamespace() == 0) {
+    if (candidate.mountNamespace().isEmpty()) {
       return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
     try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
@@ -249,8 +248,7 @@ public final class Reconciler {
       if (!linux.isAlive(pidfd)) {
         return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
       }
-      if (!proc.mountNamespace(Long.toString(candidate.pid()))
-          .equals(OptionalLong.of(candidate.mountNamespace()))) {
+      if (!proc.mountNamespace(Long.toString(candidate.pid())).equals(candidate.mountNamespace())) {
         return Inspection.settled(
             ContainerReport.skipped(candidate, "process moved to another mount namespace"));
       }

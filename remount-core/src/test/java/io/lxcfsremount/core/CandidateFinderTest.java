@@ -34,7 +34,7 @@ class CandidateFinderTest {
   void find_namesTheRuntimesContainers_andTheirChildNamespaces() throws Exception {
     List<Candidate> candidates = finder(List.of(runtime(WEB)), false).find().candidates();
 
-    assertThat(candidates).containsExactly(new Candidate(WEB, 20, 2), new Candidate(WEB, 21, 3));
+    assertThat(candidates).containsExactly(Candidate.in(WEB, 20, 2), Candidate.in(WEB, 21, 3));
   }
 
   @Test
@@ -44,16 +44,16 @@ class CandidateFinderTest {
 
     assertThat(candidates)
         .containsExactly(
-            new Candidate(WEB, 20, 2),
-            new Candidate(WEB, 21, 3),
-            new Candidate(new Container("proc", "mnt:[4]", "nginx", 30, null), 30, 4));
+            Candidate.in(WEB, 20, 2),
+            Candidate.in(WEB, 21, 3),
+            Candidate.in(new Container("proc", "mnt:[4]", "nginx", 30, null), 30, 4));
   }
 
   @Test
   void find_reportsAContainerWhoseProcessIsGone_withoutANamespace() throws Exception {
     List<Candidate> candidates = finder(List.of(runtime(GONE)), false).find().candidates();
 
-    assertThat(candidates).containsExactly(new Candidate(GONE, 99, 0));
+    assertThat(candidates).containsExactly(Candidate.exited(GONE, 99));
   }
 
   @Test

@@ -163,7 +163,7 @@ class WatcherTest {
             MountState.SKIPPED,
             Strategy.ATOMIC_SWAP,
             "target vanished");
-    Candidate candidate = new Candidate(new Container("proc", "mnt:[1]", "sleep", 10, null), 10, 1);
+    Candidate candidate = Candidate.in(new Container("proc", "mnt:[1]", "sleep", 10, null), 10, 1);
     when(reconciler.run(any(), any()))
         .thenReturn(
             new ReconcileReport(
