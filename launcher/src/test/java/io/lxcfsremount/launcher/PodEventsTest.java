@@ -327,7 +327,7 @@ class PodEventsTest {
 
   private static ReconcileReport report(ContainerReport... containers) {
     return new ReconcileReport(
-        new Lxcfs("/var/lib/lxcfs", new Device(0, 52), 7, null, Set.of()),
+        Lxcfs.healthy("/var/lib/lxcfs", new Device(0, 52), 7, Set.of()),
         List.of(containers),
         List.of(),
         Duration.ofMillis(12));

@@ -31,10 +31,9 @@ class ReadinessTest {
   void aDeadLxcfs_isNotReady_andSaysWhy() {
     readiness.lxcfsObserved(
         Optional.of(
-            new Lxcfs(
+            Lxcfs.failing(
                 "/var/lib/lxcfs",
                 GENERATION,
-                0,
                 "statx /var/lib/lxcfs/proc/meminfo: ENOTCONN",
                 Set.of())));
 

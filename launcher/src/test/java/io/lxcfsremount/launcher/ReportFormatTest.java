@@ -32,7 +32,7 @@ class ReportFormatTest {
       List.of(new RuntimeDescription("docker", "docker 20.10.24 at unix:///var/run/docker.sock"));
   private static final ReconcileReport REPORT =
       new ReconcileReport(
-          new Lxcfs("/var/lib/lxcfs", new Device(0, 52), 7, null, Set.of()),
+          Lxcfs.healthy("/var/lib/lxcfs", new Device(0, 52), 7, Set.of()),
           List.of(
               ContainerReport.of(
                   Candidate.in(WEB, 1234, 4026532301L),

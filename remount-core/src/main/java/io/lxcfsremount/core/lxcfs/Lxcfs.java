@@ -2,6 +2,7 @@ package io.lxcfsremount.core.lxcfs;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFilter;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -12,51 +13,83 @@ import java.util.Set;
  * @param generation its device number: every lxcfs start mounts a new FUSE connection, with a new
  *     one (but a number freed by a connection that is gone may be given to the next)
  * @param mountId the ID of its mount, never reused on kernel 6.8+: with the generation, what tells
- *     one lxcfs start from the next; 0 while it does not answer
- * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}), or null
+ *     one lxcfs start from the next; 0 unless it is healthy
+ * @param health what its health probe got
+ * @param problem why it cannot serve (e.g. {@code stat /var/lib/lxcfs: ENOTCONN ...}); null when it
+ *     is healthy
  * @param otherInstances devices of other lxcfs instances mounted elsewhere, whose mounts in
  *     containers are theirs and not stale
- * @param answering false when its health probe got no answer in time: a wedged lxcfs (stopped,
- *     looping), neither healthy nor known to be dead
- * @param pid the lxcfs process in whose mount namespace (not the agent's) the mount was found, or 0
- *     when it was found in the agent's own mount table
+ * @param process the lxcfs process in whose mount namespace (not the agent's) the mount was found;
+ *     empty when it was found in the agent's own mount table
  */
 public record Lxcfs(
     String dir,
     Device generation,
     long mountId,
+    Health health,
     String problem,
     Set<Device> otherInstances,
-    boolean answering,
-    long pid) {
+    OptionalLong process) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   /** The lines of a mount table that say which lxcfs mounts are visible. */
   public static final MountFilter MOUNTS = MountFilter.ofType(FS_TYPE);
 
+  /** What the health probe of lxcfs got. */
+  public enum Health {
+    /** It answered: lxcfs serves. */
+    HEALTHY,
+    /** It answered an error: lxcfs is dead (ENOTCONN) or starting (its files not there yet). */
+    FAILING,
+    /**
+     * No answer in time: a wedged lxcfs (stopped, looping), neither healthy nor known to be dead.
+     */
+    NOT_ANSWERING
+  }
+
   public Lxcfs {
     otherInstances = Set.copyOf(otherInstances);
   }
 
-  /** An lxcfs whose probe answered: healthy when {@code problem} is null, else dead or starting. */
-  public Lxcfs(
-      String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
-    this(dir, generation, mountId, problem, otherInstances, true, 0);
+  /** An lxcfs that serves, found in the agent's own mount table. */
+  public static Lxcfs healthy(
+      String dir, Device generation, long mountId, Set<Device> otherInstances) {
+    return new Lxcfs(
+        dir, generation, mountId, Health.HEALTHY, null, otherInstances, OptionalLong.empty());
+  }
+
+  /** An lxcfs whose probe answered an error, found in the agent's own mount table. */
+  public static Lxcfs failing(
+      String dir, Device generation, String problem, Set<Device> otherInstances) {
+    return new Lxcfs(
+        dir, generation, 0, Health.FAILING, problem, otherInstances, OptionalLong.empty());
   }
 
   /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
   public static Lxcfs notAnswering(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
-    return new Lxcfs(dir, generation, 0, problem, otherInstances, false, 0);
+    return new Lxcfs(
+        dir, generation, 0, Health.NOT_ANSWERING, problem, otherInstances, OptionalLong.empty());
   }
 
   /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */
   public boolean inProcessNamespace() {
-    return pid != 0;
+    return process.isPresent();
+  }
+
+  /** The lxcfs process in whose mount namespace the mount was found. */
+  public long pid() {
+    return process.orElseThrow(
+        () -> new IllegalStateException("lxcfs at " + dir + " is in the agent's mount namespace"));
   }
 
   public boolean healthy() {
-    return problem == null;
+    return health == Health.HEALTHY;
+  }
+
+  /** False when its probe got no answer in time. */
+  public boolean answering() {
+    return health != Health.NOT_ANSWERING;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.lxcfsremount.core.lxcfs;
 import io.lxcfsremount.core.bounded.AbandonableCalls;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.lxcfs.Lxcfs.Health;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
@@ -114,11 +115,15 @@ public final class LxcfsLocator {
       long mountId =
           probesOf(generation)
               .call("statx " + probe, probeTimeout, () -> linux.statUncached(probe));
-      return Optional.of(new Lxcfs(dir, generation, mountId, null, others, true, view.pid()));
+      return Optional.of(
+          new Lxcfs(dir, generation, mountId, Health.HEALTHY, null, others, view.process()));
     } catch (LinuxException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, true, view.pid()));
+      return Optional.of(
+          new Lxcfs(dir, generation, 0, Health.FAILING, e.getMessage(), others, view.process()));
     } catch (TimeoutException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, false, view.pid()));
+      return Optional.of(
+          new Lxcfs(
+              dir, generation, 0, Health.NOT_ANSWERING, e.getMessage(), others, view.process()));
     }
   }
 
@@ -135,13 +140,13 @@ public final class LxcfsLocator {
             && theirs.topAt(dir).filter(m -> m.fsType().equals(Lxcfs.FS_TYPE)).isPresent()) {
           String root =
               proc.root().resolve(Long.toString(pid.getAsLong())).resolve("root").toString();
-          return new View(theirs, pid.getAsLong(), root);
+          return new View(theirs, pid, root);
         }
       } catch (IOException e) {
         // It exited while its table was read.
       }
     }
-    return new View(MountTable.read(proc.selfMountinfo(), Lxcfs.MOUNTS), 0, "");
+    return new View(MountTable.read(proc.selfMountinfo(), Lxcfs.MOUNTS), OptionalLong.empty(), "");
   }
 
   private boolean inOwnNamespace(long pid) {
@@ -150,8 +155,8 @@ public final class LxcfsLocator {
   }
 
   /**
-   * A mount table, the process whose namespace it is (0: the agent's own), and where that
+   * A mount table, the process whose namespace it is (empty: the agent's own), and where that
    * namespace's paths are seen from the agent's (its /proc/PID/root; "" for the agent's own).
    */
-  private record View(MountTable table, long pid, String root) {}
+  private record View(MountTable table, OptionalLong process, String root) {}
 }

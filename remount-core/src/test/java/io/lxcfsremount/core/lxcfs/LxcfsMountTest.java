@@ -31,7 +31,7 @@ class LxcfsMountTest {
   /** 0:41 is an lxcfs whose connection is dead. */
   private static final Predicate<MountInfo> DEAD_41 = m -> m.device().equals(new Device(0, 41));
 
-  private final Lxcfs healthy = new Lxcfs("/var/lib/lxcfs", LIVE, 7, null, Set.of(OTHER_INSTANCE));
+  private final Lxcfs healthy = Lxcfs.healthy("/var/lib/lxcfs", LIVE, 7, Set.of(OTHER_INSTANCE));
 
   @Test
   void in_findsTheVisibleLxcfsMountsAndWhichAreStale() throws Exception {
@@ -53,7 +53,7 @@ class LxcfsMountTest {
 
   @Test
   void in_takesEveryMountAsStaleWhileLxcfsIsDead() throws Exception {
-    Lxcfs dead = new Lxcfs("/var/lib/lxcfs", LIVE, 0, "stat /var/lib/lxcfs: ENOTCONN", Set.of());
+    Lxcfs dead = Lxcfs.failing("/var/lib/lxcfs", LIVE, "stat /var/lib/lxcfs: ENOTCONN", Set.of());
 
     assertThat(LxcfsMount.in(table(), dead, DEAD_41)).allMatch(LxcfsMount::stale);
   }
@@ -68,8 +68,7 @@ class LxcfsMountTest {
   @Test
   void liveFolder_isWhereTheLiveFolderIsVisible() throws Exception {
     assertThat(LxcfsMount.liveFolder(table(), healthy)).contains("/var/lib/lxcfs");
-    assertThat(
-            LxcfsMount.liveFolder(table(), new Lxcfs("/x", new Device(0, 99), 8, null, Set.of())))
+    assertThat(LxcfsMount.liveFolder(table(), Lxcfs.healthy("/x", new Device(0, 99), 8, Set.of())))
         .isEmpty();
   }
 

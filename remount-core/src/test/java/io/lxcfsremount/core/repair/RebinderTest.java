@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** What the rebinder makes of each outcome, with the system calls faked. */
 class RebinderTest {
   private static final Device LIVE = new Device(0, 50);
-  private static final Lxcfs LXCFS = new Lxcfs("/var/lib/lxcfs", LIVE, 7, null, Set.of());
+  private static final Lxcfs LXCFS = Lxcfs.healthy("/var/lib/lxcfs", LIVE, 7, Set.of());
   private static final String CONTAINER =
       """
       21 1 0:20 / / rw - overlay overlay rw

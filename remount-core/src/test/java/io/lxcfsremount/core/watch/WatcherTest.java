@@ -181,7 +181,7 @@ class WatcherTest {
   @Test
   void aStartingLxcfs_isLookedAtAgainWithinMilliseconds() throws Exception {
     sightings(
-        Optional.of(new Lxcfs("/var/lib/lxcfs", GENERATION, 0, "statx: ENOENT", Set.of())),
+        Optional.of(Lxcfs.failing("/var/lib/lxcfs", GENERATION, "statx: ENOENT", Set.of())),
         Optional.of(lxcfs(7)));
 
     watcher.run();
@@ -207,6 +207,6 @@ class WatcherTest {
   }
 
   private static Lxcfs lxcfs(long mountId) {
-    return new Lxcfs("/var/lib/lxcfs", GENERATION, mountId, null, Set.of());
+    return Lxcfs.healthy("/var/lib/lxcfs", GENERATION, mountId, Set.of());
   }
 }
