@@ -37,11 +37,6 @@ public final class CandidateFinder {
     this.calls = calls;
   }
 
-  /** Asking the runtimes with the default budget. */
-  public CandidateFinder(ProcFs proc, List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
-    this(proc, runtimes, includeUnclaimed, new RuntimeCalls());
-  }
-
   /** The candidates, and a warning for each runtime that could not be asked. */
   public record Candidates(List<Candidate> candidates, List<String> warnings) {}
 

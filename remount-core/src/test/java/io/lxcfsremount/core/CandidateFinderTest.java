@@ -87,7 +87,7 @@ class CandidateFinderTest {
   }
 
   private CandidateFinder finder(List<ContainerRuntime> runtimes, boolean includeUnclaimed) {
-    return new CandidateFinder(new ProcFs(proc), runtimes, includeUnclaimed);
+    return new CandidateFinder(new ProcFs(proc), runtimes, includeUnclaimed, new RuntimeCalls());
   }
 
   private static ContainerRuntime runtime(Container container) {

@@ -115,7 +115,7 @@ class ReconcilerTest {
     return new Reconciler(
         proc,
         new LxcfsLocator(proc, DIR, LxcfsLocator.DEFAULT_TIMEOUT, linux),
-        new CandidateFinder(proc, List.of(), true),
+        new CandidateFinder(proc, List.of(), true, new RuntimeCalls()),
         new Rebinder(Strategy.ATOMIC_SWAP, linux),
         linux,
         4,

@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -39,7 +40,7 @@ public final class TestReconciler {
         proc,
         new LxcfsLocator(
             proc, lxcfs.dir().toString(), LxcfsLocator.DEFAULT_TIMEOUT, LinuxCalls.jnr()),
-        new CandidateFinder(proc, runtimes, includeUnclaimed),
+        new CandidateFinder(proc, runtimes, includeUnclaimed, new RuntimeCalls()),
         new Rebinder(strategy, linux),
         linux,
         4,
