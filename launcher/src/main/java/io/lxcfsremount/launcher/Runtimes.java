@@ -2,14 +2,13 @@ package io.lxcfsremount.launcher;
 
 import io.lxcfsremount.core.CandidateFinder;
 import io.lxcfsremount.core.ContainerRuntime;
+import io.lxcfsremount.core.NotThisRuntimeException;
 import io.lxcfsremount.core.RuntimeCalls;
+import io.lxcfsremount.core.RuntimeProvider;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.proc.ProcScanRuntime;
-import io.lxcfsremount.cri.NotCriException;
-import io.lxcfsremount.docker.DockerHost;
-import io.lxcfsremount.docker.DockerRuntime;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.lxcfsremount.cri.CriProvider;
+import io.lxcfsremount.docker.DockerProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -46,35 +45,63 @@ final class Runtimes implements AutoCloseable {
 
   /**
    * Chooses the runtimes and starts connecting to them; {@link #check()} waits for their answers.
+   * {@code --runtime docker} and {@code cri} name theirs, whether applicable or not, so that the
+   * one asked is named if none answers; auto asks the applicable CRI runtimes first (they name
+   * containers by pod, also where cri-dockerd puts them in Docker), then Docker.
    *
-   * @throws UsageException for a malformed endpoint, or a runtime not available in this build
+   * @throws UsageException for a malformed endpoint
    */
   static Runtimes start(CommonOptions options) {
     return switch (options.runtime) {
       case PROC -> new Runtimes(List.of(), List.of(), true);
-      case DOCKER ->
-          new Runtimes(List.of(DockerRuntime.connect(dockerHost(options))), List.of(), false);
-      case CRI -> new Runtimes(CriRuntimes.named(options.criEndpoint), List.of(), false);
-      case AUTO -> new Runtimes(List.of(), automatic(options), true);
+      case DOCKER -> new Runtimes(open(List.of(docker(options))), List.of(), false);
+      case CRI -> new Runtimes(open(cri(options)), List.of(), false);
+      case AUTO -> {
+        List<RuntimeProvider> providers = new ArrayList<>(cri(options));
+        providers.add(docker(options));
+        yield new Runtimes(List.of(), open(applicable(providers)), true);
+      }
     };
   }
 
-  /**
-   * Under {@code --runtime auto}: the CRI runtimes first (they name containers by pod, also where
-   * cri-dockerd puts them in Docker), then Docker.
-   */
-  private static List<ContainerRuntime> automatic(CommonOptions options) {
-    List<ContainerRuntime> runtimes = new ArrayList<>(CriRuntimes.present(options.criEndpoint));
-    runtimes.addAll(dockerIfInstalled(dockerHost(options)));
-    return runtimes;
+  private static List<RuntimeProvider> applicable(List<RuntimeProvider> providers) {
+    List<RuntimeProvider> applicable = new ArrayList<>();
+    for (RuntimeProvider provider : providers) {
+      if (provider.applicable()) {
+        applicable.add(provider);
+      } else {
+        log.debug("{}: no socket, not asked", provider.describe());
+      }
+    }
+    return applicable;
+  }
+
+  private static List<ContainerRuntime> open(List<? extends RuntimeProvider> providers) {
+    return providers.stream().map(provider -> provider.open(RuntimeCalls.CALL_DEADLINE)).toList();
+  }
+
+  private static List<CriProvider> cri(CommonOptions options) {
+    try {
+      return CriProvider.at(options.criEndpoint);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--cri-endpoint: " + e.getMessage());
+    }
+  }
+
+  private static DockerProvider docker(CommonOptions options) {
+    try {
+      return DockerProvider.at(options.dockerHost);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--docker-host: " + e.getMessage());
+    }
   }
 
   /**
    * Asks every runtime what it is, all at once. A runtime that {@code --runtime} named must answer.
    * One that auto found and that does not answer is a warning now, and stays in use: every pass
    * asks it again (a warning in the report while it is down), and the /proc scan covers its
-   * containers meanwhile; one that answers but does not speak CRI (Docker's own containerd) is left
-   * out.
+   * containers meanwhile; one where something else answers (Docker's own containerd on a CRI
+   * socket) is left out.
    *
    * @throws UsageException naming the endpoint of a named runtime that does not answer
    */
@@ -94,7 +121,7 @@ final class Runtimes implements AutoCloseable {
       } else if (answer.answered()) {
         log.debug("containers from {}", answer.value());
         use.add(runtime);
-      } else if (answer.failure() instanceof NotCriException) {
+      } else if (answer.failure() instanceof NotThisRuntimeException) {
         log.debug("{}: left out", answer.failure().getMessage());
       } else {
         log.warn(
@@ -133,26 +160,6 @@ final class Runtimes implements AutoCloseable {
       throw new IllegalStateException("runtimes used before check()");
     }
     return inUse;
-  }
-
-  private static DockerHost dockerHost(CommonOptions options) {
-    try {
-      return DockerHost.parse(options.dockerHost);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--docker-host: " + e.getMessage());
-    }
-  }
-
-  /**
-   * Docker, unless no socket is at the default path: Docker is not installed, which is no news. An
-   * endpoint that exists (or that the user named) and does not answer is a warning, in check().
-   */
-  private static List<ContainerRuntime> dockerIfInstalled(DockerHost host) {
-    if (host.equals(DockerHost.DEFAULT) && !Files.exists(Path.of(host.socketPath()))) {
-      log.debug("no Docker socket at {}: containers come from /proc only", host.socketPath());
-      return List.of();
-    }
-    return List.of(DockerRuntime.connect(host));
   }
 
   /** Closes every runtime started, used or not. */

@@ -1,6 +1,7 @@
 package io.lxcfsremount.core;
 
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.bounded.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,8 +28,11 @@ import java.util.concurrent.TimeoutException;
  * time in its pass, and a watch does not wait on it in every pass (nor at every retry of one).
  */
 public final class RuntimeCalls {
-  /** The runtimes' own deadlines are 5 s; a second more lets them say which call hung. */
-  public static final Duration BUDGET = Duration.ofSeconds(6);
+  /** What each call to a runtime may take before it counts as not answering. */
+  public static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
+
+  /** A second more than the runtimes' own deadlines lets them say which call hung. */
+  public static final Duration BUDGET = CALL_DEADLINE.plusSeconds(1);
 
   /** How often a runtime that does not answer is asked again in the background. */
   public static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
@@ -160,7 +164,8 @@ public final class RuntimeCalls {
       answer.cancel(true);
       return notAnswering(
           runtime,
-          new RuntimeNotAnsweringException(runtime + " did not answer within " + seconds(budget)));
+          new RuntimeNotAnsweringException(
+              runtime + " did not answer within " + Durations.text(budget)));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeNotAnsweringException notAnswering) {
         return notAnswering(runtime, notAnswering);
@@ -183,11 +188,5 @@ public final class RuntimeCalls {
     long now = ticker.read();
     silent.put(runtime, new Silence(now, e.getMessage(), now, null));
     return new Answer<>(runtime, null, e);
-  }
-
-  private static String seconds(Duration duration) {
-    return duration.toMillis() % 1000 == 0
-        ? duration.toSeconds() + " s"
-        : duration.toMillis() + " ms";
   }
 }

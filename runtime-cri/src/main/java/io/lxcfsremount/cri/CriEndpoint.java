@@ -21,7 +21,7 @@ public record CriEndpoint(String uri, Path socket) {
   private static final int S_IFSOCK = 0140000;
 
   /** The sockets of containerd, CRI-O and cri-dockerd where their packages put them. */
-  public static final List<CriEndpoint> STANDARD =
+  static final List<CriEndpoint> STANDARD =
       List.of(
           parse("unix:///run/containerd/containerd.sock"),
           parse("unix:///var/run/crio/crio.sock"),
@@ -41,7 +41,7 @@ public record CriEndpoint(String uri, Path socket) {
   }
 
   /** Whether something that is a socket exists at the path (it may still not answer). */
-  public boolean isSocket() {
+  boolean isSocket() {
     try {
       return (mode() & S_IFMT) == S_IFSOCK;
     } catch (IOException e) {

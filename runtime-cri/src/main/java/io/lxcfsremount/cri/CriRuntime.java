@@ -6,6 +6,7 @@ import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.lxcfsremount.core.Bind;
+import io.lxcfsremount.core.Connecting;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Pod;
@@ -46,27 +47,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "cri";
-  private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(CriRuntime.class);
 
   private final CriEndpoint endpoint;
   private final Duration deadline;
-  private final ManagedChannel channel;
+  private final Connecting<ManagedChannel> channel;
+
+  private CriRuntime(CriEndpoint endpoint, Duration deadline) {
+    this.endpoint = endpoint;
+    this.deadline = deadline;
+    this.channel = Connecting.start(toString(), "cri-connect", () -> CriChannel.open(endpoint));
+  }
 
   /**
-   * Nothing connects until the first call.
+   * A runtime for the CRI server at {@code endpoint}, whose gRPC channel it starts to set up at
+   * once, in the background: loading gRPC and netty costs a fresh JVM a while, time the caller can
+   * spend on its own start-up meanwhile. Nothing connects until the first call.
    *
    * @param deadline what each call may take before the runtime counts as not answering
    */
-  public CriRuntime(CriEndpoint endpoint, Duration deadline) {
-    this.endpoint = endpoint;
-    this.deadline = deadline;
-    this.channel = CriChannel.open(endpoint);
-  }
-
-  /** With a deadline of 5 s per call. */
-  public CriRuntime(CriEndpoint endpoint) {
-    this(endpoint, DEFAULT_DEADLINE);
+  public static CriRuntime open(CriEndpoint endpoint, Duration deadline) {
+    return new CriRuntime(endpoint, deadline);
   }
 
   @Override
@@ -79,10 +80,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public String describe() throws RuntimeUnavailableException {
     endpoint.check();
     VersionResponse version =
-        await(
-            "Version",
-            stub(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS))
-                .version(VersionRequest.newBuilder().setVersion("v1").build()));
+        await("Version", stub().version(VersionRequest.newBuilder().setVersion("v1").build()));
     return version.getRuntimeName()
         + " "
         + version.getRuntimeVersion()
@@ -99,8 +97,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
     endpoint.check();
-    RuntimeServiceFutureStub stub =
-        stub(Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    RuntimeServiceFutureStub stub = stub();
     ListenableFuture<ListContainersResponse> listed = stub.listContainers(runningOnly());
     ListenableFuture<ListPodSandboxResponse> sandboxes =
         stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
@@ -196,9 +193,11 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
         : name;
   }
 
-  /** A stub whose calls must all have answered by {@code by}. */
-  private RuntimeServiceFutureStub stub(Deadline by) {
-    return RuntimeServiceGrpc.newFutureStub(channel).withDeadline(by);
+  /** A stub whose calls must all have answered within the deadline from now. */
+  private RuntimeServiceFutureStub stub() throws RuntimeUnavailableException {
+    ManagedChannel ready = channel.await();
+    return RuntimeServiceGrpc.newFutureStub(ready)
+        .withDeadline(Deadline.after(deadline.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   private <T> T await(String call, Future<T> answer) throws RuntimeUnavailableException {
@@ -216,7 +215,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
+    channel.close(ManagedChannel::shutdownNow);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Pod;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.linux.Linux;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
@@ -56,7 +57,7 @@ class CriRepairIT {
   void start() throws Exception {
     lxcfs = LxcfsProcess.start();
     pods = CriPods.connect();
-    cri = new CriRuntime(pods.endpoint());
+    cri = CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE);
   }
 
   @AfterEach

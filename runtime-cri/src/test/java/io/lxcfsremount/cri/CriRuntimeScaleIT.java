@@ -4,6 +4,7 @@ import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class CriRuntimeScaleIT {
 
   @Test
   void runningContainers_listsAHundredContainersWithinASecond() throws Exception {
-    try (CriRuntime cri = new CriRuntime(pods.endpoint())) {
+    try (CriRuntime cri = CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE)) {
       cri.runningContainers();
       List<Long> millis = new ArrayList<>();
       List<Container> containers = List.of();

@@ -237,7 +237,7 @@ class CriRuntimeTest {
   @Test
   void runtimeThatDoesNotAnswer_failsAtTheDeadline() throws Exception {
     fake.silent = true;
-    CriRuntime cri = new CriRuntime(serve(fake).endpoint(), Duration.ofMillis(300));
+    CriRuntime cri = CriRuntime.open(serve(fake).endpoint(), Duration.ofMillis(300));
     cleanup.add(cri);
 
     long start = System.nanoTime();
@@ -255,7 +255,7 @@ class CriRuntimeTest {
       throws Exception {
     fake.container("c1", "s1", "app", 100);
     fake.statusDelay = Duration.ofSeconds(30);
-    CriRuntime cri = new CriRuntime(serve(fake).endpoint(), Duration.ofMillis(300));
+    CriRuntime cri = CriRuntime.open(serve(fake).endpoint(), Duration.ofMillis(300));
     cleanup.add(cri);
 
     assertThatThrownBy(cri::runningContainers)
@@ -273,7 +273,7 @@ class CriRuntimeTest {
   }
 
   private CriRuntime runtime(CriEndpoint endpoint) {
-    CriRuntime cri = new CriRuntime(endpoint, DEADLINE);
+    CriRuntime cri = CriRuntime.open(endpoint, DEADLINE);
     cleanup.add(cri);
     return cri;
   }

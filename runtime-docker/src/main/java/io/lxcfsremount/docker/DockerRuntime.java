@@ -1,8 +1,10 @@
 package io.lxcfsremount.docker;
 
+import io.lxcfsremount.core.Connecting;
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.RuntimeUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +19,19 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "docker";
 
   private final DockerHost host;
-  private final CompletableFuture<EngineApi> api = new CompletableFuture<>();
+  private final Duration deadline;
   private final CompletableFuture<String> description = new CompletableFuture<>();
+  private final Connecting<EngineApi> api;
 
-  private DockerRuntime(DockerHost host) {
+  private DockerRuntime(DockerHost host, Duration deadline) {
     this.host = host;
+    this.deadline = deadline;
+    this.api =
+        Connecting.start(
+            toString(),
+            "docker-connect",
+            () -> new EngineApi(host, Inspections.PARALLEL, deadline),
+            this::askVersion);
   }
 
   /**
@@ -30,23 +40,18 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    * socket), time the caller can spend on its own start-up meanwhile. The Engine's version is asked
    * right away too, so that {@link #describe()}, the check that it answers, rarely waits. Only
    * {@code host} counts; DOCKER_* variables and Docker CLI contexts are not read.
+   *
+   * @param deadline what each request may take
    */
-  public static DockerRuntime connect(DockerHost host) {
-    DockerRuntime docker = new DockerRuntime(host);
-    Thread connect = new Thread(docker::reach, "docker-connect");
-    connect.setDaemon(true);
-    connect.start();
-    return docker;
+  public static DockerRuntime open(DockerHost host, Duration deadline) {
+    return new DockerRuntime(host, deadline);
   }
 
-  private void reach() {
+  private void askVersion(EngineApi engine) {
     try {
-      EngineApi reached = new EngineApi(host, Inspections.PARALLEL);
-      api.complete(reached);
-      String version = reached.get("/version", EngineJson::version).orElse("unknown");
+      String version = engine.get("/version", EngineJson::version).orElse("unknown");
       description.complete(NAME + " " + version + " at " + host);
     } catch (RuntimeUnavailableException | RuntimeException e) {
-      api.completeExceptionally(e);
       description.completeExceptionally(e);
     }
   }
@@ -63,7 +68,19 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public String describe() throws RuntimeUnavailableException {
-    return await(description);
+    api.await();
+    // Asked as soon as the transport was up, and bounded by the request's own deadline.
+    try {
+      return description.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
+        throw unavailable;
+      }
+      throw new IllegalStateException("asking Docker at " + host + " its version", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException("interrupted while asking Docker at " + host, e);
+    }
   }
 
   /**
@@ -74,7 +91,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
-    EngineApi engine = await(api);
+    EngineApi engine = api.await();
     List<EngineJson.Listed> listed =
         engine.get("/containers/json", EngineJson::containers).orElse(List.of());
     List<EngineJson.Inspected> inspected =
@@ -95,20 +112,6 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     return containers;
   }
 
-  private <T> T await(CompletableFuture<T> reached) throws RuntimeUnavailableException {
-    try {
-      return reached.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
-        throw unavailable;
-      }
-      throw new IllegalStateException("connecting to Docker at " + host, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RuntimeUnavailableException("interrupted while connecting to Docker at " + host, e);
-    }
-  }
-
   @Override
   public String toString() {
     return "Docker at " + host;
@@ -117,6 +120,6 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   /** Releases the pooled connections, also those of a connection still being set up. */
   @Override
   public void close() {
-    api.thenAccept(EngineApi::close);
+    api.close(EngineApi::close);
   }
 }

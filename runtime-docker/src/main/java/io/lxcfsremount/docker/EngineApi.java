@@ -4,6 +4,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.bounded.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -20,25 +21,20 @@ import java.util.concurrent.TimeoutException;
  * plain tcp, pooled connections). Paths carry no API version, so the Engine answers in its own.
  * Every failure becomes a {@link RuntimeUnavailableException} with one line naming the endpoint.
  *
- * <p>Each request, connect to last byte, runs on a thread of its own and is given {@link
- * #REQUEST_TIMEOUT}: the transport's unix socket is a blocking {@code SocketChannel} whose streams
- * ignore the socket timeout, so its response timeout never fires there, and a dockerd that accepts
- * but never answers would hold the caller forever. Interrupting the request's thread closes the
- * channel and frees it (channel reads are interruptible, socket stream reads are not).
+ * <p>Each request, connect to last byte, runs on a thread of its own and is given the deadline: the
+ * transport's unix socket is a blocking {@code SocketChannel} whose streams ignore the socket
+ * timeout, so its response timeout never fires there, and a dockerd that accepts but never answers
+ * would hold the caller forever. Interrupting the request's thread closes the channel and frees it
+ * (channel reads are interruptible, socket stream reads are not).
  */
 final class EngineApi implements AutoCloseable {
   /** A unix socket connects or fails at once; this bounds a tcp host that does not answer. */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-  /**
-   * A dockerd that accepts but hangs (stuck on its containerd, say) must not hang the pass; a
-   * healthy one answers a list or an inspect in milliseconds, even on a loaded node.
-   */
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-
   private static final int NOT_FOUND = 404;
 
   private final DockerHost host;
+  private final Duration deadline;
   private final DockerHttpClient http;
   private final ExecutorService requests =
       Executors.newCachedThreadPool(
@@ -48,15 +44,21 @@ final class EngineApi implements AutoCloseable {
             return thread;
           });
 
-  EngineApi(DockerHost host, int maxConnections) {
+  /**
+   * @param deadline what a request may take: a dockerd that accepts but hangs (stuck on its
+   *     containerd, say) must not hang the pass; a healthy one answers a list or an inspect in
+   *     milliseconds, even on a loaded node
+   */
+  EngineApi(DockerHost host, int maxConnections, Duration deadline) {
     this.host = host;
+    this.deadline = deadline;
     this.http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(host.uri())
             .sslConfig(host.isUnixSocket() ? new UnusedTlsContext() : null)
             .maxConnections(maxConnections)
             .connectionTimeout(CONNECT_TIMEOUT)
-            .responseTimeout(REQUEST_TIMEOUT)
+            .responseTimeout(deadline)
             .build();
   }
 
@@ -80,13 +82,13 @@ final class EngineApi implements AutoCloseable {
   private Optional<byte[]> get(String path) throws RuntimeUnavailableException {
     Future<Optional<byte[]>> answer = requests.submit(() -> request(path));
     try {
-      return answer.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       answer.cancel(true);
       throw new RuntimeNotAnsweringException(
           String.format(
-              "Docker at %s did not answer GET %s within %d s",
-              host, path, REQUEST_TIMEOUT.toSeconds()));
+              "Docker at %s did not answer GET %s within %s",
+              host, path, Durations.text(deadline)));
     } catch (InterruptedException e) {
       answer.cancel(true);
       Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.Reconciler.Mode;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.linux.Linux;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
@@ -67,7 +68,7 @@ class DockerRepairIT {
   void start() throws Exception {
     lxcfs = LxcfsProcess.start();
     fleet = new DockerFleet();
-    docker = DockerRuntime.connect(DockerHost.DEFAULT);
+    docker = DockerRuntime.open(DockerHost.DEFAULT, RuntimeCalls.CALL_DEADLINE);
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.docker.testing.DockerFleet;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 @RequiresReal(DOCKER)
 class DockerRuntimeIT {
   private final DockerFleet fleet = new DockerFleet();
-  private final DockerRuntime docker = DockerRuntime.connect(DockerHost.DEFAULT);
+  private final DockerRuntime docker =
+      DockerRuntime.open(DockerHost.DEFAULT, RuntimeCalls.CALL_DEADLINE);
 
   @AfterEach
   void cleanUp() {

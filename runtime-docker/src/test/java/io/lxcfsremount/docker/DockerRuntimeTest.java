@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.core.testing.SilentSocket;
@@ -25,7 +26,7 @@ class DockerRuntimeTest {
   @BeforeEach
   void start() throws Exception {
     engine = new FakeEngine();
-    docker = DockerRuntime.connect(engine.host());
+    docker = DockerRuntime.open(engine.host(), RuntimeCalls.CALL_DEADLINE);
   }
 
   @AfterEach
@@ -111,7 +112,7 @@ class DockerRuntimeTest {
   @Test
   void aSocketNobodyListensOn_isOneLineNamingIt() {
     DockerHost nowhere = DockerHost.parse("unix:///nonexistent/docker.sock");
-    try (DockerRuntime unreachable = DockerRuntime.connect(nowhere)) {
+    try (DockerRuntime unreachable = DockerRuntime.open(nowhere, RuntimeCalls.CALL_DEADLINE)) {
       assertThatThrownBy(unreachable::describe)
           .isInstanceOf(RuntimeUnavailableException.class)
           .hasMessage(
@@ -127,7 +128,8 @@ class DockerRuntimeTest {
   void aSocketThatAcceptsAndNeverAnswers_isOneLineNamingTheRequest_andFreesTheConnection(
       @TempDir Path dir) throws Exception {
     try (SilentSocket wedged = SilentSocket.listen(dir.resolve("docker.sock"));
-        DockerRuntime docker = DockerRuntime.connect(DockerHost.parse(wedged.uri()))) {
+        DockerRuntime docker =
+            DockerRuntime.open(DockerHost.parse(wedged.uri()), RuntimeCalls.CALL_DEADLINE)) {
       assertThatThrownBy(docker::describe)
           .isInstanceOf(RuntimeNotAnsweringException.class)
           .hasMessage("Docker at " + wedged.uri() + " did not answer GET /version within 5 s");

@@ -75,7 +75,7 @@ public final class AbandonableCalls {
       return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       abandon(answer);
-      throw new TimeoutException(what + ": no answer within " + format(timeout));
+      throw new TimeoutException(what + ": no answer within " + Durations.text(timeout));
     } catch (InterruptedException e) {
       abandon(answer);
       Thread.currentThread().interrupt();
@@ -100,9 +100,5 @@ public final class AbandonableCalls {
     }
     // Call.call() throws nothing checked but E.
     throw (E) cause;
-  }
-
-  private static String format(Duration timeout) {
-    return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
   }
 }
