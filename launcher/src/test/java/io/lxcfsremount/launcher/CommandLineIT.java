@@ -127,6 +127,24 @@ class CommandLineIT {
   }
 
   @Test
+  void badOptionValues_arePicocliOneLiners_exitTwo() {
+    assertOneLineError(
+        lxcfsRemount("repair", "--strategy", "atomic"),
+        2,
+        "Invalid value for option '--strategy': 'atomic' is not a strategy (expected auto,"
+            + " atomic-swap, detach-attach or classic)");
+    assertOneLineError(
+        lxcfsRemount("watch", "--kubernetes-events", "maybe"),
+        2,
+        "Invalid value for option '--kubernetes-events': expected one of [AUTO, TRUE, FALSE]");
+    assertOneLineError(
+        lxcfsRemount("watch", "--listen", "9477"),
+        2,
+        "Invalid value for option '--listen': '9477' is not HOST:PORT (expected e.g."
+            + " 127.0.0.1:9477)");
+  }
+
+  @Test
   void aFolderThatIsNotAnLxcfsMount_isOneLine_exitTwo() throws Exception {
     Path plain = Files.createTempDirectory("not-lxcfs");
     try {
