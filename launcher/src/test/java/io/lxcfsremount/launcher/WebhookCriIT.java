@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
 import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
@@ -110,8 +111,7 @@ class WebhookCriIT {
     }
 
     lxcfs.restart();
-    assertThat(pods.meminfo(containers.get("app")).stderr())
-        .contains("Transport endpoint is not connected");
+    assertThat(pods.meminfo(containers.get("app")).stderr()).contains(ENOTCONN);
     Programs.Result repair = repairAsDeployed(containers.values());
 
     assertThat(repair.exitCode()).as(repair.output()).isZero();
