@@ -6,18 +6,13 @@ import java.util.List;
  * The fixture the command-line tests start from: a test's own lxcfs, a memory cgroup limited to
  * {@link ContainerViews#LIMIT_BYTES} to read it from, and a stand-in container with lxcfs's meminfo
  * bound read-only over its /proc/meminfo, plus further lxcfs files bound read-write.
+ *
+ * @param lxcfs the test's own lxcfs
+ * @param cgroup where the test reads the container's files from, as the container's own processes
+ * @param container the stand-in
  */
-public final class LimitedStandIn implements AutoCloseable {
-  private final LxcfsProcess lxcfs;
-  private final MemoryCgroup cgroup;
-  private final StandInContainer container;
-
-  private LimitedStandIn(LxcfsProcess lxcfs, MemoryCgroup cgroup, StandInContainer container) {
-    this.lxcfs = lxcfs;
-    this.cgroup = cgroup;
-    this.container = container;
-  }
-
+public record LimitedStandIn(LxcfsProcess lxcfs, MemoryCgroup cgroup, StandInContainer container)
+    implements AutoCloseable {
   /**
    * Starts the fixture with {@code readWriteFiles} (e.g. {@code "proc/cpuinfo"}) bound too, each at
    * its own path; what started is stopped again when a later step fails.
@@ -41,18 +36,6 @@ public final class LimitedStandIn implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  public LxcfsProcess lxcfs() {
-    return lxcfs;
-  }
-
-  public MemoryCgroup cgroup() {
-    return cgroup;
-  }
-
-  public StandInContainer container() {
-    return container;
   }
 
   /** The first line of the container's /proc/meminfo, read as a process of the limited cgroup. */
