@@ -86,8 +86,7 @@ class WebhookCriIT {
     try (LxcfsProcess l = lxcfs;
         CriPods p = pods) {
       if (webhook != null) {
-        webhook.destroy();
-        webhook.waitFor();
+        Programs.stop(webhook);
       }
     }
   }
