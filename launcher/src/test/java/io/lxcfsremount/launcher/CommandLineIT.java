@@ -128,19 +128,20 @@ class CommandLineIT {
 
   @Test
   void badOptionValues_arePicocliOneLiners_exitTwo() {
+    // Each run is kept to this test's lxcfs and container, should a bad value ever be taken.
     assertOneLineError(
-        lxcfsRemount("repair", "--strategy", "atomic"),
+        ownRun("repair", "--strategy", "atomic"),
         2,
         "Invalid value for option '--strategy': 'atomic' is not a strategy (expected auto,"
             + " atomic-swap, detach-attach or classic)");
     assertOneLineError(
-        lxcfsRemount("watch", "--kubernetes-events", "maybe"),
+        ownRun("watch", "--listen", "127.0.0.1:0", "--kubernetes-events", "maybe"),
         2,
         "Invalid value for option '--kubernetes-events': expected one of [AUTO, TRUE, FALSE]");
     assertOneLineError(
-        lxcfsRemount("watch", "--listen", "9477"),
+        ownRun("watch", "--listen", "localhost"),
         2,
-        "Invalid value for option '--listen': '9477' is not HOST:PORT (expected e.g."
+        "Invalid value for option '--listen': 'localhost' is not HOST:PORT (expected e.g."
             + " 127.0.0.1:9477)");
   }
 
@@ -275,6 +276,12 @@ class CommandLineIT {
   private Programs.Result lxcfsRemount(String... args) {
     List<String> command = new ArrayList<>(List.of(args));
     command.addAll(List.of("--lxcfs-dir", lxcfs.dir().toString()));
+    return LxcfsRemountJar.run(command.toArray(String[]::new));
+  }
+
+  private Programs.Result ownRun(String... args) {
+    List<String> command = new ArrayList<>(List.of(args));
+    command.addAll(LxcfsRemountJar.ownedBy(lxcfs, container));
     return LxcfsRemountJar.run(command.toArray(String[]::new));
   }
 
