@@ -2,7 +2,6 @@ package io.lxcfsremount.launcher;
 
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.Reconciler;
-import io.lxcfsremount.core.linux.Linux;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -40,7 +39,7 @@ final class Agent implements AutoCloseable {
     this.runtimes = Runtimes.start(options);
     try {
       // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
-      this.strategy = strategy();
+      this.strategy = options.strategy.resolve();
       runtimes.check();
     } catch (RuntimeException e) {
       runtimes.close();
@@ -78,17 +77,6 @@ final class Agent implements AutoCloseable {
         linux,
         options.parallelism,
         Ticker.systemTicker());
-  }
-
-  private Strategy strategy() {
-    if (options.strategy.equals("auto")) {
-      return Linux.bestStrategy();
-    }
-    try {
-      return Strategy.ofCliName(options.strategy);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--strategy: " + e.getMessage());
-    }
   }
 
   /**

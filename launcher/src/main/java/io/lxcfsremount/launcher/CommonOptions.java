@@ -48,9 +48,9 @@ final class CommonOptions {
       paramLabel = "RUNTIME",
       defaultValue = "${env:LXCFS_REMOUNT_RUNTIME:-auto}",
       description =
-          "Where containers come from: ${COMPLETION-CANDIDATES}. auto asks Docker when it answers and"
-              + " scans /proc for every other mount namespace (default: ${DEFAULT-VALUE};"
-              + " env LXCFS_REMOUNT_RUNTIME).")
+          "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
+              + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
+              + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
   RuntimeChoice runtime;
 
   @Option(
@@ -89,10 +89,11 @@ final class CommonOptions {
       names = "--strategy",
       paramLabel = "STRATEGY",
       defaultValue = "${env:LXCFS_REMOUNT_STRATEGY:-auto}",
+      converter = StrategyChoice.Converter.class,
       description =
           "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or classic"
               + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
-  String strategy;
+  StrategyChoice strategy;
 
   // More than the CPUs: a container's repair mostly sleeps in the kernel (each detach waits for an
   // RCU grace period), and concurrent detaches share grace periods.

@@ -39,19 +39,22 @@ final class HealthServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving on {@code listen} ({@code host:port}).
+   * Starts serving on {@code listen}.
    *
-   * @throws UsageException when the address is malformed or cannot be bound
+   * @throws UsageException when the address cannot be bound
    */
   static HealthServer start(
-      String listen, PrometheusRegistry registry, Readiness readiness, Liveness liveness) {
-    InetSocketAddress address = address(listen);
+      InetSocketAddress listen,
+      PrometheusRegistry registry,
+      Readiness readiness,
+      Liveness liveness) {
     limitRequestTime();
     HttpServer server;
     try {
-      server = HttpServer.create(address, 16);
+      server = HttpServer.create(listen, 16);
     } catch (IOException e) {
-      throw new UsageException("--listen " + listen + ": cannot listen: " + e.getMessage(), e);
+      throw new UsageException(
+          "--listen " + ListenAddress.text(listen) + ": cannot listen: " + e.getMessage(), e);
     }
     PrometheusTextFormatWriter format = PrometheusTextFormatWriter.create();
     server.createContext(
@@ -102,18 +105,6 @@ final class HealthServer implements AutoCloseable {
   /** The port it listens on (the one asked for, or the one chosen for port 0). */
   int port() {
     return server.getAddress().getPort();
-  }
-
-  static InetSocketAddress address(String listen) {
-    int colon = listen.lastIndexOf(':');
-    try {
-      int port = Integer.parseInt(listen.substring(colon + 1));
-      String host = listen.substring(0, Math.max(colon, 0)).replaceAll("^\\[|\\]$", "");
-      return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(
-          "--listen " + listen + ": expected HOST:PORT, e.g. 127.0.0.1:9477", e);
-    }
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)

@@ -16,10 +16,10 @@ import java.util.Optional;
 final class Preflight {
   private Preflight() {}
 
-  /** The warnings for an agent started with {@code --strategy strategyOption}. */
-  static List<String> warnings(String strategyOption) {
+  /** The warnings for an agent started with {@code --strategy strategy}. */
+  static List<String> warnings(StrategyChoice strategy) {
     List<String> warnings = new ArrayList<>();
-    if (strategyOption.equals("auto")) {
+    if (strategy.auto()) {
       mountApiRefused(Linux.bestStrategy(), kernelRelease()).ifPresent(warnings::add);
     }
     return warnings;

@@ -6,24 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Checks up front that the agent holds the capabilities its work needs, so that a missing one is
- * one clear line instead of a failure in every container.
+ * The capabilities the agent's work needs (capability.h numbers), checked up front so that a
+ * missing one is one clear line instead of a failure in every container.
  */
-final class Privileges {
-  static final int CAP_SYS_CHROOT = 18;
-  static final int CAP_SYS_PTRACE = 19;
-  static final int CAP_SYS_ADMIN = 21;
+enum Privileges {
+  CAP_SYS_CHROOT(18),
+  CAP_SYS_PTRACE(19),
+  CAP_SYS_ADMIN(21);
 
-  private Privileges() {}
+  private final int bit;
+
+  Privileges(int bit) {
+    this.bit = bit;
+  }
 
   /**
    * @throws UsageException naming the first capability of {@code required} the process lacks
    */
-  static void require(String command, int... required) {
+  static void require(String command, Privileges... required) {
     BigInteger effective = effectiveCapabilities();
-    for (int capability : required) {
-      if (!effective.testBit(capability)) {
-        throw new UsageException(command + " needs " + name(capability) + " (run it as root)");
+    for (Privileges capability : required) {
+      if (!effective.testBit(capability.bit)) {
+        throw new UsageException(command + " needs " + capability + " (run it as root)");
       }
     }
   }
@@ -39,14 +43,5 @@ final class Privileges {
     } catch (IOException e) {
       throw new UsageException("cannot read /proc/self/status: " + e.getMessage(), e);
     }
-  }
-
-  private static String name(int capability) {
-    return switch (capability) {
-      case CAP_SYS_CHROOT -> "CAP_SYS_CHROOT";
-      case CAP_SYS_PTRACE -> "CAP_SYS_PTRACE";
-      case CAP_SYS_ADMIN -> "CAP_SYS_ADMIN";
-      default -> "capability " + capability;
-    };
   }
 }

@@ -9,6 +9,7 @@ import io.lxcfsremount.core.watch.WatchListener;
 import io.lxcfsremount.core.watch.Watcher;
 import io.lxcfsremount.core.watch.WedgedLxcfsAborter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,13 @@ import picocli.CommandLine.Option;
 final class WatchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
 
+  /** {@code --kubernetes-events}: auto posts Events when running inside a cluster. */
+  enum KubernetesEvents {
+    AUTO,
+    TRUE,
+    FALSE
+  }
+
   @Mixin CommonOptions options;
 
   @Option(
@@ -48,9 +56,10 @@ final class WatchCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}",
+      converter = ListenAddress.class,
       description =
           "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-  String listen;
+  InetSocketAddress listen;
 
   @Option(
       names = "--kubernetes-events",
@@ -61,7 +70,7 @@ final class WatchCommand implements Callable<Integer> {
       description =
           "Post Events on the pods of repaired containers; auto = when running inside a cluster"
               + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
-  String kubernetesEvents;
+  KubernetesEvents kubernetesEvents;
 
   @Option(
       names = "--abort-wedged",
@@ -169,13 +178,10 @@ final class WatchCommand implements Callable<Integer> {
 
   /** Whether to post Events: asked for, or (auto) running inside a cluster. */
   private boolean kubernetesEvents() {
-    return switch (kubernetesEvents.toLowerCase(Locale.ROOT)) {
-      case "auto" -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new UsageException(
-              "--kubernetes-events must be auto, true or false, not " + kubernetesEvents);
+    return switch (kubernetesEvents) {
+      case AUTO -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
+      case TRUE -> true;
+      case FALSE -> false;
     };
   }
 

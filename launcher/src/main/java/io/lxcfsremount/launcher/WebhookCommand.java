@@ -46,8 +46,9 @@ final class WebhookCommand implements Callable<Integer> {
       names = "--listen",
       paramLabel = "HOST:PORT",
       defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}",
+      converter = ListenAddress.class,
       description = "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-  String listen;
+  InetSocketAddress listen;
 
   @Option(
       names = "--tls-cert-file",
@@ -136,16 +137,16 @@ final class WebhookCommand implements Callable<Integer> {
       throw new UsageException(
           "give --tls-cert-file and --tls-private-key-file, or --self-managed-tls");
     }
-    InetSocketAddress address = HealthServer.address(listen);
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient kubernetes = selfManaged ? new KubernetesClientBuilder().build() : null) {
       ServerCertificate certificate = selfManaged ? selfManaged(kubernetes) : files();
       AdmissionHandler handler = new AdmissionHandler(lxcfsDir, Set.copyOf(excludedNamespaces));
       WebhookServer server;
       try {
-        server = WebhookServer.start(address, certificate, handler);
+        server = WebhookServer.start(listen, certificate, handler);
       } catch (IOException e) {
-        throw new UsageException("--listen " + listen + ": cannot listen: " + e.getMessage(), e);
+        throw new UsageException(
+            "--listen " + ListenAddress.text(listen) + ": cannot listen: " + e.getMessage(), e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
       log.info(

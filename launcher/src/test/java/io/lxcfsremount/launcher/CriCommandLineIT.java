@@ -1,8 +1,9 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
-import static io.lxcfsremount.cri.CriPods.LIMITED_MEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ class CriCommandLineIT {
   @Test
   void repair_runtimeCri_repairsThePodsContainer_andNamesIt() throws Exception {
     lxcfs.restart();
-    assertThat(pods.meminfo(app).stderr()).contains("Transport endpoint is not connected");
+    assertThat(pods.meminfo(app).stderr()).contains(ENOTCONN);
 
     Programs.Result result =
         LxcfsRemountJar.run(

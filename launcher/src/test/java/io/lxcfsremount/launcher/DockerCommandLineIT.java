@@ -1,5 +1,7 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal({LXCFS, DOCKER})
 class DockerCommandLineIT {
-  private static final String LIMIT = "65536 kB";
-  private static final String DEAD = "Transport endpoint is not connected";
   private static final String NOWHERE = "unix:///nonexistent.sock";
 
   private LxcfsProcess lxcfs;
@@ -116,14 +116,14 @@ class DockerCommandLineIT {
 
     assertThat(byName.exitCode()).as(byName.output()).isEqualTo(ExitCode.CLEAN);
     assertThat(byName.stdout()).contains(first.name()).doesNotContain(second.name());
-    assertThat(first.headOf("/proc/meminfo")).contains(LIMIT);
-    assertThat(second.headOf("/proc/meminfo")).contains(DEAD);
+    assertThat(first.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
+    assertThat(second.headOf("/proc/meminfo")).contains(ENOTCONN);
 
     Programs.Result byId = repairDocker("--container", second.id().substring(0, 12));
 
     assertThat(byId.exitCode()).as(byId.output()).isEqualTo(ExitCode.CLEAN);
     assertThat(byId.stdout()).contains(second.name()).doesNotContain(first.name());
-    assertThat(second.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(second.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
   }
 
   /**
@@ -142,7 +142,8 @@ class DockerCommandLineIT {
     assertThat(result.exitCode()).as(result.output()).isEqualTo(ExitCode.CLEAN);
     assertThat(result.stdout()).contains("3 repaired in 3 of 3 containers");
     byUser.forEach(
-        (uid, container) -> assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMIT));
+        (uid, container) ->
+            assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMITED_MEMINFO));
     assertThat(lxcfsMountCounts(byUser)).isEqualTo(lxcfsMountsBefore);
   }
 
@@ -166,7 +167,10 @@ class DockerCommandLineIT {
             () ->
                 byUser.entrySet().stream()
                     .allMatch(
-                        e -> e.getValue().headOf("/proc/meminfo", e.getKey()).contains(LIMIT)),
+                        e ->
+                            e.getValue()
+                                .headOf("/proc/meminfo", e.getKey())
+                                .contains(LIMITED_MEMINFO)),
             watch::diagnostics);
       }
       assertThat(watch.log()).doesNotContain("EPERM");
@@ -181,7 +185,8 @@ class DockerCommandLineIT {
           fleet.run("user-" + uid, concat(meminfo(), List.of("--user", Integer.toString(uid)))));
     }
     byUser.forEach(
-        (uid, container) -> assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMIT));
+        (uid, container) ->
+            assertThat(container.headOf("/proc/meminfo", uid)).contains(LIMITED_MEMINFO));
     return byUser;
   }
 
@@ -238,7 +243,7 @@ class DockerCommandLineIT {
     assertThat(container.get("pod").get("name").asText()).isEqualTo("web-0");
     assertThat(container.get("pod").get("uid").asText()).isEqualTo("5f0c1a9e");
     assertThat(container.get("mounts").get(0).get("state").asText()).isEqualTo("repaired");
-    assertThat(inPod.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(inPod.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
 
     Programs.Result status =
         LxcfsRemountJar.run("status", "--lxcfs-dir", dir(), "--container", inPod.name());

@@ -1,9 +1,14 @@
 package io.lxcfsremount.launcher;
 
-import java.time.Duration;
-import java.time.Instant;
+import static org.awaitility.Awaitility.await;
 
-/** Waits for a condition that an agent running on its own will make true. */
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Waits, through Awaitility, for a condition that an agent running on its own will make true, and
+ * shows what the agent did (its log) when the condition never held.
+ */
 final class Eventually {
   interface Condition {
     boolean holds() throws Exception;
@@ -17,21 +22,22 @@ final class Eventually {
   }
 
   /** Polls {@code condition} every 10 ms; fails with {@code what} after {@code timeout}. */
-  static Duration within(Duration timeout, String what, Condition condition) throws Exception {
-    return within(timeout, what, condition, () -> "");
+  static void within(Duration timeout, String what, Condition condition) throws Exception {
+    within(timeout, what, condition, () -> "");
   }
 
   /** As {@link #within(Duration, String, Condition)}, with {@code context} in the failure. */
-  static Duration within(Duration timeout, String what, Condition condition, Context context)
+  static void within(Duration timeout, String what, Condition condition, Context context)
       throws Exception {
-    Instant start = Instant.now();
-    while (!condition.holds()) {
-      if (Duration.between(start, Instant.now()).compareTo(timeout) > 0) {
-        throw new AssertionError(
-            "not within " + timeout.toMillis() + " ms: " + what + "\n" + context.get());
-      }
-      Thread.sleep(10);
+    try {
+      await(what)
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(10))
+          .until(condition::holds);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "not within " + timeout.toMillis() + " ms: " + what + "\n" + context.get(), e);
     }
-    return Duration.between(start, Instant.now());
   }
 }

@@ -1,10 +1,13 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.HostileFuseMount;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
@@ -29,37 +32,32 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class HostileFuseMountIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
-
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
-  private Path home;
   private StandInContainer healthy;
   private StandInContainer hostile;
   private HostileFuseMount hostileMount;
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    home = Files.createTempDirectory("lxcfs-remount-hostile");
-    healthy = StandInContainer.start(lxcfs, "private");
+    lxcfs = cleanup.track(LxcfsProcess.start());
+    cgroup = cleanup.track(MemoryCgroup.create(LIMIT_BYTES));
+    Path home = Files.createTempDirectory("lxcfs-remount-hostile");
+    cleanup.track(() -> Files.deleteIfExists(home));
+    Path fuse = Files.createDirectory(home.resolve("fuse"));
+    cleanup.track(() -> Files.deleteIfExists(fuse));
+    healthy = cleanup.track(StandInContainer.start(lxcfs, "private"));
     healthy.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
-    hostile = StandInContainer.start(lxcfs, "private");
-    hostileMount = HostileFuseMount.mount(hostile, Files.createDirectory(home.resolve("fuse")));
+    hostile = cleanup.track(StandInContainer.start(lxcfs, "private"));
+    // Closed first: killing the hostile server wakes whatever still sleeps on its files.
+    hostileMount = cleanup.track(HostileFuseMount.mount(hostile, fuse));
     hostile.bind(lxcfs.file("proc/meminfo"), hostileMount.file("proc/meminfo"), true);
   }
 
   @AfterEach
   void stop() throws Exception {
-    // The hostile server first: killing it wakes whatever still sleeps on its files.
-    hostileMount.close();
-    hostile.close();
-    healthy.close();
-    cgroup.close();
-    lxcfs.close();
-    Files.deleteIfExists(home.resolve("fuse"));
-    Files.deleteIfExists(home);
+    cleanup.close();
   }
 
   @Test

@@ -1,9 +1,13 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.testing.Cleanup;
+import io.lxcfsremount.core.testing.LimitedStandIn;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.Programs;
@@ -21,36 +25,29 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class NestedContainerIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
-
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
-  private StandInContainer outer;
   private StandInContainer nested;
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    outer = StandInContainer.start(lxcfs, "private");
-    outer.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
-    nested = outer.startNested();
+    LimitedStandIn outer = cleanup.track(LimitedStandIn.start());
+    lxcfs = outer.lxcfs();
+    cgroup = outer.cgroup();
+    nested = cleanup.track(outer.container().startNested());
   }
 
   @AfterEach
   void stop() throws Exception {
-    nested.close();
-    outer.close();
-    cgroup.close();
-    lxcfs.close();
+    cleanup.close();
   }
 
   @Test
   void repair_aLockedDeadMount_isCoveredByTheLiveOne_reportedStacked_andStaysHealthy()
       throws Exception {
     lxcfs.restart();
-    assertThat(nested.read(cgroup, "/proc/meminfo").output())
-        .contains("Transport endpoint is not connected");
+    assertThat(nested.read(cgroup, "/proc/meminfo").output()).contains(ENOTCONN);
 
     Programs.Result repair = lxcfsRemount("repair");
 

@@ -1,14 +1,15 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.PROMETHEUS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lxcfsremount.core.testing.Cleanup;
+import io.lxcfsremount.core.testing.LimitedStandIn;
 import io.lxcfsremount.core.testing.LxcfsProcess;
-import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.RequiresReal;
-import io.lxcfsremount.core.testing.StandInContainer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -29,35 +30,35 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal({LXCFS, PROMETHEUS})
 class PrometheusAlertsIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final String SHORT_FOR = "5s";
   private static final Duration ALERT_WAIT = Duration.ofSeconds(90);
   private static final Pattern METRIC = Pattern.compile("lxcfs_remount_[a-z_]+");
 
+  private final Cleanup cleanup = new Cleanup();
+  private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
-  private MemoryCgroup cgroup;
-  private StandInContainer container;
   private WatchProcess watch;
   private PrometheusServer prometheus;
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    container = StandInContainer.start(lxcfs, "private");
-    container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
+    fixture = cleanup.track(LimitedStandIn.start());
+    lxcfs = fixture.lxcfs();
     watch =
-        WatchProcess.startDeployed(
-            "--lxcfs-dir",
-            lxcfs.dir().toString(),
-            "--runtime",
-            "proc",
-            "--kubernetes-events",
-            "false",
-            "--container",
-            Long.toString(container.pid()));
+        cleanup.track(
+            WatchProcess.startDeployed(
+                "--lxcfs-dir",
+                lxcfs.dir().toString(),
+                "--runtime",
+                "proc",
+                "--kubernetes-events",
+                "false",
+                "--container",
+                Long.toString(fixture.container().pid())));
     prometheus =
-        PrometheusServer.start(config(watch.port()), Map.of("lxcfs-remount.rules.yml", rules()));
+        cleanup.track(
+            PrometheusServer.start(
+                config(watch.port()), Map.of("lxcfs-remount.rules.yml", rules())));
     Eventually.within(
         Duration.ofSeconds(60),
         "Prometheus scraped lxcfs up = 1",
@@ -67,7 +68,7 @@ class PrometheusAlertsIT {
 
   @AfterEach
   void stop() throws Exception {
-    closeAll(prometheus, watch, container, cgroup, lxcfs);
+    cleanup.close();
   }
 
   @Test
@@ -104,7 +105,7 @@ class PrometheusAlertsIT {
     Eventually.within(
         Duration.ofSeconds(30),
         "the container reads its own meminfo again",
-        () -> container.read(cgroup, "/proc/meminfo").stdout().startsWith(LIMITED_MEMINFO),
+        () -> fixture.meminfo().stdout().startsWith(LIMITED_MEMINFO),
         this::diagnostics);
   }
 
@@ -210,26 +211,5 @@ class PrometheusAlertsIT {
         + watch.diagnostics()
         + "\nprometheus:\n"
         + prometheus.log();
-  }
-
-  /** Closes each, in order, even when one fails; the first failure is thrown. */
-  private static void closeAll(AutoCloseable... resources) throws Exception {
-    Exception first = null;
-    for (AutoCloseable resource : resources) {
-      try {
-        if (resource != null) {
-          resource.close();
-        }
-      } catch (Exception e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
   }
 }

@@ -3,8 +3,8 @@ package io.lxcfsremount.launcher;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
@@ -36,14 +36,15 @@ class RepairEveryMountIT {
           "proc/loadavg",
           "sys/devices/system/cpu/online");
 
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private final List<StandInContainer> standIns = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
+    lxcfs = cleanup.track(LxcfsProcess.start());
     for (int i = 0; i < NAMESPACES; i++) {
-      StandInContainer standIn = StandInContainer.start(lxcfs, "private");
+      StandInContainer standIn = cleanup.track(StandInContainer.start(lxcfs, "private"));
       standIns.add(standIn);
       for (String file : FILES) {
         standIn.bind(lxcfs.file(file), "/" + file, file.equals("proc/meminfo"));
@@ -53,8 +54,7 @@ class RepairEveryMountIT {
 
   @AfterEach
   void stop() throws Exception {
-    standIns.forEach(StandInContainer::close);
-    lxcfs.close();
+    cleanup.close();
   }
 
   @Test
@@ -69,7 +69,7 @@ class RepairEveryMountIT {
 
       Programs.Result result = LxcfsRemountJar.run(command.toArray(String[]::new));
 
-      List<String> dead = deadMounts(lxcfs.generation());
+      List<String> dead = deadMounts();
       assertThat(dead).as("pass %d left dead mounts: %s", pass, result.output()).isEmpty();
       assertThat(result.exitCode()).as("pass %d: %s", pass, result.output()).isZero();
       assertThat(result.stdout())
@@ -78,14 +78,14 @@ class RepairEveryMountIT {
     }
   }
 
-  /** Every visible lxcfs mount of the stand-ins that is not on {@code live}, seen from the host. */
-  private List<String> deadMounts(Device live) throws Exception {
+  /**
+   * Every visible mount of this test's lxcfs in the stand-ins that is not on its live generation.
+   */
+  private List<String> deadMounts() throws Exception {
     List<String> dead = new ArrayList<>();
     for (StandInContainer standIn : standIns) {
-      for (MountInfo mount : standIn.mountTable().topMounts()) {
-        if (mount.fsType().equals("fuse.lxcfs") && !mount.device().equals(live)) {
-          dead.add(standIn.pid() + ":" + mount.mountPoint());
-        }
+      for (MountInfo mount : lxcfs.deadIn(standIn.mountTable())) {
+        dead.add(standIn.pid() + ":" + mount.mountPoint());
       }
     }
     return dead;

@@ -1,9 +1,9 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
-import static io.lxcfsremount.cri.CriPods.LIMITED_MEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.testing.LxcfsProcess;

@@ -1,9 +1,12 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.Programs;
@@ -25,8 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class StaleMountsIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
-
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess ours;
   private LxcfsProcess other;
   private MemoryCgroup cgroup;
@@ -34,10 +36,10 @@ class StaleMountsIT {
 
   @BeforeEach
   void start() throws Exception {
-    ours = LxcfsProcess.start();
-    other = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    standIn = StandInContainer.start("private", List.of(ours, other));
+    ours = cleanup.track(LxcfsProcess.start());
+    other = cleanup.track(LxcfsProcess.start());
+    cgroup = cleanup.track(MemoryCgroup.create(LIMIT_BYTES));
+    standIn = cleanup.track(StandInContainer.start("private", List.of(ours, other)));
     standIn.bind(other.file("proc/meminfo"), "/proc/meminfo", true);
     standIn.bind(ours.file("proc/cpuinfo"), "/proc/cpuinfo", false);
     standIn.bind(ours.file("proc/uptime"), "/proc/uptime", false);
@@ -45,10 +47,7 @@ class StaleMountsIT {
 
   @AfterEach
   void stop() throws Exception {
-    standIn.close();
-    cgroup.close();
-    other.close();
-    ours.close();
+    cleanup.close();
   }
 
   @Test

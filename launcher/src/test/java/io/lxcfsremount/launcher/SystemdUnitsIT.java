@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.Test;
 class SystemdUnitsIT {
   private static final BigInteger SYS_ADMIN_SYS_CHROOT_SYS_PTRACE =
       BigInteger.ZERO.setBit(21).setBit(18).setBit(19);
-  private static final Pattern PORT = Pattern.compile("http on port (\\d+)");
 
   private LxcfsProcess lxcfs;
   private final LimitedContainers containers = new LimitedContainers();
@@ -110,7 +107,7 @@ class SystemdUnitsIT {
                 "setpriv", "--no-new-privs", "--bounding-set", boundingSet(capabilities), "--"));
     confined.addAll(command);
     agent = start(confined, "LXCFS_REMOUNT_LISTEN=127.0.0.1:0");
-    int port = awaitPort();
+    int port = WatchProcess.awaitPort(agent, log);
     Eventually.within(
         Duration.ofSeconds(10),
         "ready",
@@ -162,17 +159,6 @@ class SystemdUnitsIT {
           .append(capability.replaceFirst("^CAP_", "").toLowerCase(java.util.Locale.ROOT));
     }
     return set.toString();
-  }
-
-  private int awaitPort() throws Exception {
-    for (int i = 0; i < 300 && agent.isAlive(); i++) {
-      Matcher port = PORT.matcher(Files.readString(log));
-      if (port.find()) {
-        return Integer.parseInt(port.group(1));
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the agent did not start: " + Files.readString(log));
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {

@@ -1,10 +1,12 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.mount.Device;
-import io.lxcfsremount.core.mount.MountInfo;
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.RequiresReal;
@@ -22,19 +24,19 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class WatchIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final List<String> FILES = List.of("meminfo", "cpuinfo", "stat", "uptime");
 
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private final List<StandInContainer> containers = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
+    lxcfs = cleanup.track(LxcfsProcess.start());
+    cgroup = cleanup.track(MemoryCgroup.create(LIMIT_BYTES));
     for (int i = 0; i < 3; i++) {
-      StandInContainer container = StandInContainer.start(lxcfs, "private");
+      StandInContainer container = cleanup.track(StandInContainer.start(lxcfs, "private"));
       containers.add(container);
       for (String file : FILES) {
         container.bind(lxcfs.file("proc/" + file), "/proc/" + file, file.equals("meminfo"));
@@ -44,9 +46,7 @@ class WatchIT {
 
   @AfterEach
   void stop() throws Exception {
-    containers.forEach(StandInContainer::close);
-    cgroup.close();
-    lxcfs.close();
+    cleanup.close();
   }
 
   @Test
@@ -132,8 +132,7 @@ class WatchIT {
   @Test
   void startedAfterARestart_catchesUpAtOnce() throws Exception {
     lxcfs.restart();
-    assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stderr())
-        .contains("Transport endpoint is not connected");
+    assertThat(containers.get(0).read(cgroup, "/proc/meminfo").stderr()).contains(ENOTCONN);
 
     try (WatchProcess watch = watch()) {
       Eventually.within(
@@ -217,16 +216,11 @@ class WatchIT {
     return WatchProcess.start(args.toArray(String[]::new));
   }
 
-  /** Every top lxcfs mount of every container shows the live generation. */
+  /** Every visible mount of this test's lxcfs in every container is on its live generation. */
   private boolean allHealthy() throws Exception {
-    Device live = lxcfs.generation();
     for (StandInContainer container : containers) {
-      for (MountInfo mount : container.mountTable().topMounts()) {
-        if (mount.fsType().equals("fuse.lxcfs")
-            && lxcfs.owns(mount.device())
-            && !mount.device().equals(live)) {
-          return false;
-        }
+      if (!lxcfs.isLiveIn(container.mountTable())) {
+        return false;
       }
     }
     return true;

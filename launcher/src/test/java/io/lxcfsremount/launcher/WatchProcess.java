@@ -1,5 +1,7 @@
 package io.lxcfsremount.launcher;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lxcfsremount.core.testing.Programs;
 import java.io.IOException;
 import java.net.URI;
@@ -12,10 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** {@code lxcfs-remount watch} run from its jar, as the sidecar runs it; stopped by its PID. */
 final class WatchProcess implements AutoCloseable {
@@ -52,18 +57,33 @@ final class WatchProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    for (int i = 0; i < 300; i++) {
-      Matcher port = PORT.matcher(Files.readString(log));
-      if (port.find()) {
-        return new WatchProcess(process, log, Integer.parseInt(port.group(1)));
-      }
-      if (!process.isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
+    return new WatchProcess(process, log, awaitPort(process, log));
+  }
+
+  /**
+   * The port that the agent writing {@code log} serves HTTP on, once it says so.
+   *
+   * @throws IllegalStateException with the log, when the agent exits or is silent for 15 s (it is
+   *     then killed)
+   */
+  static int awaitPort(Process process, Path log) throws IOException {
+    try {
+      return await("the agent to serve HTTP")
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast("the agent exited", () -> !process.isAlive())
+          .until(() -> port(log), OptionalInt::isPresent)
+          .getAsInt();
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "watch did not start (" + e.getMessage() + "): " + Files.readString(log), e);
     }
-    process.destroyForcibly();
-    throw new IllegalStateException("watch did not start: " + Files.readString(log));
+  }
+
+  private static OptionalInt port(Path log) throws IOException {
+    Matcher port = PORT.matcher(Files.readString(log));
+    return port.find() ? OptionalInt.of(Integer.parseInt(port.group(1))) : OptionalInt.empty();
   }
 
   /** The port it serves HTTP on. */

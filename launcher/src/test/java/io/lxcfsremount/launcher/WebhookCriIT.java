@@ -1,8 +1,9 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
-import static io.lxcfsremount.cri.CriPods.LIMITED_MEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,8 +86,7 @@ class WebhookCriIT {
     try (LxcfsProcess l = lxcfs;
         CriPods p = pods) {
       if (webhook != null) {
-        webhook.destroy();
-        webhook.waitFor();
+        Programs.stop(webhook);
       }
     }
   }
@@ -110,8 +110,7 @@ class WebhookCriIT {
     }
 
     lxcfs.restart();
-    assertThat(pods.meminfo(containers.get("app")).stderr())
-        .contains("Transport endpoint is not connected");
+    assertThat(pods.meminfo(containers.get("app")).stderr()).contains(ENOTCONN);
     Programs.Result repair = repairAsDeployed(containers.values());
 
     assertThat(repair.exitCode()).as(repair.output()).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.lxcfsremount.core.testing.Programs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,8 +36,7 @@ class WebhookSelfManagedIT {
   @AfterEach
   void stop() throws Exception {
     if (webhook != null) {
-      webhook.destroy();
-      webhook.waitFor();
+      Programs.stop(webhook);
     }
   }
 

@@ -1,10 +1,12 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lxcfsremount.core.testing.Cleanup;
+import io.lxcfsremount.core.testing.LimitedStandIn;
 import io.lxcfsremount.core.testing.LxcfsProcess;
-import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
@@ -25,27 +27,21 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class WedgedLxcfsIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
-
+  private final Cleanup cleanup = new Cleanup();
+  private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
-  private MemoryCgroup cgroup;
   private StandInContainer container;
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    container = StandInContainer.start(lxcfs, "private");
-    container.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", true);
-    container.bind(lxcfs.file("proc/cpuinfo"), "/proc/cpuinfo", false);
+    fixture = cleanup.track(LimitedStandIn.start("proc/cpuinfo"));
+    lxcfs = fixture.lxcfs();
+    container = fixture.container();
   }
 
   @AfterEach
   void stop() throws Exception {
-    // lxcfs first: killing a stopped lxcfs wakes whatever still sleeps on its files.
-    lxcfs.close();
-    container.close();
-    cgroup.close();
+    cleanup.close();
   }
 
   @Test
@@ -70,7 +66,7 @@ class WedgedLxcfsIT {
 
     assertThat(repaired.exitCode()).as(repaired.output()).isZero();
     assertThat(repaired.stdout()).contains("3 repaired in 1 of 1 containers");
-    assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(fixture.meminfo().stdout()).startsWith(LIMITED_MEMINFO);
   }
 
   @Test
@@ -101,7 +97,7 @@ class WedgedLxcfsIT {
           "repaired and ready again",
           () -> lxcfs.isLiveIn(container.mountTable()) && watch.get("/readyz").statusCode() == 200,
           watch::diagnostics);
-      assertThat(container.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+      assertThat(fixture.meminfo().stdout()).startsWith(LIMITED_MEMINFO);
       assertThat(watch.metric("lxcfs_remount_lxcfs_up")).isEqualTo(1);
       // Killing the stopped lxcfs ended its connection, and with it every probe stuck on it.
       Eventually.within(

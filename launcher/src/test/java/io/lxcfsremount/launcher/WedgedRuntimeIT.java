@@ -1,9 +1,12 @@
 package io.lxcfsremount.launcher;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
 import io.lxcfsremount.core.testing.Programs;
@@ -32,40 +35,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresReal({LXCFS, DOCKER})
 class WedgedRuntimeIT {
-  private static final String LIMIT = "65536 kB";
-
   /** A guard against hanging, far above the bounds the agent keeps; not a speed check. */
   private static final Duration HANG_GUARD = Duration.ofSeconds(30);
 
   @TempDir Path sockets;
 
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private DockerFleet fleet;
   private SilentSocket docker;
   private SilentSocket cri;
-  private final List<StandInContainer> standIns = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
-    fleet = new DockerFleet();
-    docker = SilentSocket.listen(sockets.resolve("docker.sock"));
-    cri = SilentSocket.listen(sockets.resolve("containerd.sock"));
+    lxcfs = cleanup.track(LxcfsProcess.start());
+    cgroup = cleanup.track(MemoryCgroup.create(LIMIT_BYTES));
+    fleet = cleanup.track(new DockerFleet());
+    docker = cleanup.track(SilentSocket.listen(sockets.resolve("docker.sock")));
+    cri = cleanup.track(SilentSocket.listen(sockets.resolve("containerd.sock")));
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      standIns.forEach(StandInContainer::close);
-      fleet.close();
-      docker.close();
-      cri.close();
-      cgroup.close();
-    } finally {
-      lxcfs.close();
-    }
+    cleanup.close();
   }
 
   @Test
@@ -104,8 +97,8 @@ class WedgedRuntimeIT {
         .containsPattern("(?m)^ +/proc/meminfo +repaired ")
         .containsPattern("proc +\\S+ +" + asUser.pid() + " +/proc/meminfo \\(ro\\) +repaired ")
         .doesNotContain("failed");
-    assertThat(standIn.read(cgroup, "/proc/meminfo").stdout()).contains(LIMIT);
-    assertThat(asUser.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(standIn.read(cgroup, "/proc/meminfo").stdout()).contains(LIMITED_MEMINFO);
+    assertThat(asUser.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     assertThat(standIn.mountTable().count("fuse.lxcfs")).isEqualTo(standInMounts);
     assertThat(asUser.lxcfsMountCount()).isEqualTo(asUserMounts);
     assertThat(docker.accepted()).as("Docker was asked").isPositive();
@@ -175,7 +168,7 @@ class WedgedRuntimeIT {
           "ready again, the container repaired",
           () ->
               watch.get("/readyz").statusCode() == 200
-                  && watched.headOf("/proc/meminfo").contains(LIMIT),
+                  && watched.headOf("/proc/meminfo").contains(LIMITED_MEMINFO),
           watch::diagnostics);
       assertThat(watch.log()).contains("repair pass could not run");
     }
@@ -220,9 +213,7 @@ class WedgedRuntimeIT {
   }
 
   private StandInContainer standIn() throws Exception {
-    StandInContainer standIn = StandInContainer.start(lxcfs, "private");
-    standIns.add(standIn);
-    return standIn;
+    return cleanup.track(StandInContainer.start(lxcfs, "private"));
   }
 
   /** {@code repair} with this test's lxcfs, as deployed, bounded by the hang guard. */

@@ -1,6 +1,10 @@
 package io.lxcfsremount.core;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static io.lxcfsremount.core.testing.Reports.states;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.Reconciler.Mode;
@@ -12,14 +16,15 @@ import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;
+import io.lxcfsremount.core.testing.Reports;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
 import io.lxcfsremount.core.testing.TestReconciler;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +42,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @RequiresReal(LXCFS)
 class ReconcilerIT {
-  private static final long LIMIT = 64L * 1024 * 1024;
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
   private static final List<String> PROC_FILES =
       List.of("cpuinfo", "diskstats", "loadavg", "meminfo", "stat", "swaps", "uptime");
   private static final Set<String> READ_ONLY = Set.of("/proc/meminfo", "/proc/uptime");
 
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private StandInContainer allFiles;
@@ -55,9 +58,9 @@ class ReconcilerIT {
 
   @BeforeEach
   void startFleet() throws Exception {
-    lxcfs = track(LxcfsProcess.start());
-    cgroup = track(MemoryCgroup.create(LIMIT));
-    allFiles = track(StandInContainer.start(lxcfs, "private"));
+    lxcfs = cleanup.track(LxcfsProcess.start());
+    cgroup = cleanup.track(MemoryCgroup.create(LIMIT_BYTES));
+    allFiles = cleanup.track(StandInContainer.start(lxcfs, "private"));
     for (String file : PROC_FILES) {
       String target = "/proc/" + file;
       allFiles.bind(lxcfs.file("proc/" + file), target, READ_ONLY.contains(target));
@@ -66,22 +69,20 @@ class ReconcilerIT {
         lxcfs.file("sys/devices/system/cpu/online"), "/sys/devices/system/cpu/online", false);
 
     view = Files.createDirectories(lxcfs.dir().resolveSibling("view"));
-    wholeFolder = track(StandInContainer.start(lxcfs, "private"));
+    wholeFolder = cleanup.track(StandInContainer.start(lxcfs, "private"));
     wholeFolder.bind(lxcfs.dir(), view.toString(), true);
 
-    parent = track(StandInContainer.start(lxcfs, "private"));
+    parent = cleanup.track(StandInContainer.start(lxcfs, "private"));
     parent.bind(lxcfs.file("proc/meminfo"), "/proc/meminfo", false);
-    child = track(parent.startChild());
+    child = cleanup.track(parent.startChild());
 
-    withoutLxcfs = track(StandInContainer.start(lxcfs, "private"));
+    withoutLxcfs = cleanup.track(StandInContainer.start(lxcfs, "private"));
     withoutLxcfs.unmount(lxcfs.dir().toString());
   }
 
   @AfterEach
   void stopFleet() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    cleanup.close();
   }
 
   @ParameterizedTest
@@ -94,18 +95,17 @@ class ReconcilerIT {
     String untouched = Files.readString(withoutLxcfs.mountinfo());
 
     lxcfs.restart();
-    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr())
-        .contains("Transport endpoint is not connected");
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr()).contains(ENOTCONN);
     ReconcileReport report = pass(Mode.REPAIR, strategy);
 
     assertThat(states(report)).containsOnly(MountState.REPAIRED);
-    assertThat(mountsOf(report, allFiles)).hasSize(1 + PROC_FILES.size() + 1);
-    assertThat(mountsOf(report, child)).isNotEmpty();
-    assertThat(mountsOf(report, withoutLxcfs)).isEmpty();
+    assertThat(Reports.withPid(report, allFiles.pid()).mounts()).hasSize(1 + PROC_FILES.size() + 1);
+    assertThat(Reports.withPid(report, child.pid()).mounts()).isNotEmpty();
+    assertThat(Reports.withPid(report, withoutLxcfs.pid()).mounts()).isEmpty();
     Device generation = lxcfs.generation();
     for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child)) {
       MountTable after = container.mountTable();
-      assertThat(lxcfsTops(after))
+      assertThat(lxcfs.topMountsIn(after))
           .isNotEmpty()
           .allSatisfy(m -> assertThat(m.device()).isEqualTo(generation));
       assertThat(lxcfsShape(after)).isEqualTo(lxcfsShape(before.get(container)));
@@ -136,8 +136,7 @@ class ReconcilerIT {
       assertThat(own.mounts()).noneMatch(m -> hidden.owns(m.device()));
 
       hidden.restart();
-      assertThat(container.read(cgroup, "/proc/meminfo").stderr())
-          .contains("Transport endpoint is not connected");
+      assertThat(container.read(cgroup, "/proc/meminfo").stderr()).contains(ENOTCONN);
       ReconcileReport report =
           TestReconciler.of(hidden, List.of(), true, strategy)
               .run(Mode.REPAIR, c -> c.pid() == container.pid());
@@ -176,8 +175,7 @@ class ReconcilerIT {
     assertThat(states(report)).isNotEmpty().containsOnly(MountState.WOULD_REPAIR);
     assertThat(report.summary().nothingDead()).isFalse();
     assertThat(mountinfoTexts()).isEqualTo(stale);
-    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr())
-        .contains("Transport endpoint is not connected");
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stderr()).contains(ENOTCONN);
   }
 
   @Test
@@ -202,7 +200,7 @@ class ReconcilerIT {
 
       ReconcileReport report = pass(Mode.REPAIR, Strategy.ATOMIC_SWAP, neighbour.pid());
 
-      assertThat(mountsOf(report, neighbour))
+      assertThat(Reports.withPid(report, neighbour.pid()).mounts())
           .extracting(MountReport::target)
           .doesNotContain("/proc/meminfo", other.dir().toString());
       assertThat(neighbour.mountTable().topAt("/proc/meminfo")).contains(theirs);
@@ -240,13 +238,9 @@ class ReconcilerIT {
 
     ReconcileReport report = reconciler.run(Mode.REPAIR, c -> c.runtime().equals("test"));
 
-    ContainerReport exited =
-        report.containers().stream()
-            .filter(c -> c.candidate().container().name().equals("parent"))
-            .findFirst()
-            .orElseThrow();
+    ContainerReport exited = Reports.named(report, "parent");
     assertThat(exited.skipped()).isEqualTo("process exited");
-    assertThat(mountsOf(report, allFiles))
+    assertThat(Reports.withPid(report, allFiles.pid()).mounts())
         .extracting(MountReport::state)
         .containsOnly(MountState.REPAIRED);
     assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
@@ -281,39 +275,10 @@ class ReconcilerIT {
     return reconciler.run(mode, c -> ours.contains(c.pid()));
   }
 
-  private static List<MountState> states(ReconcileReport report) {
-    return report.containers().stream()
-        .flatMap(c -> c.mounts().stream())
-        .map(MountReport::state)
-        .toList();
-  }
-
-  private static List<MountReport> mountsOf(ReconcileReport report, StandInContainer container) {
-    return report.containers().stream()
-        .filter(c -> c.candidate().pid() == container.pid())
-        .map(ContainerReport::mounts)
-        .findFirst()
-        .orElseThrow();
-  }
-
-  /**
-   * The visible mounts of this test's lxcfs (other tests' lxcfs instances are not ours to judge).
-   */
-  private List<MountInfo> lxcfsTops(MountTable table) {
-    return table.topMounts().stream()
-        .filter(m -> m.fsType().equals("fuse.lxcfs") && lxcfs.owns(m.device()))
-        .toList();
-  }
-
   /** What a user would compare: which lxcfs file sits where, with which options and propagation. */
   private Set<String> lxcfsShape(MountTable table) {
-    return lxcfsTops(table).stream()
+    return lxcfs.topMountsIn(table).stream()
         .map(m -> m.mountPoint() + " " + m.root() + " " + m.options() + " " + m.optionalFields())
         .collect(Collectors.toSet());
-  }
-
-  private <T extends AutoCloseable> T track(T resource) {
-    cleanup.add(resource);
-    return resource;
   }
 }

@@ -1,6 +1,7 @@
 package io.lxcfsremount.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.base.Ticker;
 import java.time.Duration;
@@ -161,25 +162,20 @@ class RuntimeCallsTest {
     assertThat(answers.get(1).value()).containsExactly(web);
   }
 
-  private static void awaitCalls(Wedged runtime, int calls) throws InterruptedException {
-    for (int i = 0; i < 500 && runtime.calls.get() < calls; i++) {
-      Thread.sleep(10);
-    }
+  private static void awaitCalls(Wedged runtime, int calls) {
+    await(calls + " calls to " + runtime)
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runtime.calls.get() >= calls);
     assertThat(runtime.calls).as("calls to " + runtime).hasValue(calls);
   }
 
   /** The answer once the runtime's probe has come back, within 5 s. */
-  private RuntimeCalls.Answer<List<Container>> awaitAnswer(ContainerRuntime runtime)
-      throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      RuntimeCalls.Answer<List<Container>> answer =
-          calls.ask(List.of(runtime), ContainerRuntime::runningContainers).get(0);
-      if (answer.answered()) {
-        return answer;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError(runtime + " still not asked after its probe answered");
+  private RuntimeCalls.Answer<List<Container>> awaitAnswer(ContainerRuntime runtime) {
+    return await(runtime + " asked after its probe answered")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> calls.ask(List.of(runtime), ContainerRuntime::runningContainers).get(0),
+            RuntimeCalls.Answer::answered);
   }
 
   private abstract static class Named implements ContainerRuntime {

@@ -2,6 +2,7 @@ package io.lxcfsremount.cri;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.lxcfsremount.core.testing.ContainerViews;
 import io.lxcfsremount.cri.v1.ContainerConfig;
 import io.lxcfsremount.cri.v1.ContainerMetadata;
 import io.lxcfsremount.cri.v1.ContainerStatusRequest;
@@ -46,11 +47,6 @@ public final class CriPods implements AutoCloseable {
 
   /** The Kubernetes namespace of every test pod. */
   public static final String NAMESPACE = "lxcfs-remount-test";
-
-  public static final long MEMORY_LIMIT = 64L * 1024 * 1024;
-
-  /** What {@code head -1 /proc/meminfo} prints in a container of {@link #MEMORY_LIMIT}. */
-  public static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
 
   /** Imported by scripts/lib/containerd.sh; nothing can be pulled here. */
   private static final String IMAGE =
@@ -135,7 +131,8 @@ public final class CriPods implements AutoCloseable {
             .setLinux(
                 LinuxContainerConfig.newBuilder()
                     .setResources(
-                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(MEMORY_LIMIT))
+                        LinuxContainerResources.newBuilder()
+                            .setMemoryLimitInBytes(ContainerViews.LIMIT_BYTES))
                     .setSecurityContext(
                         LinuxContainerSecurityContext.newBuilder()
                             .setNamespaceOptions(namespaces())))

@@ -1,10 +1,12 @@
 package io.lxcfsremount.cri;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
-import static io.lxcfsremount.cri.CriPods.LIMITED_MEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.ContainerRuntime;
@@ -23,6 +25,7 @@ import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.testing.AfterListing;
 import io.lxcfsremount.core.testing.AttachFails;
 import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.Reports;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.TestReconciler;
 import io.lxcfsremount.cri.CriPods.FileMount;
@@ -30,7 +33,6 @@ import io.lxcfsremount.cri.CriPods.TestPod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -45,7 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal({LXCFS, CRI})
 class CriRepairIT {
-  private static final String ENOTCONN = "Transport endpoint is not connected";
   private static final List<String> PROC_FILES =
       List.of("cpuinfo", "diskstats", "loadavg", "meminfo", "stat", "swaps", "uptime");
 
@@ -79,7 +80,7 @@ class CriRepairIT {
     assertThat(pods.meminfo(app).stderr()).contains(ENOTCONN);
     ReconcileReport report = repair(cri, app);
 
-    ContainerReport container = only(report, app);
+    ContainerReport container = Reports.withId(report, app);
     assertThat(container.candidate().container().runtime()).isEqualTo("cri");
     assertThat(container.candidate().container().name()).isEqualTo("app");
     assertThat(container.candidate().container().pod())
@@ -105,7 +106,7 @@ class CriRepairIT {
 
     ReconcileReport report = repair(cri, app);
 
-    assertThat(only(report, app).mounts())
+    assertThat(Reports.withId(report, app).mounts())
         .extracting(MountReport::target, MountReport::readOnly, MountReport::state)
         .containsExactlyInAnyOrder(
             tuple("/proc/meminfo", true, MountState.REPAIRED),
@@ -137,7 +138,7 @@ class CriRepairIT {
 
     ReconcileReport report = repair(cri, app);
 
-    assertThat(only(report, app).mounts())
+    assertThat(Reports.withId(report, app).mounts())
         .hasSize(mounts.length)
         .allSatisfy(m -> assertThat(m.state()).isEqualTo(MountState.REPAIRED));
     MountTable after = MountTable.read(mountinfo);
@@ -161,13 +162,14 @@ class CriRepairIT {
     ReconcileReport report = repair(cri, app, sidecar);
 
     for (String id : List.of(app, sidecar)) {
-      assertThat(only(report, id).candidate().container().pod().name()).isEqualTo(pod.name());
-      assertThat(only(report, id).mounts())
+      assertThat(Reports.withId(report, id).candidate().container().pod().name())
+          .isEqualTo(pod.name());
+      assertThat(Reports.withId(report, id).mounts())
           .extracting(MountReport::state)
           .containsExactly(MountState.REPAIRED);
       assertThat(pods.meminfo(id).stdout()).startsWith(LIMITED_MEMINFO);
     }
-    assertThat(only(report, sidecar).candidate().container().name()).isEqualTo("sidecar");
+    assertThat(Reports.withId(report, sidecar).candidate().container().name()).isEqualTo("sidecar");
   }
 
   @Test
@@ -181,10 +183,10 @@ class CriRepairIT {
 
     ReconcileReport report = repair(cri, plain, app);
 
-    assertThat(only(report, plain).mounts()).isEmpty();
-    assertThat(only(report, plain).skipped()).isNull();
-    assertThat(only(report, plain).failed()).isNull();
-    assertThat(only(report, app).mounts())
+    assertThat(Reports.withId(report, plain).mounts()).isEmpty();
+    assertThat(Reports.withId(report, plain).skipped()).isNull();
+    assertThat(Reports.withId(report, plain).failed()).isNull();
+    assertThat(Reports.withId(report, app).mounts())
         .extracting(MountReport::state)
         .containsExactly(MountState.REPAIRED);
     assertThat(Files.readString(mountinfo)).isEqualTo(untouched);
@@ -214,9 +216,9 @@ class CriRepairIT {
             stays,
             goes);
 
-    assertThat(only(report, goes).skipped()).isEqualTo("process exited");
-    assertThat(only(report, goes).mounts()).isEmpty();
-    assertThat(only(report, stays).mounts())
+    assertThat(Reports.withId(report, goes).skipped()).isEqualTo("process exited");
+    assertThat(Reports.withId(report, goes).mounts()).isEmpty();
+    assertThat(Reports.withId(report, stays).mounts())
         .extracting(MountReport::state)
         .containsExactly(MountState.REPAIRED);
     assertThat(report.summary().nothingDead()).isTrue();
@@ -263,20 +265,20 @@ class CriRepairIT {
 
     ReconcileReport cut = pass(Reconciler.Mode.REPAIR, new AttachFails(), app);
 
-    assertThat(only(cut, app).mounts())
+    assertThat(Reports.withId(cut, app).mounts())
         .extracting(MountReport::state)
         .containsExactly(MountState.FAILED);
     assertThat(pods.meminfo(app).stdout()).doesNotStartWith(LIMITED_MEMINFO);
 
     ReconcileReport status = pass(Reconciler.Mode.STATUS, LinuxCalls.jnr(), app);
 
-    assertThat(only(status, app).mounts())
+    assertThat(Reports.withId(status, app).mounts())
         .extracting(MountReport::target, MountReport::readOnly, MountReport::state)
         .containsExactly(tuple("/proc/meminfo", true, MountState.MISSING));
 
     ReconcileReport restored = pass(Reconciler.Mode.REPAIR, LinuxCalls.jnr(), app);
 
-    assertThat(only(restored, app).mounts())
+    assertThat(Reports.withId(restored, app).mounts())
         .extracting(MountReport::state)
         .containsExactly(MountState.ATTACHED);
     assertThat(restored.summary().nothingDead()).isTrue();
@@ -309,25 +311,10 @@ class CriRepairIT {
     return report;
   }
 
-  private static ContainerReport only(ReconcileReport report, String id) {
-    List<ContainerReport> reports =
-        report.containers().stream()
-            .filter(c -> c.candidate().container().id().equals(id))
-            .toList();
-    assertThat(reports).as("reports for container %s", id).hasSize(1);
-    return reports.get(0);
-  }
-
   private static void awaitExit(long pid) {
     Path process = Path.of("/proc", Long.toString(pid));
-    Instant end = Instant.now().plus(Duration.ofSeconds(20));
-    try {
-      while (Files.exists(process) && Instant.now().isBefore(end)) {
-        Thread.sleep(10);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    assertThat(process).as("process of the stopped container").doesNotExist();
+    await("process of the stopped container to exit")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !Files.exists(process));
   }
 }

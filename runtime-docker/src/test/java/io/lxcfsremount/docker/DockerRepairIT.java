@@ -1,7 +1,10 @@
 package io.lxcfsremount.docker;
 
+import static io.lxcfsremount.core.testing.ContainerViews.ENOTCONN;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
+import static io.lxcfsremount.core.testing.Reports.states;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.Container;
@@ -15,12 +18,12 @@ import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.mount.MountFlags;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.report.ContainerReport;
-import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.testing.AfterListing;
 import io.lxcfsremount.core.testing.AttachFails;
 import io.lxcfsremount.core.testing.LxcfsProcess;
+import io.lxcfsremount.core.testing.Reports;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.TestReconciler;
 import io.lxcfsremount.docker.testing.DockerFleet;
@@ -47,8 +50,6 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal({LXCFS, DOCKER})
 class DockerRepairIT {
-  private static final String LIMIT = "65536 kB";
-  private static final String DEAD = "Transport endpoint is not connected";
   private static final List<String> SEED_FILES =
       List.of(
           "/proc/meminfo",
@@ -147,24 +148,26 @@ class DockerRepairIT {
     TestContainer paused = fleet.run("paused", binds(SEED_FILES, ""));
     String plainBefore = mountinfo(plain);
     Snapshot pausedBefore = Snapshot.of(paused);
-    assertThat(paused.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(paused.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     paused.pause();
 
     lxcfs.restart();
     ReconcileReport status = pass(Mode.STATUS, plain, paused);
-    assertThat(statesOf(status, paused)).hasSize(SEED_FILES.size()).containsOnly(MountState.STALE);
+    assertThat(states(Reports.withId(status, paused.id())))
+        .hasSize(SEED_FILES.size())
+        .containsOnly(MountState.STALE);
     ReconcileReport repair = pass(Mode.REPAIR, plain, paused);
     paused.unpause();
 
-    assertThat(statesOf(repair, plain)).isEmpty();
-    assertThat(statesOf(repair, paused))
+    assertThat(states(Reports.withId(repair, plain.id()))).isEmpty();
+    assertThat(states(Reports.withId(repair, paused.id())))
         .hasSize(SEED_FILES.size())
         .containsOnly(MountState.REPAIRED);
     assertThat(mountinfo(plain)).isEqualTo(plainBefore);
     for (String target : SEED_FILES) {
       assertThat(paused.exec("head", "-1", target).exitCode()).as(target).isZero();
     }
-    assertThat(paused.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(paused.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     pausedBefore.assertUnchangedBut(Snapshot.of(paused), paused);
   }
 
@@ -184,15 +187,15 @@ class DockerRepairIT {
             });
     ReconcileReport report = pass(Mode.REPAIR, stopsVictimAfterListing, first, victim, last);
 
-    ContainerReport skipped = reportOf(report, victim);
+    ContainerReport skipped = Reports.withId(report, victim.id());
     assertThat(skipped.skipped()).isEqualTo("process exited");
     assertThat(skipped.mounts()).isEmpty();
     assertThat(report.summary().failedContainers()).isZero();
     for (TestContainer repaired : List.of(first, last)) {
-      assertThat(statesOf(report, repaired))
+      assertThat(states(Reports.withId(report, repaired.id())))
           .hasSize(SEED_FILES.size())
           .containsOnly(MountState.REPAIRED);
-      assertThat(repaired.headOf("/proc/meminfo")).contains(LIMIT);
+      assertThat(repaired.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     }
   }
 
@@ -205,18 +208,18 @@ class DockerRepairIT {
       List<TestContainer> containers, List<String> targets) throws Exception {
     Map<TestContainer, Snapshot> before = snapshots(containers);
     for (TestContainer container : containers) {
-      assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
+      assertThat(container.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     }
 
     lxcfs.restart();
     for (TestContainer container : containers) {
-      assertThat(container.headOf("/proc/meminfo")).contains(DEAD);
+      assertThat(container.headOf("/proc/meminfo")).contains(ENOTCONN);
     }
     ReconcileReport report = pass(Mode.REPAIR, containers.toArray(TestContainer[]::new));
 
     assertThat(report.summary().nothingDead()).as(report.toString()).isTrue();
     for (TestContainer container : containers) {
-      assertThat(statesOf(report, container))
+      assertThat(states(Reports.withId(report, container.id())))
           .contains(MountState.REPAIRED)
           .doesNotContain(MountState.FAILED);
       for (String target : targets) {
@@ -224,7 +227,7 @@ class DockerRepairIT {
             .as(container.name() + " " + target)
             .isZero();
       }
-      assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
+      assertThat(container.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
       before.get(container).assertUnchangedBut(Snapshot.of(container), container);
     }
   }
@@ -274,20 +277,26 @@ class DockerRepairIT {
 
     ReconcileReport cut = pass(Mode.REPAIR, new AttachFails(), container);
 
-    assertThat(statesOf(cut, container)).containsOnly(MountState.FAILED);
+    assertThat(states(Reports.withId(cut, container.id()))).containsOnly(MountState.FAILED);
     assertThat(cut.summary().nothingDead()).isFalse();
-    assertThat(container.headOf("/proc/meminfo")).doesNotContain(LIMIT).doesNotContain(DEAD);
+    assertThat(container.headOf("/proc/meminfo"))
+        .doesNotContain(LIMITED_MEMINFO)
+        .doesNotContain(ENOTCONN);
 
     ReconcileReport status = pass(Mode.STATUS, LinuxCalls.jnr(), container);
 
-    assertThat(statesOf(status, container)).containsOnly(MountState.MISSING).hasSize(2);
+    assertThat(states(Reports.withId(status, container.id())))
+        .containsOnly(MountState.MISSING)
+        .hasSize(2);
     assertThat(status.summary().nothingDead()).isFalse();
 
     ReconcileReport restored = pass(Mode.REPAIR, LinuxCalls.jnr(), container);
 
-    assertThat(statesOf(restored, container)).containsOnly(MountState.ATTACHED).hasSize(2);
+    assertThat(states(Reports.withId(restored, container.id())))
+        .containsOnly(MountState.ATTACHED)
+        .hasSize(2);
     assertThat(restored.summary().nothingDead()).isTrue();
-    assertThat(container.headOf("/proc/meminfo")).contains(LIMIT);
+    assertThat(container.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
     assertThat(container.lxcfsMountCount()).isEqualTo(lxcfsMounts);
     assertThat(readOnly(container, "/proc/meminfo")).isTrue();
     assertThat(readOnly(container, "/proc/uptime")).isFalse();
@@ -326,17 +335,6 @@ class DockerRepairIT {
         .extracting(c -> c.candidate().container().id())
         .containsExactlyInAnyOrderElementsOf(ids);
     return report;
-  }
-
-  private static ContainerReport reportOf(ReconcileReport report, TestContainer container) {
-    return report.containers().stream()
-        .filter(c -> c.candidate().container().id().equals(container.id()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(container.name() + " is not in the report"));
-  }
-
-  private static List<MountState> statesOf(ReconcileReport report, TestContainer container) {
-    return reportOf(report, container).mounts().stream().map(MountReport::state).toList();
   }
 
   private List<String> binds(List<String> targets, String suffix) {

@@ -2,6 +2,7 @@ package io.lxcfsremount.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Pod;
@@ -10,6 +11,7 @@ import io.lxcfsremount.core.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.core.testing.SilentSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,10 +140,9 @@ class DockerRuntimeTest {
           .hasMessage(
               "Docker at " + wedged.uri() + " did not answer GET /containers/json within 5 s");
       // Interrupted at the deadline, each request's thread closes its channel as it unwinds.
-      for (int i = 0; i < 500 && readingThreads() > 0; i++) {
-        Thread.sleep(10);
-      }
-      assertThat(readingThreads()).as("requests still reading the socket after 5 s").isZero();
+      await("no request still reading the socket")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> readingThreads() == 0);
     }
   }
 

@@ -15,6 +15,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.util.encoders.DecoderException;
 
 /** A private key and its certificate chain (the server's first), as a TLS server presents them. */
 public record TlsMaterial(PrivateKey key, List<X509Certificate> chain) {
@@ -67,6 +68,10 @@ public record TlsMaterial(PrivateKey key, List<X509Certificate> chain) {
     try (PEMParser parser =
         new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
       object = parser.readObject();
+    } catch (DecoderException e) {
+      // Bouncy Castle throws this unchecked for a body that is not base64: a broken file, not a
+      // bug.
+      throw new IOException("no PEM private key: " + e.getMessage(), e);
     }
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     if (object instanceof PEMKeyPair pair) {

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.bounded;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -42,11 +43,9 @@ class AbandonableCallsTest {
     assertEquals("read /wedged: no answer within 50 ms", thrown.getMessage());
     assertEquals(1, calls.stuck());
     release.countDown();
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (calls.stuck() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(0, calls.stuck());
+    await("the released call to be counted no more")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> calls.stuck() == 0);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.lxcfsremount.core.repair;
 
+import static io.lxcfsremount.core.testing.ContainerViews.LIMITED_MEMINFO;
+import static io.lxcfsremount.core.testing.ContainerViews.LIMIT_BYTES;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,15 +35,13 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class RebinderIT {
-  private static final String LIMITED_MEMINFO = "MemTotal:          65536 kB";
-
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
 
   @BeforeEach
   void startLxcfs() throws Exception {
     lxcfs = LxcfsProcess.start();
-    cgroup = MemoryCgroup.create(64L * 1024 * 1024);
+    cgroup = MemoryCgroup.create(LIMIT_BYTES);
   }
 
   @AfterEach

@@ -1,5 +1,7 @@
 package io.lxcfsremount.core.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
@@ -7,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,12 +110,22 @@ public final class LxcfsProcess implements AutoCloseable {
     return generations.contains(device);
   }
 
-  /** Whether every visible mount of this lxcfs in {@code table} is on its live generation. */
-  public boolean isLiveIn(MountTable table) throws IOException {
-    Device live = generation();
+  /** The visible mounts of this lxcfs in {@code table}, live or dead (other lxcfs are not ours). */
+  public List<MountInfo> topMountsIn(MountTable table) {
     return table.topMounts().stream()
         .filter(m -> m.fsType().equals("fuse.lxcfs") && owns(m.device()))
-        .allMatch(m -> m.device().equals(live));
+        .toList();
+  }
+
+  /** The visible mounts of this lxcfs in {@code table} that are not on its live generation. */
+  public List<MountInfo> deadIn(MountTable table) throws IOException {
+    Device live = generation();
+    return topMountsIn(table).stream().filter(m -> !m.device().equals(live)).toList();
+  }
+
+  /** Whether every visible mount of this lxcfs in {@code table} is on its live generation. */
+  public boolean isLiveIn(MountTable table) throws IOException {
+    return deadIn(table).isEmpty();
   }
 
   /** How many mounts of {@code table}, hidden ones included, belong to this lxcfs. */
@@ -134,7 +145,7 @@ public final class LxcfsProcess implements AutoCloseable {
   public void stop() throws IOException {
     if (process != null && process.isAlive()) {
       process.destroy();
-      await(process.onExit(), "lxcfs (pid " + process.pid() + ") to exit");
+      awaitExit(process.onExit(), "lxcfs (pid " + process.pid() + ") to exit");
     }
     deadline("lxcfs to unmount " + dir, () -> topMount().isEmpty());
   }
@@ -142,7 +153,7 @@ public final class LxcfsProcess implements AutoCloseable {
   /** Kills lxcfs with SIGKILL: its mount stays, dead (ENOTCONN). */
   public void kill() {
     process.destroyForcibly();
-    await(process.onExit(), "lxcfs (pid " + process.pid() + ") to die");
+    awaitExit(process.onExit(), "lxcfs (pid " + process.pid() + ") to die");
     stopped = false;
   }
 
@@ -261,17 +272,14 @@ public final class LxcfsProcess implements AutoCloseable {
     boolean holds() throws IOException;
   }
 
-  private static void deadline(String what, Check check) throws IOException {
-    Instant end = Instant.now().plus(Duration.ofSeconds(20));
-    while (!check.holds()) {
-      if (Instant.now().isAfter(end)) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      sleep(20);
-    }
+  private static void deadline(String what, Check check) {
+    await(what)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(check::holds);
   }
 
-  private static void await(java.util.concurrent.CompletableFuture<Process> exit, String what) {
+  private static void awaitExit(java.util.concurrent.CompletableFuture<Process> exit, String what) {
     try {
       exit.get(20, TimeUnit.SECONDS);
     } catch (Exception e) {

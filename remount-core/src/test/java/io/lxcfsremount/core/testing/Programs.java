@@ -40,6 +40,21 @@ public final class Programs {
     return run(new ProcessBuilder(command));
   }
 
+  /**
+   * Stops {@code process} as a service manager does: SIGTERM, and SIGKILL if it has not exited
+   * within 15 s; waits at most 10 s more.
+   */
+  public static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Runs what {@code builder} describes (its command, environment, folder) to completion. */
   public static Result run(ProcessBuilder builder) {
     List<String> command = builder.command();

@@ -2,6 +2,7 @@ package io.lxcfsremount.core.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,11 +20,15 @@ import org.junit.platform.commons.support.AnnotationSupport;
 public final class RealEnvironment implements ExecutionCondition, BeforeAllCallback {
   public static final String REQUIRE_E2E = "LXCFS_REMOUNT_REQUIRE_E2E";
 
+  private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+  // A loaded machine answers a ping in milliseconds; a wedged engine never does.
+  private static final Duration DOCKER_PING_TIMEOUT = Duration.ofSeconds(10);
+
   /** Something a real test needs. */
   public enum Need {
     /** Root with CAP_SYS_ADMIN, /dev/fuse, and the lxcfs, unshare and nsenter programs. */
     LXCFS,
-    /** A Docker engine answering on /var/run/docker.sock. */
+    /** A Docker engine answering {@code GET /_ping} on /var/run/docker.sock. */
     DOCKER,
     /** A containerd with its CRI plugin, at the socket in LXCFS_REMOUNT_TEST_CRI_ENDPOINT. */
     CRI,
@@ -98,10 +103,15 @@ public final class RealEnvironment implements ExecutionCondition, BeforeAllCallb
         }
       }
       case DOCKER -> {
-        if (!Files.exists(Path.of("/var/run/docker.sock"))) {
-          reasons.add(
-              "Docker is not available: no /var/run/docker.sock (scripts/test starts dockerd)");
-        }
+        DockerPing.problem(DOCKER_SOCKET, DOCKER_PING_TIMEOUT)
+            .ifPresent(
+                problem ->
+                    reasons.add(
+                        "Docker is not available at "
+                            + DOCKER_SOCKET
+                            + ": "
+                            + problem
+                            + " (scripts/test starts dockerd)"));
       }
       case CRI -> {
         String endpoint = System.getenv("LXCFS_REMOUNT_TEST_CRI_ENDPOINT");

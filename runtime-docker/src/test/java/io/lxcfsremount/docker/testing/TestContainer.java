@@ -1,10 +1,14 @@
 package io.lxcfsremount.docker.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.testing.Programs;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -50,9 +54,9 @@ public record TestContainer(String name, String id, long pid) {
   /** Stops the container at once and waits until its init process is gone from the host. */
   public void stopNow() {
     Programs.check("docker", "stop", "-t", "0", id);
-    for (int i = 0; i < 500 && Path.of("/proc", Long.toString(pid)).toFile().exists(); i++) {
-      sleep();
-    }
+    await(name + "'s init process (PID " + pid + ") to exit")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !Files.exists(Path.of("/proc", Long.toString(pid))));
   }
 
   public MountTable mountTable() throws IOException {
@@ -85,14 +89,5 @@ public record TestContainer(String name, String id, long pid) {
     return mountTable()
         .topAt(target)
         .orElseThrow(() -> new AssertionError("nothing mounted at " + target + " in " + name));
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
