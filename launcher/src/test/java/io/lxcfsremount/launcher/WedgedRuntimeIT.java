@@ -200,7 +200,7 @@ class WedgedRuntimeIT {
       Eventually.within(
           Duration.ofSeconds(10),
           "the container repaired while Docker does not answer",
-          () -> watched.headOf("/proc/meminfo").contains(LIMIT),
+          () -> watched.headOf("/proc/meminfo").contains(LIMITED_MEMINFO),
           watch::diagnostics);
       proxy.unwedge();
     }
