@@ -117,6 +117,7 @@ public final class Reconciler {
     Lxcfs lxcfs = locate(mode);
     generationsSeen.add(lxcfs.generation());
     Set<Device> dead = new HashSet<>(generationsSeen);
+    dead.addAll(lxcfs.superseded());
     dead.remove(lxcfs.generation());
     Pass pass = new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
     CandidateFinder.Candidates found = finder.find();

@@ -19,6 +19,8 @@ import java.util.Set;
  *     looping), neither healthy nor known to be dead
  * @param pid the lxcfs process in whose mount namespace (not the agent's) the mount was found, or 0
  *     when it was found in the agent's own mount table
+ * @param superseded generations of older lxcfs processes that still serve the same folder in their
+ *     own mount tables (the old pod of a rolling update): alive, and due to be replaced by this one
  */
 public record Lxcfs(
     String dir,
@@ -27,23 +29,25 @@ public record Lxcfs(
     String problem,
     Set<Device> otherInstances,
     boolean answering,
-    long pid) {
+    long pid,
+    Set<Device> superseded) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   public Lxcfs {
     otherInstances = Set.copyOf(otherInstances);
+    superseded = Set.copyOf(superseded);
   }
 
   /** An lxcfs whose probe answered: healthy when {@code problem} is null, else dead or starting. */
   public Lxcfs(
       String dir, Device generation, long mountId, String problem, Set<Device> otherInstances) {
-    this(dir, generation, mountId, problem, otherInstances, true, 0);
+    this(dir, generation, mountId, problem, otherInstances, true, 0, Set.of());
   }
 
   /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
   public static Lxcfs notAnswering(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
-    return new Lxcfs(dir, generation, 0, problem, otherInstances, false, 0);
+    return new Lxcfs(dir, generation, 0, problem, otherInstances, false, 0, Set.of());
   }
 
   /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */

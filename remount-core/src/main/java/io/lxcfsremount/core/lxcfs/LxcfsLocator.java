@@ -9,6 +9,7 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -104,24 +105,53 @@ public final class LxcfsLocator {
       return Optional.empty();
     }
     Device generation = top.get().device();
+    Set<Device> superseded = superseded(generation);
     Set<Device> others =
         table.topMounts().stream()
             .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE) && m.root().equals("/"))
             .map(MountInfo::device)
-            .filter(device -> !device.equals(generation))
+            .filter(device -> !device.equals(generation) && !superseded.contains(device))
             .collect(Collectors.toSet());
     String probe = view.root() + dir + HEALTH_PROBE;
+    long pid = view.pid();
     try {
       // A wedged lxcfs leaves the statx asleep in the kernel, out of reach of any interrupt.
       long mountId =
           probesOf(generation)
               .call("statx " + probe, probeTimeout, () -> Linux.statUncached(probe));
-      return Optional.of(new Lxcfs(dir, generation, mountId, null, others, true, view.pid()));
+      return Optional.of(new Lxcfs(dir, generation, mountId, null, others, true, pid, superseded));
     } catch (LinuxException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, true, view.pid()));
+      return Optional.of(
+          new Lxcfs(dir, generation, 0, e.getMessage(), others, true, pid, superseded));
     } catch (TimeoutException e) {
-      return Optional.of(new Lxcfs(dir, generation, 0, e.getMessage(), others, false, view.pid()));
+      return Optional.of(
+          new Lxcfs(dir, generation, 0, e.getMessage(), others, false, pid, superseded));
     }
+  }
+
+  /**
+   * The generations older lxcfs processes serving the folder still show there, in their own mount
+   * tables: each was the live lxcfs until a younger one took over the folder (a rolling update
+   * starts the new pod before it stops the old one), still serves the containers bound to it, and
+   * is gone once its process exits. That is established, not guessed: the same folder, an older
+   * process, still running after its table was read.
+   */
+  private Set<Device> superseded(Device generation) {
+    Set<Device> superseded = new HashSet<>();
+    for (long pid : process.olderPids()) {
+      try {
+        MountTable theirs = MountTable.read(proc.mountinfo(pid), Lxcfs.FS_TYPE);
+        theirs
+            .topAt(dir)
+            .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE))
+            .map(MountInfo::device)
+            .filter(device -> !device.equals(generation) && process.olderStillRuns(pid))
+            .ifPresent(superseded::add);
+      } catch (IOException e) {
+        // It exited while its table was read: its mounts are dead, found as such.
+      }
+    }
+    return superseded;
   }
 
   /**
