@@ -186,8 +186,8 @@ class DeployManifestsTest {
     var rollingUpdate = daemonSet.getSpec().getUpdateStrategy().getRollingUpdate();
 
     assertThat(daemonSet.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(rollingUpdate.getMaxSurge()).hasToString("1");
-    assertThat(rollingUpdate.getMaxUnavailable()).hasToString("0");
+    assertThat(rollingUpdate.getMaxSurge().getIntVal()).isEqualTo(1);
+    assertThat(rollingUpdate.getMaxUnavailable().getIntVal()).isEqualTo(0);
     assertThat(daemonSet.getSpec().getMinReadySeconds()).isBetween(5, 60);
     assertThat(remount.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
   }
