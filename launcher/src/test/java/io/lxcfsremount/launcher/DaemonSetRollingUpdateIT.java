@@ -15,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +57,7 @@ class DaemonSetRollingUpdateIT {
           + " n=$((n+1)); echo $n > /reads; done";
 
   private DaemonSet daemonSet;
+  private StandInVarLib standIn;
   private Path varLib;
   private final List<DockerContainer> lxcfsContainers = new ArrayList<>();
   private final List<DockerContainer> agents = new ArrayList<>();
@@ -68,9 +67,8 @@ class DaemonSetRollingUpdateIT {
   @BeforeEach
   void createVarLib() throws Exception {
     daemonSet = DeployManifests.daemonSet();
-    varLib = Files.createTempDirectory("lxcfs-remount-var-lib").toRealPath();
-    Programs.check("mount", "--bind", varLib.toString(), varLib.toString());
-    Programs.check("mount", "--make-shared", varLib.toString());
+    standIn = StandInVarLib.create();
+    varLib = standIn.path();
   }
 
   @AfterEach
@@ -81,13 +79,7 @@ class DaemonSetRollingUpdateIT {
       containers.close();
       lxcfsContainers.forEach(DockerContainer::close);
     } finally {
-      for (int i = 0; i < 5 && lxcfsMountsOnTheHost() > 0; i++) {
-        Programs.run("umount", "-l", varLib + "/lxcfs");
-      }
-      Programs.run("umount", "-l", varLib.toString());
-      try (Stream<Path> files = Files.walk(varLib)) {
-        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-      }
+      standIn.close();
     }
   }
 
@@ -127,7 +119,7 @@ class DaemonSetRollingUpdateIT {
 
     awaitReads(readsBefore);
     assertThat(errors()).as("what the readers read that was not their limit").isEmpty();
-    assertThat(lxcfsMountsOnTheHost()).as("lxcfs mounts on the host").isEqualTo(1);
+    assertThat(standIn.lxcfsMounts()).as("lxcfs mounts on the host").isEqualTo(1);
     assertThat(hostGeneration()).contains(second);
     assertThat(containerGenerations()).containsOnly(second);
     assertThat(lxcfsMountCounts()).as("lxcfs mounts per container").isEqualTo(mountsBefore);
@@ -256,12 +248,6 @@ class DaemonSetRollingUpdateIT {
         .topAt(varLib + "/lxcfs")
         .filter(m -> m.fsType().equals("fuse.lxcfs"))
         .map(MountInfo::device);
-  }
-
-  private long lxcfsMountsOnTheHost() throws Exception {
-    return MountTable.read(Path.of("/proc/self/mountinfo")).mounts().stream()
-        .filter(m -> m.fsType().equals("fuse.lxcfs") && m.mountPoint().equals(varLib + "/lxcfs"))
-        .count();
   }
 
   /** The devices of the lxcfs mounts of every container. */
