@@ -31,8 +31,15 @@ import org.junit.jupiter.api.Test;
  * the deployment promises: a careless edit fails the build.
  */
 class DeployManifestsTest {
-  /** A read of one lxcfs file, with nothing but the shell (LxcfsContainerIT runs it). */
+  /**
+   * A read of one file of the container's own lxcfs, with nothing but the shell (LxcfsContainerIT
+   * runs it).
+   */
   static final String LXCFS_PROBE = "read -r uptime < /var/lib/lxcfs/proc/uptime";
+
+  /** And the host's /var/lib/lxcfs is this lxcfs: the host's new containers get it. */
+  static final String LXCFS_STARTUP_PROBE =
+      LXCFS_PROBE + " && [ /var/lib/lxcfs -ef /host/var/lib/lxcfs ]";
 
   private DaemonSet daemonSet;
   private PodSpec pod;
@@ -151,20 +158,38 @@ class DeployManifestsTest {
 
   @Test
   void lxcfs_isPrivileged_andItsMountReachesTheHost() {
-    VolumeMount lxcfsParent = mountAt(lxcfs, "/var/lib");
+    VolumeMount hostVarLib = mountAt(lxcfs, "/host/var/lib");
 
     assertThat(lxcfs.getSecurityContext().getPrivileged()).isTrue();
-    assertThat(lxcfsParent.getMountPropagation()).isEqualTo("Bidirectional");
-    assertThat(hostPath(lxcfsParent)).isEqualTo("/var/lib");
+    assertThat(hostVarLib.getMountPropagation()).isEqualTo("Bidirectional");
+    assertThat(hostPath(hostVarLib)).isEqualTo("/var/lib");
   }
 
   @Test
-  void lxcfs_firstUnmountsADeadLxcfsLeftByAKilledPredecessor_thenExecsLxcfs() {
+  void lxcfs_mountsInItsOwnPrivateRoot_thenReplacesTheHostsLxcfsWithABindOfIt() {
     String script = String.join("\n", lxcfs.getArgs());
 
     assertThat(lxcfs.getCommand()).containsExactly("/bin/sh", "-c");
     assertThat(script)
-        .containsSubsequence("umount -l /var/lib/lxcfs", "exec lxcfs ", " /var/lib/lxcfs");
+        .containsSubsequence(
+            "mount --make-private /\n",
+            "lxcfs --enable-cfs --enable-loadavg /var/lib/lxcfs &\n",
+            "trap 'kill -TERM $lxcfs' TERM INT\n",
+            "umount -l /host/var/lib/lxcfs",
+            "mount --bind /var/lib/lxcfs /host/var/lib/lxcfs\n",
+            "wait $lxcfs",
+            "= \"$mine\" ]; then\n  umount -l /host/var/lib/lxcfs\n");
+  }
+
+  @Test
+  void rollingUpdate_startsTheNewPodFirst_andStopsTheOldOneOnceTheNewOneIsReady() {
+    var rollingUpdate = daemonSet.getSpec().getUpdateStrategy().getRollingUpdate();
+
+    assertThat(daemonSet.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(rollingUpdate.getMaxSurge().getIntVal()).isEqualTo(1);
+    assertThat(rollingUpdate.getMaxUnavailable().getIntVal()).isEqualTo(0);
+    assertThat(daemonSet.getSpec().getMinReadySeconds()).isBetween(5, 60);
+    assertThat(remount.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
   }
 
   @Test
@@ -264,14 +289,17 @@ class DeployManifestsTest {
   void lxcfs_runsWithTheCpuViewsOfTheReadersQuota_andItsLoadavg() {
     String script = String.join("\n", lxcfs.getArgs());
 
-    assertThat(script).containsPattern("exec lxcfs .*--enable-cfs.* /var/lib/lxcfs\n");
-    assertThat(script).containsPattern("exec lxcfs .*--enable-loadavg.* /var/lib/lxcfs\n");
+    assertThat(script).containsPattern("\nlxcfs .*--enable-cfs.* /var/lib/lxcfs &\n");
+    assertThat(script).containsPattern("\nlxcfs .*--enable-loadavg.* /var/lib/lxcfs &\n");
   }
 
   @Test
   void lxcfs_isReplacedWhenAReadOfItsFilesFails_orDoesNotAnswerInTime() {
+    assertThat(lxcfs.getLivenessProbe().getExec().getCommand())
+        .containsExactly("/bin/sh", "-c", LXCFS_PROBE);
+    assertThat(lxcfs.getStartupProbe().getExec().getCommand())
+        .containsExactly("/bin/sh", "-c", LXCFS_STARTUP_PROBE);
     for (Probe probe : List.of(lxcfs.getStartupProbe(), lxcfs.getLivenessProbe())) {
-      assertThat(probe.getExec().getCommand()).containsExactly("/bin/sh", "-c", LXCFS_PROBE);
       assertThat(probe.getTimeoutSeconds()).isBetween(1, 10);
     }
     assertThat(lxcfs.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(2);

@@ -33,7 +33,7 @@ final class LocalImage implements BeforeAllCallback {
 
   /** An lxcfs image as deploy/kubernetes asks of its lxcfs container's image. */
   static LocalImage lxcfs() {
-    return new LocalImage("local/lxcfs:it", "scripts/lxcfs-test-image");
+    return new LocalImage("local/lxcfs-pod:it", "scripts/lxcfs-test-image");
   }
 
   String name() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Probe;
 import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.proc.LxcfsProcessFinder;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import java.io.IOException;
@@ -83,9 +84,12 @@ class LxcfsContainerIT {
       throws Exception {
     Probe liveness =
         DeployManifests.container(DeployManifests.daemonSet(), "lxcfs").getLivenessProbe();
-    // exec lxcfs: the container's first process is lxcfs itself.
-    String lxcfsPid = Long.toString(lxcfs.pid());
-    assertThat(Files.readString(Path.of("/proc", lxcfsPid, "comm")).strip()).isEqualTo("lxcfs");
+    // The container's first process is its script; lxcfs, its child, serves the folder.
+    String lxcfsPid =
+        Long.toString(
+            new LxcfsProcessFinder(Path.of("/proc")).find(varLib + "/lxcfs").orElseThrow());
+    assertThat(Files.readString(Path.of("/proc", lxcfsPid, "stat")))
+        .contains(") S " + lxcfs.pid() + " ");
 
     assertThat(run(liveness, LOADED_MACHINE)).isEqualTo(Outcome.PASSED);
     Programs.check("kill", "-STOP", lxcfsPid);
@@ -99,12 +103,24 @@ class LxcfsContainerIT {
   }
 
   @Test
-  void startupProbe_isTheLivenessProbesRead() throws Exception {
+  void startupProbe_passesOnceTheHostsFolderIsThisLxcfs_andFailsWhenItIsNot() throws Exception {
     var container = DeployManifests.container(DeployManifests.daemonSet(), "lxcfs");
+    String hostsFolder = varLib + "/lxcfs";
 
-    assertThat(container.getStartupProbe().getExec())
-        .isEqualTo(container.getLivenessProbe().getExec());
+    List<String> startup = container.getStartupProbe().getExec().getCommand();
+    List<String> liveness = container.getLivenessProbe().getExec().getCommand();
+    assertThat(startup.get(2)).startsWith(liveness.get(2) + " && ");
     assertThat(run(container.getStartupProbe(), LOADED_MACHINE)).isEqualTo(Outcome.PASSED);
+    // Another folder over the host's, as another pod's lxcfs would be.
+    Path other = Files.createTempDirectory("lxcfs-remount-other");
+    Programs.check("mount", "--bind", other.toString(), hostsFolder);
+    try {
+      assertThat(run(container.getStartupProbe(), LOADED_MACHINE)).isEqualTo(Outcome.FAILED);
+      assertThat(run(container.getLivenessProbe(), LOADED_MACHINE)).isEqualTo(Outcome.PASSED);
+    } finally {
+      Programs.check("umount", hostsFolder);
+      Files.delete(other);
+    }
   }
 
   @Test

@@ -153,6 +153,7 @@ public final class Reconciler {
     Lxcfs lxcfs = locate(mode);
     generationsSeen.add(lxcfs.generation());
     Set<Device> dead = new HashSet<>(generationsSeen);
+    dead.addAll(lxcfs.superseded());
     dead.remove(lxcfs.generation());
     return new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
   }

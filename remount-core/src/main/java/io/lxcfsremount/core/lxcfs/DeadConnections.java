@@ -14,11 +14,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Tells, for one pass, whether an lxcfs mount that is not on the live lxcfs is dead, and only when
- * that is established: its device is a generation the agent saw at its lxcfs folder, or its FUSE
- * connection answers a forced stat with ENOTCONN (a live one answers; the fusectl entry of a dead
- * one stays while binds of it remain, so it proves nothing). Anything else, a live lxcfs of another
- * instance whether the agent can see its folder or not, or one that does not answer in time, is not
- * the agent's to touch. A connection is dead or alive for every mount of it: one answer per device.
+ * that is established: its device is a generation the agent saw at its lxcfs folder, or one an
+ * older lxcfs process still serves there (a rolling update's old pod: alive, but replaced, so its
+ * mounts are swapped like dead ones), or its FUSE connection answers a forced stat with ENOTCONN (a
+ * live one answers; the fusectl entry of a dead one stays while binds of it remain, so it proves
+ * nothing). Anything else, a live lxcfs of another instance whether the agent can see its folder or
+ * not, or one that does not answer in time, is not the agent's to touch. A connection is dead or
+ * alive for every mount of it: one answer per device.
  */
 public final class DeadConnections {
   private final LinuxCalls linux;
@@ -30,7 +32,8 @@ public final class DeadConnections {
   /**
    * @param probes where the stats run: a wedged FUSE server never answers them
    * @param timeout how long a stat may take before its mount is left alone
-   * @param seen the generations the agent has seen at its lxcfs folder
+   * @param seen the generations the agent has seen at its lxcfs folder, and those older lxcfs
+   *     processes still serve there
    */
   public DeadConnections(
       LinuxCalls linux, AbandonableCalls probes, Duration timeout, Set<Device> seen) {

@@ -21,6 +21,8 @@ import java.util.Set;
  *     containers are theirs and not stale
  * @param process the lxcfs process in whose mount namespace (not the agent's) the mount was found;
  *     empty when it was found in the agent's own mount table
+ * @param superseded generations of older lxcfs processes that still serve the same folder in their
+ *     own mount tables (the old pod of a rolling update): alive, and due to be replaced by this one
  */
 public record Lxcfs(
     String dir,
@@ -29,7 +31,8 @@ public record Lxcfs(
     Health health,
     String problem,
     Set<Device> otherInstances,
-    OptionalLong process) {
+    OptionalLong process,
+    Set<Device> superseded) {
   public static final String FS_TYPE = "fuse.lxcfs";
 
   /** The lines of a mount table that say which lxcfs mounts are visible. */
@@ -49,27 +52,49 @@ public record Lxcfs(
 
   public Lxcfs {
     otherInstances = Set.copyOf(otherInstances);
+    superseded = Set.copyOf(superseded);
   }
 
   /** An lxcfs that serves, found in the agent's own mount table. */
   public static Lxcfs healthy(
       String dir, Device generation, long mountId, Set<Device> otherInstances) {
     return new Lxcfs(
-        dir, generation, mountId, Health.HEALTHY, null, otherInstances, OptionalLong.empty());
+        dir,
+        generation,
+        mountId,
+        Health.HEALTHY,
+        null,
+        otherInstances,
+        OptionalLong.empty(),
+        Set.of());
   }
 
   /** An lxcfs whose probe answered an error, found in the agent's own mount table. */
   public static Lxcfs failing(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
     return new Lxcfs(
-        dir, generation, 0, Health.FAILING, problem, otherInstances, OptionalLong.empty());
+        dir,
+        generation,
+        0,
+        Health.FAILING,
+        problem,
+        otherInstances,
+        OptionalLong.empty(),
+        Set.of());
   }
 
   /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
   public static Lxcfs notAnswering(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
     return new Lxcfs(
-        dir, generation, 0, Health.NOT_ANSWERING, problem, otherInstances, OptionalLong.empty());
+        dir,
+        generation,
+        0,
+        Health.NOT_ANSWERING,
+        problem,
+        otherInstances,
+        OptionalLong.empty(),
+        Set.of());
   }
 
   /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */

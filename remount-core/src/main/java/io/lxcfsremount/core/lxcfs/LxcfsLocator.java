@@ -10,6 +10,7 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -103,11 +104,12 @@ public final class LxcfsLocator {
       return Optional.empty();
     }
     Device generation = top.get().device();
+    Set<Device> superseded = superseded(generation);
     Set<Device> others =
         table.topMounts().stream()
             .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE) && m.root().equals("/"))
             .map(MountInfo::device)
-            .filter(device -> !device.equals(generation))
+            .filter(device -> !device.equals(generation) && !superseded.contains(device))
             .collect(Collectors.toSet());
     String probe = view.root() + dir + HEALTH_PROBE;
     try {
@@ -116,15 +118,56 @@ public final class LxcfsLocator {
           probesOf(generation)
               .call("statx " + probe, probeTimeout, () -> linux.statUncached(probe));
       return Optional.of(
-          new Lxcfs(dir, generation, mountId, Health.HEALTHY, null, others, view.process()));
+          new Lxcfs(
+              dir, generation, mountId, Health.HEALTHY, null, others, view.process(), superseded));
     } catch (LinuxException e) {
       return Optional.of(
-          new Lxcfs(dir, generation, 0, Health.FAILING, e.getMessage(), others, view.process()));
+          new Lxcfs(
+              dir,
+              generation,
+              0,
+              Health.FAILING,
+              e.getMessage(),
+              others,
+              view.process(),
+              superseded));
     } catch (TimeoutException e) {
       return Optional.of(
           new Lxcfs(
-              dir, generation, 0, Health.NOT_ANSWERING, e.getMessage(), others, view.process()));
+              dir,
+              generation,
+              0,
+              Health.NOT_ANSWERING,
+              e.getMessage(),
+              others,
+              view.process(),
+              superseded));
     }
+  }
+
+  /**
+   * The generations older lxcfs processes serving the folder still show there, in their own mount
+   * tables: each was the live lxcfs until a younger one took over the folder (a rolling update
+   * starts the new pod before it stops the old one), still serves the containers bound to it, and
+   * is gone once its process exits. That is established, not guessed: the same folder, an older
+   * process, still running after its table was read.
+   */
+  private Set<Device> superseded(Device generation) {
+    Set<Device> superseded = new HashSet<>();
+    for (long pid : process.olderPids()) {
+      try {
+        MountTable theirs = MountTable.read(proc.mountinfo(pid), Lxcfs.MOUNTS);
+        theirs
+            .topAt(dir)
+            .filter(m -> m.fsType().equals(Lxcfs.FS_TYPE))
+            .map(MountInfo::device)
+            .filter(device -> !device.equals(generation) && process.olderStillRuns(pid))
+            .ifPresent(superseded::add);
+      } catch (IOException e) {
+        // It exited while its table was read: its mounts are dead, found as such.
+      }
+    }
+    return superseded;
   }
 
   /**

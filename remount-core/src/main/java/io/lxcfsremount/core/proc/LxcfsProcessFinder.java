@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * Finds the lxcfs process that serves a folder: a process named {@code lxcfs} with the folder among
- * its arguments, the youngest if there are several (a restart overlaps the old one's exit). The
- * FUSE mount itself does not say which process serves it.
+ * its arguments, the youngest if there are several (a restart overlaps the old one's exit, and a
+ * rolling update starts the new lxcfs before the old one stops). The FUSE mount itself does not say
+ * which process serves it.
  *
  * <p>lxcfs forks short-lived copies of itself, same name and arguments, to learn a reader's init
  * PID through its PID namespace. They are never the server: a match whose parent also matches is
@@ -31,6 +32,12 @@ public final class LxcfsProcessFinder {
 
   /** The PID of the lxcfs serving {@code dir}, if one runs. */
   public OptionalLong find(String dir) throws IOException {
+    List<Long> serving = serving(dir);
+    return serving.isEmpty() ? OptionalLong.empty() : OptionalLong.of(serving.get(0));
+  }
+
+  /** The PIDs of every lxcfs serving {@code dir}, youngest first. */
+  public List<Long> serving(String dir) throws IOException {
     List<Match> matches = new ArrayList<>();
     for (long pid : new ProcFs(procRoot).pids()) {
       Path process = procRoot.resolve(Long.toString(pid));
@@ -46,9 +53,9 @@ public final class LxcfsProcessFinder {
     Set<Long> pids = matches.stream().map(Match::pid).collect(Collectors.toSet());
     return matches.stream()
         .filter(match -> !pids.contains(match.parent()))
-        .max(Comparator.comparingLong(Match::startTime))
-        .map(match -> OptionalLong.of(match.pid()))
-        .orElse(OptionalLong.empty());
+        .sorted(Comparator.comparingLong(Match::startTime).reversed())
+        .map(Match::pid)
+        .toList();
   }
 
   private static List<String> arguments(Path process) throws IOException {

@@ -76,6 +76,9 @@ public final class Watcher {
   /** lxcfs was seen gone, not answering or exited since {@link #seen}: the next one is new. */
   private boolean lost;
 
+  /** The generations of older lxcfs processes last seen still serving the folder. */
+  private Set<Device> replaced = Set.of();
+
   /** The lxcfs last seen did not answer its probe (said once, at warn). */
   private boolean wedged;
 
@@ -191,10 +194,32 @@ public final class Watcher {
       watchProcessOf(lxcfs.get());
     }
     boolean newInstance = !now.equals(repaired);
-    if (newInstance || sinceLastPass.elapsed().compareTo(passInterval) >= 0) {
+    boolean replacing = replacing(lxcfs.get().superseded());
+    if (newInstance
+        || sinceLastPass.elapsed().compareTo(passInterval) >= 0
+        || replacing && sinceLastPass.elapsed().compareTo(RECHECK_HEALTHY) >= 0) {
       pass(now, newInstance);
     }
     return min(passInterval.minus(sinceLastPass.elapsed()), RECHECK_HEALTHY);
+  }
+
+  /**
+   * Whether older lxcfs processes still serve the folder (a rolling update, until the old pod
+   * stops), said once per change. Meanwhile a pass runs at every probe: a container created from
+   * the old lxcfs just before the new one took over the host's folder is moved too, before the old
+   * lxcfs exits.
+   */
+  private boolean replacing(Set<Device> superseded) {
+    if (!superseded.equals(replaced)) {
+      if (!superseded.isEmpty()) {
+        log.info(
+            "lxcfs at {}: older lxcfs still running, moving its containers off generation {}",
+            locator.dir(),
+            superseded);
+      }
+      replaced = superseded;
+    }
+    return !superseded.isEmpty();
   }
 
   private void pass(Instance lxcfs, boolean newInstance) {

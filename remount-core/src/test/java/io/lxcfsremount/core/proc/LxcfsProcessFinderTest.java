@@ -32,6 +32,17 @@ class LxcfsProcessFinderTest {
   }
 
   @Test
+  void listsEveryServer_youngestFirst_whenARollingUpdateStartsTheNewOneBeforeTheOldOneStops()
+      throws IOException {
+    process(40, 1, 20, "lxcfs", "lxcfs", DIR);
+    process(95, 40, 85, "lxcfs", "lxcfs", DIR);
+    process(90, 1, 80, "lxcfs", "lxcfs", DIR);
+    process(91, 1, 81, "lxcfs", "lxcfs", "/elsewhere");
+
+    assertThat(finder().serving(DIR)).containsExactly(90L, 40L);
+  }
+
+  @Test
   void skipsTheCopiesLxcfsForksOfItself() throws IOException {
     process(40, 1, 20, "lxcfs", "lxcfs", "-f", DIR);
     process(95, 40, 85, "lxcfs", "lxcfs", "-f", DIR);
