@@ -136,18 +136,7 @@ class WedgedRuntimeIT {
         fleet.run("watched", List.of("-v", lxcfs.file("proc/meminfo") + ":/proc/meminfo"));
     try (WedgeableProxy proxy =
             WedgeableProxy.listen(sockets.resolve("proxy.sock"), Path.of("/var/run/docker.sock"));
-        WatchProcess watch =
-            WatchProcess.startDeployed(
-                "--runtime",
-                "docker",
-                "--docker-host",
-                proxy.uri(),
-                "--lxcfs-dir",
-                lxcfs.dir().toString(),
-                "--resync",
-                "2s",
-                "--container",
-                watched.name())) {
+        WatchProcess watch = watchThrough(proxy, watched, "--resync", "2s")) {
       Eventually.within(
           HANG_GUARD, "ready", () -> watch.get("/readyz").statusCode() == 200, watch::diagnostics);
 
@@ -181,16 +170,7 @@ class WedgedRuntimeIT {
         fleet.run("known", List.of("-v", lxcfs.file("proc/meminfo") + ":/proc/meminfo"));
     try (WedgeableProxy proxy =
             WedgeableProxy.listen(sockets.resolve("proxy.sock"), Path.of("/var/run/docker.sock"));
-        WatchProcess watch =
-            WatchProcess.startDeployed(
-                "--runtime",
-                "docker",
-                "--docker-host",
-                proxy.uri(),
-                "--lxcfs-dir",
-                lxcfs.dir().toString(),
-                "--container",
-                watched.name())) {
+        WatchProcess watch = watchThrough(proxy, watched)) {
       Eventually.within(
           HANG_GUARD, "ready", () -> watch.get("/readyz").statusCode() == 200, watch::diagnostics);
 
@@ -204,6 +184,24 @@ class WedgedRuntimeIT {
           watch::diagnostics);
       proxy.unwedge();
     }
+  }
+
+  /** A deployed watch of {@code container} alone, asking Docker through {@code proxy}. */
+  private WatchProcess watchThrough(WedgeableProxy proxy, TestContainer container, String... more)
+      throws Exception {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--runtime",
+                "docker",
+                "--docker-host",
+                proxy.uri(),
+                "--lxcfs-dir",
+                lxcfs.dir().toString(),
+                "--container",
+                container.name()));
+    arguments.addAll(List.of(more));
+    return WatchProcess.startDeployed(arguments.toArray(String[]::new));
   }
 
   private static boolean notReadyBecauseOf(HttpResponse<String> readyz, String endpoint) {

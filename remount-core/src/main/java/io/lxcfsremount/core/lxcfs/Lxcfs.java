@@ -58,43 +58,30 @@ public record Lxcfs(
   /** An lxcfs that serves, found in the agent's own mount table. */
   public static Lxcfs healthy(
       String dir, Device generation, long mountId, Set<Device> otherInstances) {
-    return new Lxcfs(
-        dir,
-        generation,
-        mountId,
-        Health.HEALTHY,
-        null,
-        otherInstances,
-        OptionalLong.empty(),
-        Set.of());
+    return inOwnTable(dir, generation, mountId, Health.HEALTHY, null, otherInstances);
   }
 
   /** An lxcfs whose probe answered an error, found in the agent's own mount table. */
   public static Lxcfs failing(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
-    return new Lxcfs(
-        dir,
-        generation,
-        0,
-        Health.FAILING,
-        problem,
-        otherInstances,
-        OptionalLong.empty(),
-        Set.of());
+    return inOwnTable(dir, generation, 0, Health.FAILING, problem, otherInstances);
   }
 
   /** An lxcfs whose probe got no answer in time: {@code problem} says which and how long. */
   public static Lxcfs notAnswering(
       String dir, Device generation, String problem, Set<Device> otherInstances) {
+    return inOwnTable(dir, generation, 0, Health.NOT_ANSWERING, problem, otherInstances);
+  }
+
+  private static Lxcfs inOwnTable(
+      String dir,
+      Device generation,
+      long mountId,
+      Health health,
+      String problem,
+      Set<Device> otherInstances) {
     return new Lxcfs(
-        dir,
-        generation,
-        0,
-        Health.NOT_ANSWERING,
-        problem,
-        otherInstances,
-        OptionalLong.empty(),
-        Set.of());
+        dir, generation, mountId, health, problem, otherInstances, OptionalLong.empty(), Set.of());
   }
 
   /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */
