@@ -155,7 +155,11 @@ public final class Reconciler {
     Set<Device> dead = new HashSet<>(generationsSeen);
     dead.addAll(lxcfs.superseded());
     dead.remove(lxcfs.generation());
-    return new Pass(lxcfs, new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
+    // A generation that was this folder's is no other instance's, even while the lxcfs process's
+    // table still shows it elsewhere: a restarted lxcfs container mounts before its start script
+    // replaces the host's bind of the dead one.
+    return new Pass(
+        lxcfs.notOtherInstances(dead), new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
   }
 
   private ReconcileReport reconcile(

@@ -97,6 +97,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void aGenerationSeenAtTheFolder_isStale_evenWhileTheLxcfsTableShowsItElsewhere()
+      throws Exception {
+    Path self = root.resolve("self/mountinfo");
+    String now = Files.readString(self);
+    Files.writeString(self, now.replace(" 0:50 ", " 0:41 "));
+    Reconciler reconciler = reconciler();
+    reconciler.run(Reconciler.Mode.REPAIR, c -> true);
+    // A restarted lxcfs, whose start script has not yet replaced the host's bind of the dead one.
+    Files.writeString(
+        self,
+        now + "61 21 0:41 / /host/var/lib/lxcfs rw,nosuid,nodev,relatime - fuse.lxcfs lxcfs rw\n");
+    linux.onRebind(this::showLiveAt);
+
+    ReconcileReport report = reconciler.run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(mounts(report))
+        .filteredOn(m -> m.state() == MountState.REPAIRED)
+        .extracting(MountReport::target)
+        .containsExactlyInAnyOrder("/proc/meminfo", "/proc/uptime");
+  }
+
+  @Test
   void status_changesNothing() throws Exception {
     ReconcileReport report = reconciler().run(Reconciler.Mode.STATUS, c -> true);
 

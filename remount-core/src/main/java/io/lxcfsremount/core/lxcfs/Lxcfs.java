@@ -2,6 +2,7 @@ package io.lxcfsremount.core.lxcfs;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFilter;
+import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -82,6 +83,13 @@ public record Lxcfs(
       Set<Device> otherInstances) {
     return new Lxcfs(
         dir, generation, mountId, health, problem, otherInstances, OptionalLong.empty(), Set.of());
+  }
+
+  /** The same lxcfs, with {@code ours} not counted among other instances. */
+  public Lxcfs notOtherInstances(Set<Device> ours) {
+    Set<Device> others = new HashSet<>(otherInstances);
+    others.removeAll(ours);
+    return new Lxcfs(dir, generation, mountId, health, problem, others, process, superseded);
   }
 
   /** Whether the mount is in the mount namespace of the lxcfs process rather than the agent's. */
