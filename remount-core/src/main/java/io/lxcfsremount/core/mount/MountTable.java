@@ -12,10 +12,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The mount table of one mount namespace, as a process in it sees it (its mountinfo). */
-public record MountTable(List<MountInfo> mounts) {
+public final class MountTable {
+  private final List<MountInfo> mounts;
 
-  public MountTable {
-    mounts = List.copyOf(mounts);
+  /** The visible mounts, worked out once: a pass looks up several targets in each table. */
+  private final List<MountInfo> top;
+
+  private final Map<String, MountInfo> topByMountPoint = new HashMap<>();
+
+  public MountTable(List<MountInfo> mounts) {
+    this.mounts = List.copyOf(mounts);
+    this.top = visible(this.mounts);
+    top.forEach(mount -> topByMountPoint.putIfAbsent(mount.mountPoint(), mount));
+  }
+
+  /** Every mount of the table, hidden ones included, in its order. */
+  public List<MountInfo> mounts() {
+    return mounts;
   }
 
   /** Reads {@code /proc/PID/mountinfo} or any file of that format, every mount of it. */
@@ -62,6 +75,15 @@ public record MountTable(List<MountInfo> mounts) {
    * mounted on. Mounts stacked below it (e.g. a dead lxcfs bind left under a newer one) are hidden.
    */
   public List<MountInfo> topMounts() {
+    return top;
+  }
+
+  /** The visible mount at exactly {@code mountPoint}, if something is mounted there. */
+  public Optional<MountInfo> topAt(String mountPoint) {
+    return Optional.ofNullable(topByMountPoint.get(mountPoint));
+  }
+
+  private static List<MountInfo> visible(List<MountInfo> mounts) {
     Map<String, Set<Integer>> parentsByMountPoint = new HashMap<>();
     for (MountInfo mount : mounts) {
       parentsByMountPoint
@@ -74,12 +96,7 @@ public record MountTable(List<MountInfo> mounts) {
         top.add(mount);
       }
     }
-    return top;
-  }
-
-  /** The visible mount at exactly {@code mountPoint}, if something is mounted there. */
-  public Optional<MountInfo> topAt(String mountPoint) {
-    return topMounts().stream().filter(m -> m.mountPoint().equals(mountPoint)).findFirst();
+    return List.copyOf(top);
   }
 
   /** How many mounts of {@code fsType} the table holds, hidden ones included. */
