@@ -1,6 +1,6 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.Container;
+import io.lxcfsremount.core.runtime.Container;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

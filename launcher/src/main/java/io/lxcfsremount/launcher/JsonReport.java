@@ -3,13 +3,13 @@ package io.lxcfsremount.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.report.Summary;
+import io.lxcfsremount.core.runtime.Container;
 import java.util.List;
 import java.util.OptionalLong;
 

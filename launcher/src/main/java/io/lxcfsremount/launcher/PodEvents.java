@@ -2,12 +2,12 @@ package io.lxcfsremount.launcher;
 
 import com.google.common.base.Throwables;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.Pod;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.Pod;
 import io.lxcfsremount.core.watch.WatchListener;
 import java.time.Clock;
 import java.time.Duration;

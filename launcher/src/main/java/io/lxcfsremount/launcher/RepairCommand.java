@@ -1,8 +1,8 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.LxcfsUnavailableException;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsUnavailableException;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.time.Duration;
 import java.util.Optional;

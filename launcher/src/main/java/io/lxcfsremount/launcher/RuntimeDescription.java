@@ -1,6 +1,6 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.RuntimeCalls;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
 import java.util.List;
 
 /**

@@ -1,12 +1,12 @@
 package io.lxcfsremount.launcher;
 
 import io.lxcfsremount.core.CandidateFinder;
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.NotThisRuntimeException;
-import io.lxcfsremount.core.RuntimeCalls;
-import io.lxcfsremount.core.RuntimeProvider;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.proc.ProcScanRuntime;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.NotThisRuntimeException;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
+import io.lxcfsremount.core.runtime.RuntimeProvider;
 import io.lxcfsremount.cri.CriProvider;
 import io.lxcfsremount.docker.DockerProvider;
 import java.util.ArrayList;

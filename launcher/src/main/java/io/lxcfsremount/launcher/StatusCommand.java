@@ -1,8 +1,8 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.LxcfsNotAnsweringException;
-import io.lxcfsremount.core.LxcfsUnavailableException;
 import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.lxcfs.LxcfsNotAnsweringException;
+import io.lxcfsremount.core.lxcfs.LxcfsUnavailableException;
 import io.lxcfsremount.core.report.ReconcileReport;
 import java.util.List;
 import java.util.concurrent.Callable;

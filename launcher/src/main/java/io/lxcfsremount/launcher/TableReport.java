@@ -1,12 +1,12 @@
 package io.lxcfsremount.launcher;
 
-import io.lxcfsremount.core.Candidate;
-import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.report.Summary;
+import io.lxcfsremount.core.runtime.Candidate;
+import io.lxcfsremount.core.runtime.Container;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.lxcfsremount.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.Pod;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

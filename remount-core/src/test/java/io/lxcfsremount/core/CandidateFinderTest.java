@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.runtime.Candidate;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.Pod;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

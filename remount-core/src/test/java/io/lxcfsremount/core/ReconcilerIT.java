@@ -16,6 +16,8 @@ import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
 import io.lxcfsremount.core.testing.Cleanup;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.MemoryCgroup;

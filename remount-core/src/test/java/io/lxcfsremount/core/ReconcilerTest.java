@@ -14,6 +14,7 @@ import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.FakeLinuxCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.lxcfsremount.cri;
 
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

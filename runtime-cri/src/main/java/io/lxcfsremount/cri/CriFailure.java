@@ -1,8 +1,8 @@
 package io.lxcfsremount.cri;
 
 import io.grpc.Status;
-import io.lxcfsremount.core.RuntimeNotAnsweringException;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 
 /** Turns a failed CRI call into one line that names the endpoint and what went wrong. */

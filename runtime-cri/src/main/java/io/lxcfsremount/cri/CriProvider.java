@@ -1,7 +1,7 @@
 package io.lxcfsremount.cri;
 
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeProvider;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.RuntimeProvider;
 import java.time.Duration;
 import java.util.List;
 

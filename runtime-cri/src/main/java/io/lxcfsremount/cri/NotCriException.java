@@ -1,6 +1,6 @@
 package io.lxcfsremount.cri;
 
-import io.lxcfsremount.core.NotThisRuntimeException;
+import io.lxcfsremount.core.runtime.NotThisRuntimeException;
 
 /**
  * Something answers at the endpoint, but not CRI v1: e.g. Docker's own containerd, whose CRI plugin

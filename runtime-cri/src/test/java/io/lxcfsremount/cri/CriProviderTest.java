@@ -3,7 +3,7 @@ package io.lxcfsremount.cri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lxcfsremount.core.RuntimeProvider;
+import io.lxcfsremount.core.runtime.RuntimeProvider;
 import org.junit.jupiter.api.Test;
 
 /** Which CRI runtimes a pass may ask, from {@code --cri-endpoint}. */

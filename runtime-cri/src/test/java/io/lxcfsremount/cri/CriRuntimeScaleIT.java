@@ -3,8 +3,8 @@ package io.lxcfsremount.cri;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.RuntimeCalls;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import java.time.Duration;

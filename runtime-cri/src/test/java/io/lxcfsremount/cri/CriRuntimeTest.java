@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.lxcfsremount.core.Bind;
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.Pod;
-import io.lxcfsremount.core.RuntimeNotAnsweringException;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.Bind;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.Pod;
+import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import io.lxcfsremount.cri.v1.ContainerMetadata;
 import io.lxcfsremount.cri.v1.ContainerState;
 import io.lxcfsremount.cri.v1.ContainerStatus;

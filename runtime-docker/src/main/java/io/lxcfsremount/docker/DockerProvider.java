@@ -1,7 +1,7 @@
 package io.lxcfsremount.docker;
 
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeProvider;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.RuntimeProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

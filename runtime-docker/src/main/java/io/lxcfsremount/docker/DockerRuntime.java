@@ -1,9 +1,9 @@
 package io.lxcfsremount.docker;
 
-import io.lxcfsremount.core.Connecting;
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.Connecting;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.lxcfsremount.docker;
 
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.lxcfsremount.core.RuntimeNotAnsweringException;
-import io.lxcfsremount.core.RuntimeUnavailableException;
 import io.lxcfsremount.core.bounded.Durations;
+import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

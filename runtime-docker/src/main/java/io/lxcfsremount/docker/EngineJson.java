@@ -3,7 +3,7 @@ package io.lxcfsremount.docker;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.lxcfsremount.core.Bind;
+import io.lxcfsremount.core.runtime.Bind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

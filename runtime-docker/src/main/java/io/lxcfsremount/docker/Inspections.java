@@ -1,6 +1,6 @@
 package io.lxcfsremount.docker;
 
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

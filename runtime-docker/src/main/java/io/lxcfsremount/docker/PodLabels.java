@@ -1,6 +1,6 @@
 package io.lxcfsremount.docker;
 
-import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.runtime.Pod;
 import java.util.Map;
 
 /**

@@ -2,7 +2,7 @@ package io.lxcfsremount.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.Pod;
+import io.lxcfsremount.core.runtime.Pod;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.lxcfsremount.docker;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.DOCKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.Pod;
-import io.lxcfsremount.core.RuntimeCalls;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.Pod;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.docker.testing.DockerFleet;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.Pod;
-import io.lxcfsremount.core.RuntimeCalls;
-import io.lxcfsremount.core.RuntimeNotAnsweringException;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.Pod;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
+import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import io.lxcfsremount.core.testing.SilentSocket;
 import java.nio.file.Path;
 import java.time.Duration;

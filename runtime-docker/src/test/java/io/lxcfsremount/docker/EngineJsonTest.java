@@ -3,7 +3,7 @@ package io.lxcfsremount.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lxcfsremount.core.Bind;
+import io.lxcfsremount.core.runtime.Bind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

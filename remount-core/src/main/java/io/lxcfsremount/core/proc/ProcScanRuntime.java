@@ -1,8 +1,8 @@
 package io.lxcfsremount.core.proc;
 
-import io.lxcfsremount.core.Container;
-import io.lxcfsremount.core.ContainerRuntime;
-import io.lxcfsremount.core.RuntimeUnavailableException;
+import io.lxcfsremount.core.runtime.Container;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

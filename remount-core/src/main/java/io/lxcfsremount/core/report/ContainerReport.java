@@ -1,6 +1,6 @@
 package io.lxcfsremount.core.report;
 
-import io.lxcfsremount.core.Candidate;
+import io.lxcfsremount.core.runtime.Candidate;
 import java.util.List;
 
 /**

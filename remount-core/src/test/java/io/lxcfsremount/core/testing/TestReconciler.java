@@ -2,14 +2,14 @@ package io.lxcfsremount.core.testing;
 
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.CandidateFinder;
-import io.lxcfsremount.core.ContainerRuntime;
 import io.lxcfsremount.core.Reconciler;
-import io.lxcfsremount.core.RuntimeCalls;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.RuntimeCalls;
 import java.util.List;
 
 /** The reconcile pass wired as the agent wires it, on a test's own lxcfs and the real /proc. */

@@ -10,8 +10,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.google.common.base.Ticker;
-import io.lxcfsremount.core.Candidate;
-import io.lxcfsremount.core.Container;
 import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
@@ -25,6 +23,8 @@ import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.core.runtime.Candidate;
+import io.lxcfsremount.core.runtime.Container;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.lxcfs;
 
 /**
  * The lxcfs mounted at the configured folder did not answer its health probe in time: wedged

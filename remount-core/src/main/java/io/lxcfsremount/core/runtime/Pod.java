@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 /** The Kubernetes pod a container belongs to. */
 public record Pod(String namespace, String name, String uid) {

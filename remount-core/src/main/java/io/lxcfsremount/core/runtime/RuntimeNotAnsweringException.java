@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 /**
  * A container runtime accepted the call but did not answer it in time: a wedged daemon, not one

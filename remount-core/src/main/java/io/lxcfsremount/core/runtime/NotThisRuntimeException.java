@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 /**
  * Something answers at the endpoint, but not as the runtime that was asked for: e.g. Docker's own

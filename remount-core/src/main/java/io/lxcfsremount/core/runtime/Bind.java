@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 /**
  * A bind mount of a host path that a container was created with, as its runtime records it (Docker

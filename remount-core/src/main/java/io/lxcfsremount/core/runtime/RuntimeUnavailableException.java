@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 /**
  * A container runtime could not be asked: its endpoint is missing, not a socket, or does not

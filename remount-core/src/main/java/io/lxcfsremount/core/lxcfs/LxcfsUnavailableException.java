@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.lxcfs;
 
 /** No lxcfs is mounted at the configured folder, or the one there does not answer. */
 public class LxcfsUnavailableException extends Exception {

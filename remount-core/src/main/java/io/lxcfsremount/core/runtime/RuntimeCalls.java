@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.bounded.Durations;

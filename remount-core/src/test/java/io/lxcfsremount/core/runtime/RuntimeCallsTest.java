@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.lxcfsremount.core;
+package io.lxcfsremount.core.runtime;
 
 import io.lxcfsremount.core.bounded.Durations;
 import java.time.Duration;
