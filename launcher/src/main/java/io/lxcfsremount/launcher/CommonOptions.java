@@ -1,6 +1,9 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.launcher.logging.LoggingOptions;
+import io.lxcfsremount.launcher.report.ReportFormat;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags every command takes. Each also reads from an LXCFS_REMOUNT_* environment variable. */
@@ -12,16 +15,6 @@ final class CommonOptions {
     DOCKER,
     CRI,
     PROC
-  }
-
-  enum OutputFormat {
-    TABLE,
-    JSON
-  }
-
-  enum LogFormat {
-    PLAIN,
-    JSON
   }
 
   @Option(
@@ -69,21 +62,9 @@ final class CommonOptions {
       defaultValue = "${env:LXCFS_REMOUNT_OUTPUT:-table}",
       description =
           "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_OUTPUT).")
-  OutputFormat output;
+  ReportFormat output;
 
-  @Option(
-      names = "--log-format",
-      paramLabel = "FORMAT",
-      defaultValue = "${env:LXCFS_REMOUNT_LOG_FORMAT:-plain}",
-      description =
-          "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
-  LogFormat logFormat;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      defaultValue = "${env:LXCFS_REMOUNT_VERBOSE:-false}",
-      description = "Log details of every container (env LXCFS_REMOUNT_VERBOSE).")
-  boolean verbose;
+  @Mixin LoggingOptions logging;
 
   @Option(
       names = "--strategy",

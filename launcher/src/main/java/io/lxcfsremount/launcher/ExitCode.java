@@ -1,5 +1,7 @@
 package io.lxcfsremount.launcher;
 
+import io.lxcfsremount.core.report.ReconcileReport;
+
 /** The exit codes of DESIGN.md. */
 final class ExitCode {
   /** Nothing stale remains. */
@@ -18,4 +20,9 @@ final class ExitCode {
   static final int UNEXPECTED = 4;
 
   private ExitCode() {}
+
+  /** What a pass that left {@code report} says to the caller. */
+  static int of(ReconcileReport report) {
+    return report.summary().nothingDead() ? CLEAN : DEAD_MOUNTS;
+  }
 }

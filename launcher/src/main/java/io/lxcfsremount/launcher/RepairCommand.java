@@ -4,6 +4,8 @@ import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsUnavailableException;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.launcher.logging.Logging;
+import io.lxcfsremount.launcher.report.Reports;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,19 +45,19 @@ final class RepairCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options);
+    Logging.configure(options.logging);
     if (dryRun) {
       Privileges.require("repair --dry-run", Privileges.CAP_SYS_PTRACE);
     } else {
       Privileges.require(
           "repair", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
     }
-    try (Agent agent = new Agent(options)) {
+    try (AgentParts agent = new AgentParts(options)) {
       return repair(agent);
     }
   }
 
-  private int repair(Agent agent) throws Exception {
+  private int repair(AgentParts agent) throws Exception {
     if (!wait.isZero()) {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
       if (lxcfs.filter(Lxcfs::healthy).isEmpty()) {
@@ -79,7 +81,8 @@ final class RepairCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
-    return filter.exitCode(Reports.print(report, options.output, System.out));
+    Reports.print(report, options.output, System.out);
+    return filter.exitCode(ExitCode.of(report));
   }
 
   private static String lastSeen(Lxcfs lxcfs) {

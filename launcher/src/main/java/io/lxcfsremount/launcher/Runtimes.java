@@ -9,6 +9,7 @@ import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.runtime.RuntimeProvider;
 import io.lxcfsremount.cri.CriProvider;
 import io.lxcfsremount.docker.DockerProvider;
+import io.lxcfsremount.launcher.report.RuntimeDescription;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;

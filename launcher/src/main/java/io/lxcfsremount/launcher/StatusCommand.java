@@ -4,6 +4,9 @@ import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.lxcfs.LxcfsNotAnsweringException;
 import io.lxcfsremount.core.lxcfs.LxcfsUnavailableException;
 import io.lxcfsremount.core.report.ReconcileReport;
+import io.lxcfsremount.launcher.logging.Logging;
+import io.lxcfsremount.launcher.report.Reports;
+import io.lxcfsremount.launcher.report.RuntimeDescription;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,12 +25,12 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options);
+    Logging.configure(options.logging);
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
     ContainerFilter filter = selection.filter();
     ReconcileReport report;
     List<RuntimeDescription> runtimes;
-    try (Agent agent = new Agent(options)) {
+    try (AgentParts agent = new AgentParts(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
       runtimes = agent.sources();
     } catch (LxcfsNotAnsweringException e) {
@@ -35,6 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    return filter.exitCode(Reports.print(report, runtimes, options.output, System.out));
+    Reports.print(report, runtimes, options.output, System.out);
+    return filter.exitCode(ExitCode.of(report));
   }
 }

@@ -8,6 +8,17 @@ import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.watch.WatchListener;
 import io.lxcfsremount.core.watch.Watcher;
 import io.lxcfsremount.core.watch.WedgedLxcfsAborter;
+import io.lxcfsremount.launcher.agent.AgentMetrics;
+import io.lxcfsremount.launcher.agent.HealthServer;
+import io.lxcfsremount.launcher.agent.HeapTrim;
+import io.lxcfsremount.launcher.agent.ListenAddress;
+import io.lxcfsremount.launcher.agent.Listeners;
+import io.lxcfsremount.launcher.agent.Liveness;
+import io.lxcfsremount.launcher.agent.PassLog;
+import io.lxcfsremount.launcher.agent.Readiness;
+import io.lxcfsremount.launcher.events.PodEvents;
+import io.lxcfsremount.launcher.logging.Logging;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -95,7 +106,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options);
+    Logging.configure(options.logging);
     Privileges.require(
         "watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
     if (resync.isZero()) {
@@ -107,7 +118,7 @@ final class WatchCommand implements Callable<Integer> {
     Readiness readiness = new Readiness();
     Liveness liveness = new Liveness(Ticker.systemTicker());
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Agent agent = new Agent(options)) {
+    try (AgentParts agent = new AgentParts(options)) {
       AgentMetrics metrics =
           new AgentMetrics(agent.locator()::stuckProbes, MountNamespaceThread::stuck);
       List<WatchListener> listeners =
@@ -117,15 +128,24 @@ final class WatchCommand implements Callable<Integer> {
           PodEvents events =
               kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
           WatchEvents wakeups = WatchEvents.open(agent.proc().selfMountinfo().toString());
-          HealthServer http = HealthServer.start(listen, metrics.registry(), readiness, liveness)) {
+          HealthServer http = serve(metrics, readiness, liveness)) {
         watch(agent, listeners, events, wakeups, http, stopped);
       }
     }
     return ExitCode.CLEAN;
   }
 
+  private HealthServer serve(AgentMetrics metrics, Readiness readiness, Liveness liveness) {
+    try {
+      return HealthServer.start(listen, metrics.registry(), readiness, liveness);
+    } catch (IOException e) {
+      throw new UsageException(
+          "--listen " + ListenAddress.text(listen) + ": cannot listen: " + e.getMessage(), e);
+    }
+  }
+
   private void watch(
-      Agent agent,
+      AgentParts agent,
       List<WatchListener> listeners,
       PodEvents events,
       WatchEvents wakeups,

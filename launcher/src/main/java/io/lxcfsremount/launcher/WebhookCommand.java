@@ -1,9 +1,11 @@
 package io.lxcfsremount.launcher;
 
-import ch.qos.logback.classic.LoggerContext;
 import com.google.common.base.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.launcher.agent.ListenAddress;
+import io.lxcfsremount.launcher.logging.Logging;
+import io.lxcfsremount.launcher.logging.LoggingOptions;
 import io.lxcfsremount.launcher.webhook.AdmissionHandler;
 import io.lxcfsremount.launcher.webhook.CaBundlePublisher;
 import io.lxcfsremount.launcher.webhook.CertificateFiles;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -111,23 +114,11 @@ final class WebhookCommand implements Callable<Integer> {
               + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
   List<String> excludedNamespaces;
 
-  @Option(
-      names = "--log-format",
-      paramLabel = "FORMAT",
-      defaultValue = "${env:LXCFS_REMOUNT_LOG_FORMAT:-plain}",
-      description =
-          "Log lines on stderr: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LOG_FORMAT).")
-  CommonOptions.LogFormat logFormat;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      defaultValue = "${env:LXCFS_REMOUNT_VERBOSE:-false}",
-      description = "Log every pod, mutated or not (env LXCFS_REMOUNT_VERBOSE).")
-  boolean verbose;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure((LoggerContext) LoggerFactory.getILoggerFactory(), logFormat, verbose);
+    Logging.configure(logging);
     if (!lxcfsDir.startsWith("/")) {
       throw new UsageException(
           "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir);

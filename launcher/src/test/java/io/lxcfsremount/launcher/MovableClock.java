@@ -7,14 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock a test moves. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
   private volatile Instant now;
 
-  MovableClock(Instant start) {
+  public MovableClock(Instant start) {
     now = start;
   }
 
-  void move(Duration by) {
+  public void move(Duration by) {
     now = now.plus(by);
   }
 

@@ -1,0 +1,106 @@
+package io.lxcfsremount.launcher;
+
+import com.google.common.base.Ticker;
+import io.lxcfsremount.core.Reconciler;
+import io.lxcfsremount.core.linux.LinuxCalls;
+import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
+import io.lxcfsremount.core.lxcfs.LxcfsWaiter;
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.launcher.report.RuntimeDescription;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The agent's parts, wired from the command line. Close it to release the runtimes' connections.
+ */
+final class AgentParts implements AutoCloseable {
+  private final ProcFs proc = ProcFs.host();
+  private final LinuxCalls linux = LinuxCalls.jnr();
+  private final CommonOptions options;
+  private final LxcfsLocator locator;
+  private final Runtimes runtimes;
+  private final Strategy strategy;
+
+  /**
+   * @throws UsageException for bad flags, or a runtime named by {@code --runtime} that does not
+   *     answer
+   */
+  AgentParts(CommonOptions options) {
+    this.options = options;
+    if (options.lxcfsTimeout.isZero()) {
+      throw new UsageException("--lxcfs-timeout must be longer than 0s");
+    }
+    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir), options.lxcfsTimeout, linux);
+    if (options.parallelism < 1) {
+      throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
+    }
+    this.runtimes = Runtimes.start(options);
+    try {
+      // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
+      this.strategy = options.strategy.resolve();
+      runtimes.check();
+    } catch (RuntimeException e) {
+      runtimes.close();
+      throw e;
+    }
+  }
+
+  /** Where containers come from, for people: each runtime, then the /proc scan if it is used. */
+  List<RuntimeDescription> sources() {
+    return runtimes.sources(proc);
+  }
+
+  ProcFs proc() {
+    return proc;
+  }
+
+  LinuxCalls linux() {
+    return linux;
+  }
+
+  LxcfsLocator locator() {
+    return locator;
+  }
+
+  LxcfsWaiter waiter() {
+    return new LxcfsWaiter(proc, locator, Ticker.systemTicker());
+  }
+
+  Reconciler reconciler() {
+    return new Reconciler(
+        proc,
+        locator,
+        runtimes.finder(proc),
+        new Rebinder(strategy, linux),
+        linux,
+        options.parallelism,
+        Ticker.systemTicker());
+  }
+
+  /**
+   * The folder as mountinfo shows it: absolute, normalized, and with symlinks resolved where the
+   * agent sees its parent (on the host). A DaemonSet's agent sees no folder of the host at all:
+   * there the path is the host's, as given. Only the parent is resolved: the folder itself may be a
+   * dead FUSE mount that answers nothing.
+   */
+  private static String lxcfsDir(String dir) {
+    Path path = Path.of(dir).toAbsolutePath().normalize();
+    Path parent = path.getParent();
+    if (parent == null) {
+      throw new UsageException("--lxcfs-dir cannot be /");
+    }
+    try {
+      return parent.toRealPath().resolve(path.getFileName()).toString();
+    } catch (IOException e) {
+      return path.toString();
+    }
+  }
+
+  @Override
+  public void close() {
+    runtimes.close();
+  }
+}

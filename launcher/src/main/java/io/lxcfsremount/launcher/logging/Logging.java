@@ -1,0 +1,54 @@
+package io.lxcfsremount.launcher.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/** Sets up Logback from the command line: plain lines or JSON lines, on stderr. */
+public final class Logging {
+  private static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+
+  private Logging() {}
+
+  public static void configure(LoggingOptions options) {
+    configure((LoggerContext) LoggerFactory.getILoggerFactory(), options.format, options.verbose);
+  }
+
+  /**
+   * Plain or JSON lines on stderr: warnings from libraries, the agent's own lines at info (or
+   * debug).
+   */
+  static void configure(LoggerContext context, LogFormat format, boolean verbose) {
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+    stderr.setContext(context);
+    stderr.setTarget("System.err");
+    stderr.setEncoder(encoder(format, context));
+    stderr.start();
+    root.addAppender(stderr);
+    root.setLevel(Level.WARN);
+    context.getLogger("io.lxcfsremount").setLevel(verbose ? Level.DEBUG : Level.INFO);
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LogFormat format, LoggerContext context) {
+    if (format == LogFormat.JSON) {
+      LogstashEncoder json = new LogstashEncoder();
+      json.setContext(context);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder plain = new PatternLayoutEncoder();
+    plain.setContext(context);
+    plain.setPattern(PATTERN);
+    plain.start();
+    return plain;
+  }
+}
