@@ -6,6 +6,7 @@ import io.lxcfsremount.core.linux.Architecture;
 import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -58,7 +59,7 @@ public final class Main implements Runnable {
     }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(
-        (e, arguments) -> fail(ExitCode.USAGE, e.getMessage() + " (see lxcfs-remount --help)"));
+        (e, arguments) -> fail(ExitCode.USAGE, e.getMessage() + hint(e)));
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           // A runtime that --runtime named and that stopped answering after the start-up check.
@@ -75,6 +76,31 @@ public final class Main implements Runnable {
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return fail(ExitCode.UNEXPECTED, "unexpected failure: " + rootCause(e));
     }
+  }
+
+  /**
+   * picocli's guesses for a misspelt command or option, else where to look. Only guesses that start
+   * as the word typed: picocli offers its nearest names even for a word that is nothing like them.
+   */
+  private static String hint(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()) {
+      String typed = unmatched.getUnmatched().get(0);
+      List<String> likely =
+          unmatched.getSuggestions().stream()
+              .filter(suggestion -> sameStart(typed, suggestion))
+              .toList();
+      if (!likely.isEmpty()) {
+        return "; did you mean " + String.join(" or ", likely) + "?";
+      }
+    }
+    return " (see lxcfs-remount --help)";
+  }
+
+  private static boolean sameStart(String typed, String suggestion) {
+    String word = typed.replaceFirst("^-+", "");
+    String name = suggestion.replaceFirst("^-+", "");
+    return word.length() >= 2 && name.startsWith(word.substring(0, 2));
   }
 
   private static Throwable rootCause(Throwable e) {

@@ -127,6 +127,18 @@ class CommandLineIT {
   }
 
   @Test
+  void aMisspeltCommandOrFlag_isOneLine_withTheLikelyName_exitTwo() {
+    // Nothing else on these command lines: none of them gets past parsing.
+    assertOneLineError(LxcfsRemountJar.run("repiar"), 2, "'repiar'; did you mean repair?");
+    assertOneLineError(
+        LxcfsRemountJar.run("status", "--outptu", "json"),
+        2,
+        "'--outptu', 'json'; did you mean --output?");
+    assertOneLineError(
+        LxcfsRemountJar.run("frobnicate"), 2, "'frobnicate' (see lxcfs-remount --help)");
+  }
+
+  @Test
   void badOptionValues_arePicocliOneLiners_exitTwo() {
     // Each run is kept to this test's lxcfs and container, should a bad value ever be taken.
     assertOneLineError(
