@@ -2,6 +2,7 @@ package io.lxcfsremount.core.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lxcfsremount.core.testing.FixtureProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,19 +114,6 @@ class ContainerInitsTest {
   }
 
   private void process(long pid, long parent, long startTime, String cgroup) throws IOException {
-    Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
-    Files.writeString(dir.resolve("cgroup"), cgroup);
-    Files.writeString(
-        dir.resolve("stat"),
-        pid
-            + " (sleep) S "
-            + parent
-            + " "
-            + pid
-            + " "
-            + pid
-            + " 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 "
-            + startTime
-            + " 1 1 1\n");
+    new FixtureProcesses(proc).process(pid, parent, startTime, cgroup);
   }
 }
