@@ -3,13 +3,18 @@ package io.lxcfsremount.cri;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lxcfsremount.core.proc.ContainerInits;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * runningContainers on a node-sized load: 100 containers in 25 pods of a real containerd. The
- * verbose statuses are asked for at once, so the list takes about as long as one status, not 100.
+ * runningContainers on a node-sized load: 100 containers in 25 pods of a real containerd. Their
+ * init PIDs come from /proc, and the statuses are asked for at once, so the list takes about as
+ * long as one status, not 100.
  */
 @RequiresReal(CRI)
 class CriRuntimeScaleIT {
@@ -70,6 +76,17 @@ class CriRuntimeScaleIT {
       assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow()))
           .isLessThan(Duration.ofSeconds(1));
     }
+  }
+
+  @Test
+  void procTellsEveryContainersInit_asItsVerboseStatusDoes() throws Exception {
+    Map<String, Long> fromStatus = new HashMap<>();
+    for (String id : ids) {
+      fromStatus.put(id, pods.pid(id));
+    }
+
+    assertThat(new ContainerInits(ProcFs.host()).find(Set.copyOf(ids)))
+        .containsExactlyInAnyOrderEntriesOf(fromStatus);
   }
 
   private static long millisSince(long nanos) {
