@@ -29,18 +29,15 @@ import io.lxcfsremount.cri.v1.RuntimeServiceGrpc;
 import io.lxcfsremount.cri.v1.RuntimeServiceGrpc.RuntimeServiceFutureStub;
 import io.lxcfsremount.cri.v1.VersionRequest;
 import io.lxcfsremount.cri.v1.VersionResponse;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,13 +113,14 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     ListenableFuture<ListContainersResponse> listed = stub.listContainers(runningOnly());
     ListenableFuture<ListPodSandboxResponse> sandboxes =
         stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+    // Read while the lists are on their way.
+    Map<String, Long> fromProc = inits.scan();
     List<io.lxcfsremount.cri.v1.Container> containers =
         await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
     for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
     }
-    Map<String, Long> fromProc = initPids(containers);
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {
       statuses.add(
@@ -148,20 +146,6 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       }
     }
     return running;
-  }
-
-  /** The init PIDs /proc shows, by container id; none when /proc cannot be listed. */
-  private Map<String, Long> initPids(List<io.lxcfsremount.cri.v1.Container> containers) {
-    Set<String> ids =
-        containers.stream()
-            .map(io.lxcfsremount.cri.v1.Container::getId)
-            .collect(Collectors.toSet());
-    try {
-      return inits.find(ids);
-    } catch (IOException e) {
-      // A restricted /proc: the verbose statuses still tell every PID.
-      return Map.of();
-    }
   }
 
   /**

@@ -6,16 +6,13 @@ import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 
 /**
  * The containers of a Docker Engine, through its API: running and paused ones, each with its init
@@ -110,9 +107,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
     EngineApi engine = api.await();
+    CompletableFuture<Map<String, Long>> fromProc = inits.scanMeanwhile();
     List<EngineJson.Listed> listed =
         engine.get("/containers/json", EngineJson::containers).orElse(List.of());
-    Map<String, Long> pids = initPids(engine, listed);
+    Map<String, Long> pids = new HashMap<>(fromProc.join());
+    List<String> unmapped =
+        listed.stream().map(EngineJson.Listed::id).filter(id -> !pids.containsKey(id)).toList();
+    pids.putAll(Inspections.pids(engine, unmapped));
     List<Container> containers = new ArrayList<>();
     for (EngineJson.Listed one : listed) {
       containers.add(
@@ -125,21 +126,6 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
               one.binds()));
     }
     return containers;
-  }
-
-  /** From /proc what it shows, from an inspect of each container the rest. */
-  private Map<String, Long> initPids(EngineApi engine, List<EngineJson.Listed> listed)
-      throws RuntimeUnavailableException {
-    Set<String> ids = listed.stream().map(EngineJson.Listed::id).collect(Collectors.toSet());
-    Map<String, Long> pids = new HashMap<>();
-    try {
-      pids.putAll(inits.find(ids));
-    } catch (IOException e) {
-      // /proc cannot be listed (a restricted mount): the Engine still knows every PID.
-    }
-    List<String> unmapped = ids.stream().filter(id -> !pids.containsKey(id)).toList();
-    pids.putAll(Inspections.pids(engine, unmapped));
-    return pids;
   }
 
   @Override

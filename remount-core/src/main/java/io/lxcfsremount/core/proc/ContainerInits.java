@@ -1,19 +1,19 @@
 package io.lxcfsremount.core.proc;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The init PIDs of containers, found in /proc by their cgroups ({@link CgroupContainerId}) instead
  * of asking their runtime about each one: one read of every process's {@code cgroup}, and of the
- * {@code stat} of those in a container asked about.
+ * {@code stat} of those in a container. It needs no container id to start with, so that a runtime
+ * can run it while its list request is on its way.
  *
  * <p>A container's cgroup may hold several processes: its init, the init's descendants, and
  * processes started in it later ({@code docker exec}, a CRI exec), which the runtime's shim adopts
@@ -35,33 +35,56 @@ public final class ContainerInits {
   }
 
   /**
-   * The init PID of each container of {@code ids} that /proc shows, by id; the others are missing
-   * from the answer. Processes that exit while /proc is read are left out.
-   *
-   * @throws IOException when /proc itself cannot be listed
+   * The init PID of every container /proc shows whose init can be told, by container id, whatever
+   * its runtime. Processes that exit while /proc is read are left out; a /proc that cannot be
+   * listed shows nothing, and the runtime is then asked about every container.
    */
-  public Map<String, Long> find(Set<String> ids) throws IOException {
-    if (ids.isEmpty()) {
+  public Map<String, Long> scan() {
+    List<Long> pids;
+    try {
+      pids = proc.pids();
+    } catch (IOException e) {
       return Map.of();
     }
     Map<Long, String> containerOf = new HashMap<>();
-    for (long pid : proc.pids()) {
-      read(pid, "cgroup")
-          .flatMap(CgroupContainerId::parse)
-          .filter(ids::contains)
-          .ifPresent(id -> containerOf.put(pid, id));
+    ProcessFiles files = new ProcessFiles(proc.root());
+    for (long pid : pids) {
+      int length = files.read(pid, "cgroup");
+      Optional<String> id =
+          length > 0 ? CgroupContainerId.parse(files.bytes(), length) : Optional.empty();
+      if (id.isPresent()) {
+        containerOf.put(pid, id.get());
+      }
     }
     Map<String, List<ProcessStat>> roots = new HashMap<>();
     for (Map.Entry<Long, String> member : containerOf.entrySet()) {
-      Optional<ProcessStat> stat = stat(member.getKey());
+      Optional<ProcessStat> stat = stat(files, member.getKey());
       if (stat.isPresent() && !member.getValue().equals(containerOf.get(stat.get().parent()))) {
         roots.computeIfAbsent(member.getValue(), id -> new ArrayList<>()).add(stat.get());
       }
     }
     Map<String, Long> inits = new HashMap<>();
-    roots.forEach(
-        (id, candidates) -> firstStarted(candidates).ifPresent(pid -> inits.put(id, pid)));
+    for (Map.Entry<String, List<ProcessStat>> container : roots.entrySet()) {
+      Optional<Long> init = firstStarted(container.getValue());
+      if (init.isPresent()) {
+        inits.put(container.getKey(), init.get());
+      }
+    }
     return inits;
+  }
+
+  /**
+   * Starts a {@link #scan()} on a thread of its own and returns at once, so that a runtime's list
+   * request and the scan take the time of the slower, not of both.
+   */
+  public CompletableFuture<Map<String, Long>> scanMeanwhile() {
+    return CompletableFuture.supplyAsync(
+        this::scan,
+        task -> {
+          Thread thread = new Thread(task, "proc-scan");
+          thread.setDaemon(true);
+          thread.start();
+        });
   }
 
   /** The one process that started first, unless two share that clock tick. */
@@ -79,20 +102,15 @@ public final class ContainerInits {
     return first == null || tie ? Optional.empty() : Optional.of(first.pid());
   }
 
-  private Optional<ProcessStat> stat(long pid) {
-    try {
-      return read(pid, "stat").map(line -> ProcessStat.parse(pid, line));
-    } catch (IllegalArgumentException e) {
+  private static Optional<ProcessStat> stat(ProcessFiles files, long pid) {
+    int length = files.read(pid, "stat");
+    if (length <= 0) {
       return Optional.empty();
     }
-  }
-
-  /** The file of a process, or empty when the process is gone (or hidden from the agent). */
-  private Optional<String> read(long pid, String file) {
-    Path path = proc.root().resolve(Long.toString(pid)).resolve(file);
     try {
-      return Optional.of(Files.readString(path));
-    } catch (IOException e) {
+      return Optional.of(
+          ProcessStat.parse(pid, new String(files.bytes(), 0, length, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }

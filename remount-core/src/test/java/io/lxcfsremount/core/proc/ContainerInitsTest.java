@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class ContainerInitsTest {
     process(511, 510, 102, docker(WEB));
     process(512, 511, 103, docker(WEB));
 
-    assertThat(inits(WEB)).containsExactly(Map.entry(WEB, 510L));
+    assertThat(inits()).containsOnly(Map.entry(WEB, 510L));
   }
 
   @Test
@@ -37,7 +37,7 @@ class ContainerInitsTest {
     process(530, 500, 300, docker(WEB));
     process(510, 500, 101, docker(WEB));
 
-    assertThat(inits(WEB)).containsEntry(WEB, 510L);
+    assertThat(inits()).containsEntry(WEB, 510L);
   }
 
   @Test
@@ -46,7 +46,7 @@ class ContainerInitsTest {
     process(510, 500, 101, "0::/system.slice/docker-" + WEB + ".scope/init.scope\n");
     process(511, 510, 102, "0::/system.slice/docker-" + WEB + ".scope/system.slice/cron.service\n");
 
-    assertThat(inits(WEB)).containsEntry(WEB, 510L);
+    assertThat(inits()).containsEntry(WEB, 510L);
   }
 
   @Test
@@ -56,16 +56,17 @@ class ContainerInitsTest {
     process(511, 510, 102, docker(WEB));
     process(520, 511, 200, "0::/docker/" + WEB + "/docker/" + INNER + "\n");
 
-    assertThat(inits(WEB, INNER)).containsEntry(WEB, 510L).containsEntry(INNER, 520L);
+    assertThat(inits()).containsEntry(WEB, 510L).containsEntry(INNER, 520L);
   }
 
   @Test
-  void onlyTheContainersAskedAbout_andThoseWithProcesses() throws IOException {
+  void everyContainerWithProcesses_andNoHostProcess() throws IOException {
+    process(1, 0, 10, "0::/\n");
     process(500, 1, 100, HOST);
     process(510, 500, 101, docker(WEB));
     process(520, 500, 102, docker(INNER));
 
-    assertThat(inits(WEB, DB)).containsOnlyKeys(WEB);
+    assertThat(inits()).containsOnlyKeys(WEB, INNER);
   }
 
   @Test
@@ -75,7 +76,7 @@ class ContainerInitsTest {
     process(511, 500, 101, docker(WEB));
     process(520, 500, 102, docker(DB));
 
-    assertThat(inits(WEB, DB)).containsOnlyKeys(DB);
+    assertThat(inits()).containsOnlyKeys(DB);
   }
 
   @Test
@@ -86,7 +87,7 @@ class ContainerInitsTest {
     Files.writeString(proc.resolve("511/stat"), "garbage");
     Files.createDirectories(proc.resolve("512"));
 
-    assertThat(inits(WEB)).containsEntry(WEB, 510L);
+    assertThat(inits()).containsEntry(WEB, 510L);
   }
 
   @Test
@@ -97,16 +98,37 @@ class ContainerInitsTest {
         proc.resolve("510/stat"),
         "510 (my (odd) cmd) S 500 510 510 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 101 1 1 1");
 
-    assertThat(inits(WEB)).containsEntry(WEB, 510L);
+    assertThat(inits()).containsEntry(WEB, 510L);
   }
 
   @Test
-  void askingAboutNothing_readsNothing() throws IOException {
-    assertThat(new ContainerInits(new ProcFs(proc.resolve("absent"))).find(Set.of())).isEmpty();
+  void aCgroupFileLongerThanTheBuffer_isReadWhole() throws IOException {
+    process(500, 1, 100, HOST);
+    process(
+        510,
+        500,
+        101,
+        "1:name=systemd:/user.slice/a-long-name.service\n".repeat(200) + docker(WEB));
+
+    assertThat(inits()).containsEntry(WEB, 510L);
   }
 
-  private Map<String, Long> inits(String... ids) throws IOException {
-    return new ContainerInits(new ProcFs(proc)).find(Set.of(ids));
+  @Test
+  void aProcThatCannotBeListed_showsNothing() {
+    assertThat(new ContainerInits(new ProcFs(proc.resolve("absent"))).scan()).isEmpty();
+  }
+
+  @Test
+  void aScanMeanwhile_answersAsAScanDoes() throws Exception {
+    process(500, 1, 100, HOST);
+    process(510, 500, 101, docker(WEB));
+
+    assertThat(new ContainerInits(new ProcFs(proc)).scanMeanwhile().get(10, TimeUnit.SECONDS))
+        .containsOnly(Map.entry(WEB, 510L));
+  }
+
+  private Map<String, Long> inits() {
+    return new ContainerInits(new ProcFs(proc)).scan();
   }
 
   private static String docker(String id) {
