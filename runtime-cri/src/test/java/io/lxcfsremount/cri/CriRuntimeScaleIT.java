@@ -9,6 +9,7 @@ import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.cri.CriPods.TestPod;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,37 @@ class CriRuntimeScaleIT {
       assertThat(containers).allSatisfy(c -> assertThat(c.pid()).isPositive());
       assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow()))
           .isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
+  /**
+   * Prints, does not assert: the same listing with the PIDs from /proc and, alternately, from
+   * verbose statuses only (a /proc that shows nothing), for what the scan saves on a real
+   * containerd.
+   */
+  @Test
+  void runningContainers_withAndWithoutTheProcScan_printed(@TempDir Path noProcesses)
+      throws Exception {
+    try (CriRuntime withProc = CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE);
+        CriRuntime statusesOnly =
+            CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE, new ProcFs(noProcesses))) {
+      withProc.runningContainers();
+      statusesOnly.runningContainers();
+      List<Long> proc = new ArrayList<>();
+      List<Long> verbose = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        List<Container> fromProc = withProc.runningContainers();
+        proc.add(millisSince(start));
+        start = System.nanoTime();
+        List<Container> fromStatuses = statusesOnly.runningContainers();
+        verbose.add(millisSince(start));
+        assertThat(fromProc).containsExactlyInAnyOrderElementsOf(fromStatuses);
+      }
+      log.info(
+          "runningContainers(), PIDs from /proc: {} ms; from verbose statuses: {} ms",
+          proc,
+          verbose);
     }
   }
 
