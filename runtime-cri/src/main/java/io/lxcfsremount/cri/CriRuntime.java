@@ -5,6 +5,8 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.lxcfsremount.core.proc.ContainerInits;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Bind;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
@@ -41,9 +43,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The containers of Kubernetes pods, from a CRI v1 runtime (containerd, CRI-O, cri-dockerd) on its
- * unix socket. Each container's init PID comes from its verbose status, its pod from its sandbox.
- * Every call has a deadline: a hung runtime must not hang the agent. The calls of one listing share
- * one deadline, so that a listing takes at most that long, however its calls add up.
+ * unix socket. Each container's init PID comes from /proc, where its cgroup names it ({@link
+ * ContainerInits}), or else from its verbose status; its binds from its status, its pod from its
+ * sandbox. Every call has a deadline: a hung runtime must not hang the agent. The calls of one
+ * listing share one deadline, so that a listing takes at most that long, however its calls add up.
  */
 public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "cri";
@@ -52,10 +55,12 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   private final CriEndpoint endpoint;
   private final Duration deadline;
   private final Connecting<ManagedChannel> channel;
+  private final ContainerInits inits;
 
-  private CriRuntime(CriEndpoint endpoint, Duration deadline) {
+  private CriRuntime(CriEndpoint endpoint, Duration deadline, ContainerInits inits) {
     this.endpoint = endpoint;
     this.deadline = deadline;
+    this.inits = inits;
     this.channel = Connecting.start(toString(), "cri-connect", () -> CriChannel.open(endpoint));
   }
 
@@ -67,7 +72,12 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
    * @param deadline what each call may take before the runtime counts as not answering
    */
   public static CriRuntime open(CriEndpoint endpoint, Duration deadline) {
-    return new CriRuntime(endpoint, deadline);
+    return open(endpoint, deadline, ProcFs.host());
+  }
+
+  /** A runtime that looks for its containers' init processes in {@code proc}. */
+  static CriRuntime open(CriEndpoint endpoint, Duration deadline, ProcFs proc) {
+    return new CriRuntime(endpoint, deadline, new ContainerInits(proc));
   }
 
   @Override
@@ -91,8 +101,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * One ListContainers and one ListPodSandbox, then every container's verbose status at once: a
-   * node runs a hundred containers, and the pass waits for the slowest answer, not for their sum.
+   * One ListContainers and one ListPodSandbox, then every container's status at once: a node runs a
+   * hundred containers, and the pass waits for the slowest answer, not for their sum. A status is
+   * verbose (the runtime then writes the container's whole spec out as JSON, for the PID in it)
+   * only for a container whose init /proc did not show.
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
@@ -101,6 +113,8 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     ListenableFuture<ListContainersResponse> listed = stub.listContainers(runningOnly());
     ListenableFuture<ListPodSandboxResponse> sandboxes =
         stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+    // Read while the lists are on their way.
+    Map<String, Long> fromProc = inits.scan();
     List<io.lxcfsremount.cri.v1.Container> containers =
         await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
@@ -113,13 +127,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
           stub.containerStatus(
               ContainerStatusRequest.newBuilder()
                   .setContainerId(container.getId())
-                  .setVerbose(true)
+                  .setVerbose(!fromProc.containsKey(container.getId()))
                   .build()));
     }
     List<Container> running = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
       io.lxcfsremount.cri.v1.Container container = containers.get(i);
-      OptionalLong pid = pid(container.getId(), statuses.get(i));
+      OptionalLong pid = pid(container.getId(), statuses.get(i), fromProc.get(container.getId()));
       if (pid.isPresent()) {
         running.add(
             new Container(
@@ -135,12 +149,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * The init PID from the container's verbose status, or empty when it is no longer running: it may
-   * stop or be removed between the list and its status. A runtime gone away or not answering fails
-   * the whole list; a status that fails otherwise leaves out that container only, with a warning,
-   * so that one broken container cannot hide the others.
+   * The init PID, from /proc ({@code fromProc}, null when /proc did not show it) or else from the
+   * container's verbose status; empty when the container is no longer running: it may stop or be
+   * removed between the list and its status. A runtime gone away or not answering fails the whole
+   * list; a status that fails otherwise leaves out that container only, with a warning, so that one
+   * broken container cannot hide the others.
    */
-  private OptionalLong pid(String id, Future<ContainerStatusResponse> status)
+  private OptionalLong pid(String id, Future<ContainerStatusResponse> status, Long fromProc)
       throws RuntimeUnavailableException {
     ContainerStatusResponse response;
     try {
@@ -158,6 +173,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     }
     if (response.getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
       return OptionalLong.empty();
+    }
+    if (fromProc != null) {
+      return OptionalLong.of(fromProc);
     }
     OptionalLong pid = VerboseInfo.pid(response.getInfoMap());
     if (pid.isEmpty()) {

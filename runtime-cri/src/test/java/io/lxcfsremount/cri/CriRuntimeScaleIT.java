@@ -3,22 +3,29 @@ package io.lxcfsremount.cri;
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.CRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lxcfsremount.core.proc.ContainerInits;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.cri.CriPods.TestPod;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * runningContainers on a node-sized load: 100 containers in 25 pods of a real containerd. The
- * verbose statuses are asked for at once, so the list takes about as long as one status, not 100.
+ * runningContainers on a node-sized load: 100 containers in 25 pods of a real containerd. Their
+ * init PIDs come from /proc, and the statuses are asked for at once, so the list takes about as
+ * long as one status, not 100.
  */
 @RequiresReal(CRI)
 class CriRuntimeScaleIT {
@@ -70,6 +77,47 @@ class CriRuntimeScaleIT {
       assertThat(Duration.ofMillis(millis.stream().min(Long::compare).orElseThrow()))
           .isLessThan(Duration.ofSeconds(1));
     }
+  }
+
+  /**
+   * Prints, does not assert: the same listing with the PIDs from /proc and, alternately, from
+   * verbose statuses only (a /proc that shows nothing), for what the scan saves on a real
+   * containerd.
+   */
+  @Test
+  void runningContainers_withAndWithoutTheProcScan_printed(@TempDir Path noProcesses)
+      throws Exception {
+    try (CriRuntime withProc = CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE);
+        CriRuntime statusesOnly =
+            CriRuntime.open(pods.endpoint(), RuntimeCalls.CALL_DEADLINE, new ProcFs(noProcesses))) {
+      withProc.runningContainers();
+      statusesOnly.runningContainers();
+      List<Long> proc = new ArrayList<>();
+      List<Long> verbose = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        List<Container> fromProc = withProc.runningContainers();
+        proc.add(millisSince(start));
+        start = System.nanoTime();
+        List<Container> fromStatuses = statusesOnly.runningContainers();
+        verbose.add(millisSince(start));
+        assertThat(fromProc).containsExactlyInAnyOrderElementsOf(fromStatuses);
+      }
+      log.info(
+          "runningContainers(), PIDs from /proc: {} ms; from verbose statuses: {} ms",
+          proc,
+          verbose);
+    }
+  }
+
+  @Test
+  void procTellsEveryContainersInit_asItsVerboseStatusDoes() throws Exception {
+    Map<String, Long> fromStatus = new HashMap<>();
+    for (String id : ids) {
+      fromStatus.put(id, pods.pid(id));
+    }
+
+    assertThat(new ContainerInits(ProcFs.host()).scan()).containsAllEntriesOf(fromStatus);
   }
 
   private static long millisSince(long nanos) {

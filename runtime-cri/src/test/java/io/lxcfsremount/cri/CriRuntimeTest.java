@@ -2,14 +2,17 @@ package io.lxcfsremount.cri;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Bind;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.Pod;
 import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
+import io.lxcfsremount.core.testing.FixtureProcesses;
 import io.lxcfsremount.cri.v1.ContainerMetadata;
 import io.lxcfsremount.cri.v1.ContainerState;
 import io.lxcfsremount.cri.v1.ContainerStatus;
@@ -92,6 +95,30 @@ class CriRuntimeTest {
                 assertThat(r.getFilter().getState().getState())
                     .isEqualTo(ContainerState.CONTAINER_RUNNING));
     assertThat(fake.statusRequests).allSatisfy(r -> assertThat(r.getVerbose()).isTrue());
+  }
+
+  @Test
+  void runningContainers_takeThePidsProcShows_andAskVerboseStatusesOnlyForTheOthers()
+      throws Exception {
+    String mapped = "a".repeat(64);
+    String unmapped = "b".repeat(64);
+    Path proc = Files.createDirectories(dir.resolve("proc"));
+    new FixtureProcesses(proc)
+        .process(500, 1, 100, "0::/system.slice/containerd.service")
+        .process(510, 500, 101, "0::/kubepods/besteffort/pod5f0c/" + mapped)
+        .process(511, 510, 102, "0::/kubepods/besteffort/pod5f0c/" + mapped);
+    fake.container(mapped, "s1", "seen", 4242);
+    fake.container(unmapped, "s1", "unseen", 4343);
+    CriRuntime cri = CriRuntime.open(serve(fake).endpoint(), DEADLINE, new ProcFs(proc));
+    cleanup.add(cri);
+
+    assertThat(cri.runningContainers())
+        .containsExactly(
+            new Container("cri", mapped, "seen", 510, null),
+            new Container("cri", unmapped, "unseen", 4343, null));
+    assertThat(fake.statusRequests)
+        .extracting(ContainerStatusRequest::getContainerId, ContainerStatusRequest::getVerbose)
+        .containsExactlyInAnyOrder(tuple(mapped, false), tuple(unmapped, true));
   }
 
   @Test

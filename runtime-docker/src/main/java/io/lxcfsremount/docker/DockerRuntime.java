@@ -1,19 +1,26 @@
 package io.lxcfsremount.docker;
 
+import io.lxcfsremount.core.proc.ContainerInits;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * The containers of a Docker Engine, through its API: running and paused ones, each with its init
- * PID (from an inspect, see {@link Inspections}), name, full id and, for containers kubelet created
- * through a Docker shim (cri-dockerd), its pod. Close the runtime to release its connections.
+ * PID, name, full id, binds and, for containers kubelet created through a Docker shim
+ * (cri-dockerd), its pod. One list request tells all but the PIDs; those come from /proc, where
+ * each container's cgroup names it ({@link ContainerInits}), and from an inspect only for a
+ * container /proc does not show ({@link Inspections}). Close the runtime to release its
+ * connections.
  */
 public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public static final String NAME = "docker";
@@ -22,10 +29,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private final Duration deadline;
   private final CompletableFuture<String> description = new CompletableFuture<>();
   private final Connecting<EngineApi> api;
+  private final ContainerInits inits;
 
-  private DockerRuntime(DockerHost host, Duration deadline) {
+  private DockerRuntime(DockerHost host, Duration deadline, ContainerInits inits) {
     this.host = host;
     this.deadline = deadline;
+    this.inits = inits;
     this.api =
         Connecting.start(
             toString(),
@@ -44,7 +53,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    * @param deadline what each request may take
    */
   public static DockerRuntime open(DockerHost host, Duration deadline) {
-    return new DockerRuntime(host, deadline);
+    return open(host, deadline, ProcFs.host());
+  }
+
+  /** A runtime that looks for its containers' init processes in {@code proc}. */
+  static DockerRuntime open(DockerHost host, Duration deadline, ProcFs proc) {
+    return new DockerRuntime(host, deadline, new ContainerInits(proc));
   }
 
   private void askVersion(EngineApi engine) {
@@ -84,30 +98,32 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * The running containers, paused ones included. A container that stops between the list and its
-   * inspect is still returned, with PID 0: the pass then reports it as skipped (process exited).
+   * The running containers, paused ones included. A container that stops between the list and the
+   * look for its PID is still returned, with PID 0: the pass then reports it as skipped (process
+   * exited).
    *
    * @throws RuntimeUnavailableException when the Engine does not answer, naming the endpoint
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
     EngineApi engine = api.await();
+    CompletableFuture<Map<String, Long>> fromProc = inits.scanMeanwhile();
     List<EngineJson.Listed> listed =
         engine.get("/containers/json", EngineJson::containers).orElse(List.of());
-    List<EngineJson.Inspected> inspected =
-        Inspections.inspect(engine, listed.stream().map(EngineJson.Listed::id).toList());
+    Map<String, Long> pids = new HashMap<>(fromProc.join());
+    List<String> unmapped =
+        listed.stream().map(EngineJson.Listed::id).filter(id -> !pids.containsKey(id)).toList();
+    pids.putAll(Inspections.pids(engine, unmapped));
     List<Container> containers = new ArrayList<>();
-    for (int i = 0; i < listed.size(); i++) {
-      EngineJson.Listed one = listed.get(i);
-      String name = ContainerNames.primary(one.names(), one.id());
+    for (EngineJson.Listed one : listed) {
       containers.add(
           new Container(
               NAME,
               one.id(),
-              name,
-              inspected.get(i).pid(),
+              ContainerNames.primary(one.names(), one.id()),
+              pids.getOrDefault(one.id(), 0L),
               PodLabels.podOf(one.labels()),
-              inspected.get(i).binds()));
+              one.binds()));
     }
     return containers;
   }

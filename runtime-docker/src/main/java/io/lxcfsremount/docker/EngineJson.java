@@ -22,8 +22,13 @@ final class EngineJson {
 
   private EngineJson() {}
 
-  /** One entry of {@code GET /containers/json}. */
-  record Listed(String id, List<String> names, Map<String, String> labels) {}
+  /**
+   * One entry of {@code GET /containers/json}.
+   *
+   * @param binds the host paths bound into it: the list carries the same {@code Mounts} as an
+   *     inspect
+   */
+  record Listed(String id, List<String> names, Map<String, String> labels, List<Bind> binds) {}
 
   /** {@code GET /version}: the Engine's version, e.g. {@code 20.10.24+dfsg1}. */
   static String version(byte[] json) throws IOException {
@@ -58,6 +63,7 @@ final class EngineJson {
     String id = null;
     List<String> names = new ArrayList<>();
     Map<String, String> labels = new HashMap<>();
+    List<Bind> binds = new ArrayList<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -73,6 +79,10 @@ final class EngineJson {
           parser.nextToken();
           labels.put(key, parser.getValueAsString(""));
         }
+      } else if (field.equals("Mounts") && value == JsonToken.START_ARRAY) {
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+          mount(parser).ifPresent(binds::add);
+        }
       } else {
         parser.skipChildren();
       }
@@ -80,43 +90,30 @@ final class EngineJson {
     if (id == null) {
       throw new IOException("a container without an Id in the container list");
     }
-    return new Listed(id, names, labels);
+    return new Listed(id, names, labels, binds);
   }
 
   /**
-   * What {@code GET /containers/ID/json} tells of a container.
-   *
-   * @param pid the host PID of its init, or 0 when it is not running (any more); a paused container
-   *     is running
-   * @param binds the host paths bound into it
+   * {@code GET /containers/ID/json}: the host PID of its init, or 0 when it is not running (any
+   * more); a paused container is running.
    */
-  record Inspected(long pid, List<Bind> binds) {
-    static final Inspected GONE = new Inspected(0, List.of());
-  }
-
-  /** {@code GET /containers/ID/json}: its init's PID and its binds. */
-  static Inspected inspected(byte[] json) throws IOException {
+  static long inspectedPid(byte[] json) throws IOException {
     try (JsonParser parser = objectAt(json)) {
       long pid = 0;
-      List<Bind> binds = new ArrayList<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (value == JsonToken.START_OBJECT && field.equals("State")) {
           pid = statePid(parser);
-        } else if (value == JsonToken.START_ARRAY && field.equals("Mounts")) {
-          while (parser.nextToken() == JsonToken.START_OBJECT) {
-            mount(parser).ifPresent(binds::add);
-          }
         } else {
           parser.skipChildren();
         }
       }
-      return new Inspected(pid, binds);
+      return pid;
     }
   }
 
-  /** One entry of an inspect's {@code Mounts}, if it is a bind of a host path. */
+  /** One entry of a container's {@code Mounts}, if it is a bind of a host path. */
   private static Optional<Bind> mount(JsonParser parser) throws IOException {
     String type = null;
     String source = null;

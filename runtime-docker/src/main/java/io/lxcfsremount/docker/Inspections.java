@@ -2,16 +2,18 @@ package io.lxcfsremount.docker;
 
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The init PIDs and binds of listed containers, which only {@code GET /containers/ID/json} tells:
- * one request per container, a few in flight at once on pooled connections, so that a full node
- * costs a few round trips' worth of latency rather than one per container.
+ * The init PIDs of listed containers that only {@code GET /containers/ID/json} can tell (those
+ * /proc did not show): one request per container, a few in flight at once on pooled connections, so
+ * that many cost a few round trips' worth of latency rather than one per container.
  */
 final class Inspections {
   /** Inspects in flight at once: enough to hide the latency, few enough not to load dockerd. */
@@ -20,30 +22,29 @@ final class Inspections {
   private Inspections() {}
 
   /**
-   * What each container of {@code ids} is, in the same order; PID 0 for one that stopped or went
-   * away since it was listed.
+   * The init PID of each container of {@code ids}, by id; 0 for one that stopped or went away since
+   * it was listed.
    */
-  static List<EngineJson.Inspected> inspect(EngineApi engine, List<String> ids)
+  static Map<String, Long> pids(EngineApi engine, List<String> ids)
       throws RuntimeUnavailableException {
+    Map<String, Long> pids = new HashMap<>();
     if (ids.size() <= 1) {
-      List<EngineJson.Inspected> inspected = new ArrayList<>();
       for (String id : ids) {
-        inspected.add(inspect(engine, id));
+        pids.put(id, pid(engine, id));
       }
-      return inspected;
+      return pids;
     }
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()), Inspections::daemon);
     try {
-      List<Future<EngineJson.Inspected>> futures = new ArrayList<>();
+      List<Future<Long>> futures = new ArrayList<>();
       for (String id : ids) {
-        futures.add(pool.submit(() -> inspect(engine, id)));
+        futures.add(pool.submit(() -> pid(engine, id)));
       }
-      List<EngineJson.Inspected> inspected = new ArrayList<>();
-      for (Future<EngineJson.Inspected> one : futures) {
-        inspected.add(one.get());
+      for (int i = 0; i < ids.size(); i++) {
+        pids.put(ids.get(i), futures.get(i).get());
       }
-      return inspected;
+      return pids;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
         throw unavailable;
@@ -57,11 +58,8 @@ final class Inspections {
     }
   }
 
-  private static EngineJson.Inspected inspect(EngineApi engine, String id)
-      throws RuntimeUnavailableException {
-    return engine
-        .get("/containers/" + id + "/json", EngineJson::inspected)
-        .orElse(EngineJson.Inspected.GONE);
+  private static long pid(EngineApi engine, String id) throws RuntimeUnavailableException {
+    return engine.get("/containers/" + id + "/json", EngineJson::inspectedPid).orElse(0L);
   }
 
   private static Thread daemon(Runnable task) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.runtime.Bind;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.Pod;
 import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
+import io.lxcfsremount.core.testing.FixtureProcesses;
 import io.lxcfsremount.core.testing.SilentSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +67,45 @@ class DockerRuntimeTest {
       assertThat(containers.get(i))
           .isEqualTo(new Container("docker", String.format("%064d", i), "c" + i, 1000 + i, null));
     }
+  }
+
+  @Test
+  void runningContainers_takeThePidsProcShows_andInspectOnlyTheOthers(@TempDir Path proc)
+      throws Exception {
+    FixtureProcesses processes = new FixtureProcesses(proc);
+    String mapped = "a".repeat(64);
+    String unmapped = "b".repeat(64);
+    processes.process(500, 1, 100, "0::/system.slice/containerd.service");
+    processes.process(510, 500, 101, "0::/docker/" + mapped);
+    processes.process(511, 510, 102, "0::/docker/" + mapped);
+    engine
+        .answer(
+            "/containers/json",
+            200,
+            "[{\"Id\":\""
+                + mapped
+                + "\",\"Names\":[\"/seen\"],\"Mounts\":[{\"Type\":\"bind\",\"Source\":"
+                + "\"/var/lib/lxcfs/proc/meminfo\",\"Destination\":\"/proc/meminfo\",\"RW\":false}]},"
+                + "{\"Id\":\""
+                + unmapped
+                + "\",\"Names\":[\"/unseen\"]}]")
+        .answer(
+            "/containers/" + unmapped + "/json", 200, "{\"State\":{\"Running\":true,\"Pid\":42}}");
+
+    try (DockerRuntime withProc =
+        DockerRuntime.open(engine.host(), RuntimeCalls.CALL_DEADLINE, new ProcFs(proc))) {
+      assertThat(withProc.runningContainers())
+          .containsExactly(
+              new Container(
+                  "docker",
+                  mapped,
+                  "seen",
+                  510,
+                  null,
+                  List.of(new Bind("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true))),
+              new Container("docker", unmapped, "unseen", 42, null));
+    }
+    assertThat(engine.requested()).doesNotContain("/containers/" + mapped + "/json");
   }
 
   @Test

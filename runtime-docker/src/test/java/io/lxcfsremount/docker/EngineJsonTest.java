@@ -39,7 +39,8 @@ class EngineJsonTest {
     List<EngineJson.Listed> listed =
         EngineJson.containers(
             bytes("[{\"Id\":\"abc\",\"Names\":null,\"Labels\":null,\"Extra\":{\"a\":[1]}}]"));
-    assertThat(listed).containsExactly(new EngineJson.Listed("abc", List.of(), java.util.Map.of()));
+    assertThat(listed)
+        .containsExactly(new EngineJson.Listed("abc", List.of(), java.util.Map.of(), List.of()));
   }
 
   @Test
@@ -51,26 +52,29 @@ class EngineJsonTest {
 
   @Test
   void pid_ofARunningContainerIsItsInit() throws IOException {
-    assertThat(EngineJson.inspected(fixture("inspect-running.json")).pid()).isEqualTo(4295);
+    assertThat(EngineJson.inspectedPid(fixture("inspect-running.json"))).isEqualTo(4295);
   }
 
   @Test
   void pid_ofAPausedContainerIsItsInit_forAPausedContainerStillRuns() throws IOException {
-    assertThat(EngineJson.inspected(fixture("inspect-paused.json")).pid()).isEqualTo(4295);
+    assertThat(EngineJson.inspectedPid(fixture("inspect-paused.json"))).isEqualTo(4295);
   }
 
   @Test
   void pid_ofAStoppedContainerIsZero() throws IOException {
-    assertThat(EngineJson.inspected(fixture("inspect-exited.json")).pid()).isZero();
+    assertThat(EngineJson.inspectedPid(fixture("inspect-exited.json"))).isZero();
   }
 
   @Test
   void binds_areTheHostPathsBoundIn_withTheirAccess_volumesLeftOut() throws IOException {
-    assertThat(EngineJson.inspected(fixture("inspect-running.json")).binds())
-        .containsExactly(
-            new Bind("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true),
-            new Bind("/var/lib/lxcfs/proc/uptime", "/proc/uptime", false));
-    assertThat(EngineJson.inspected(fixture("inspect-exited.json")).binds()).isEmpty();
+    assertThat(EngineJson.containers(fixture("containers-with-mounts.json")))
+        .singleElement()
+        .extracting(EngineJson.Listed::binds)
+        .isEqualTo(
+            List.of(
+                new Bind("/var/lib/lxcfs/proc/meminfo", "/proc/meminfo", true),
+                new Bind("/var/lib/lxcfs/proc/uptime", "/proc/uptime", false)));
+    assertThat(EngineJson.containers(fixture("containers.json")).get(0).binds()).isEmpty();
   }
 
   @Test

@@ -9,8 +9,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stand-in Docker Engine on a unix socket of its own: answers GETs with canned status and JSON,
@@ -20,6 +22,7 @@ final class FakeEngine implements AutoCloseable {
   private final Path dir;
   private final ServerSocketChannel server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final List<String> requested = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
   private record Answer(int status, String json) {}
@@ -42,10 +45,16 @@ final class FakeEngine implements AutoCloseable {
     return this;
   }
 
+  /** The paths asked for so far, in order. */
+  List<String> requested() {
+    return List.copyOf(requested);
+  }
+
   private void serve() {
     while (server.isOpen()) {
       try (SocketChannel client = server.accept()) {
         String path = requestPath(client);
+        requested.add(path);
         Answer answer =
             answers.getOrDefault(path, new Answer(404, "{\"message\":\"page not found\"}"));
         byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);

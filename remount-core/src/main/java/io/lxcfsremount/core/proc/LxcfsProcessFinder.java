@@ -38,23 +38,23 @@ public final class LxcfsProcessFinder {
 
   /** The PIDs of every lxcfs serving {@code dir}, youngest first. */
   public List<Long> serving(String dir) throws IOException {
-    List<Match> matches = new ArrayList<>();
+    List<ProcessStat> matches = new ArrayList<>();
     for (long pid : new ProcFs(procRoot).pids()) {
       Path process = procRoot.resolve(Long.toString(pid));
       try {
         if (Files.readString(process.resolve("comm")).strip().equals("lxcfs")
             && arguments(process).contains(dir)) {
-          matches.add(Match.of(pid, Files.readString(process.resolve("stat"))));
+          matches.add(ProcessStat.parse(pid, Files.readString(process.resolve("stat"))));
         }
       } catch (IOException | RuntimeException e) {
         // It exited while we looked: not the one.
       }
     }
-    Set<Long> pids = matches.stream().map(Match::pid).collect(Collectors.toSet());
+    Set<Long> pids = matches.stream().map(ProcessStat::pid).collect(Collectors.toSet());
     return matches.stream()
         .filter(match -> !pids.contains(match.parent()))
-        .sorted(Comparator.comparingLong(Match::startTime).reversed())
-        .map(Match::pid)
+        .sorted(Comparator.comparingLong(ProcessStat::startTime).reversed())
+        .map(ProcessStat::pid)
         .toList();
   }
 
@@ -62,16 +62,5 @@ public final class LxcfsProcessFinder {
     String cmdline =
         new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
     return Arrays.stream(cmdline.split("\0")).map(arg -> arg.replaceAll("/+$", "")).toList();
-  }
-
-  /** A process named lxcfs serving the folder, its parent and when it started. */
-  private record Match(long pid, long parent, long startTime) {
-    /**
-     * Fields 4 and 22 of /proc/PID/stat, counted after the command name (which may hold spaces).
-     */
-    static Match of(long pid, String stat) {
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return new Match(pid, Long.parseLong(fields[1]), Long.parseLong(fields[19]));
-    }
   }
 }

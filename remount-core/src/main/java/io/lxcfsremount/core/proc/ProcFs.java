@@ -44,13 +44,26 @@ public final class ProcFs {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+        if (isPid(name)) {
           pids.add(Long.parseLong(name));
         }
       }
     }
     pids.sort(null);
     return pids;
+  }
+
+  /** A plain loop: a stream's lambda costs a fresh JVM more than the whole check. */
+  private static boolean isPid(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The inode of the mount namespace of {@code pid} ("self" for the agent), if it still exists. */

@@ -25,9 +25,14 @@ public final class DockerFleet implements AutoCloseable {
    * arguments such as {@code -v SRC:DST:ro}.
    */
   public TestContainer run(String name, List<String> arguments) {
+    return run(name, arguments, List.of());
+  }
+
+  /** Runs a container as {@link #run(String, List)} does, with {@code command} instead of CMD. */
+  public TestContainer run(String name, List<String> arguments, List<String> command) {
     String fullName = prefix + name;
     names.add(fullName);
-    List<String> command =
+    List<String> docker =
         new ArrayList<>(
             List.of(
                 "docker",
@@ -41,12 +46,13 @@ public final class DockerFleet implements AutoCloseable {
                 "64m",
                 "--label",
                 LABEL + "=1"));
-    command.addAll(arguments);
-    command.add(IMAGE);
-    Programs.Result result = Programs.run(command);
+    docker.addAll(arguments);
+    docker.add(IMAGE);
+    docker.addAll(command);
+    Programs.Result result = Programs.run(docker);
     if (result.exitCode() != 0) {
       throw new IllegalStateException(
-          String.join(" ", command) + " failed: " + result.output().strip());
+          String.join(" ", docker) + " failed: " + result.output().strip());
     }
     String id = result.stdout().strip();
     long pid =

@@ -59,6 +59,18 @@ public record TestContainer(String name, String id, long pid) {
         .until(() -> !Files.exists(Path.of("/proc", Long.toString(pid))));
   }
 
+  /**
+   * Moves its init to the root cgroup of every hierarchy mounted here, where no cgroup names the
+   * container any more: what a runtime of an unknown cgroup layout looks like from /proc.
+   */
+  public void leaveItsCgroups() throws IOException {
+    for (MountInfo hierarchy : MountTable.read(Path.of("/proc/self/mountinfo")).mounts()) {
+      if (hierarchy.fsType().equals("cgroup") || hierarchy.fsType().equals("cgroup2")) {
+        Files.writeString(Path.of(hierarchy.mountPoint(), "cgroup.procs"), Long.toString(pid));
+      }
+    }
+  }
+
   public MountTable mountTable() throws IOException {
     return MountTable.read(Path.of("/proc", Long.toString(pid), "mountinfo"));
   }
