@@ -68,10 +68,7 @@ class NamespaceWorkersIT {
     int home = Syscalls.open("/proc/self/ns/mnt", Syscalls.O_CLOEXEC);
     NamespaceWorkers workers = new NamespaceWorkers(home);
     try {
-      lxcfs.restart();
-      for (StandInContainer container : containers) {
-        assertThat(repair(workers, container)).allSatisfy(a -> assertThat(a.succeeded()).isTrue());
-      }
+      restartAndRepairEachInTurn(workers);
     } finally {
       Syscalls.close(home);
     }
@@ -93,10 +90,7 @@ class NamespaceWorkersIT {
     int notANamespace = Syscalls.open("/dev/null", Syscalls.O_CLOEXEC);
     NamespaceWorkers workers = new NamespaceWorkers(notANamespace);
     try {
-      lxcfs.restart();
-      for (StandInContainer container : containers) {
-        assertThat(repair(workers, container)).allSatisfy(a -> assertThat(a.succeeded()).isTrue());
-      }
+      restartAndRepairEachInTurn(workers);
 
       assertThat(workers.started()).isEqualTo(containers.size());
       for (StandInContainer container : containers) {
@@ -104,6 +98,13 @@ class NamespaceWorkersIT {
       }
     } finally {
       Syscalls.close(notANamespace);
+    }
+  }
+
+  private void restartAndRepairEachInTurn(NamespaceWorkers workers) throws Exception {
+    lxcfs.restart();
+    for (StandInContainer container : containers) {
+      assertThat(repair(workers, container)).allSatisfy(a -> assertThat(a.succeeded()).isTrue());
     }
   }
 
