@@ -16,6 +16,9 @@ import io.lxcfsremount.core.testing.ForwardingLinuxCalls;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +49,7 @@ class NamespaceWorkersIT {
             cleanup.track(StandInContainer.start(lxcfs, "private")),
             cleanup.track(StandInContainer.startAs(lxcfs, 1000)),
             cleanup.track(StandInContainer.startAs(lxcfs, 65535)));
+    assertThat(containers).extracting(NamespaceWorkersIT::uidOf).containsExactly(0, 1000, 65535);
     for (StandInContainer container : containers) {
       for (String file : FILES) {
         container.bind(lxcfs.file(file.substring(1)), file, file.equals("/proc/uptime"));
@@ -130,6 +134,18 @@ class NamespaceWorkersIT {
               .toList();
       assertThat(stale).hasSize(FILES.size());
       return new Rebinder(Strategy.ATOMIC_SWAP, linux).repair(pidfd, table, stale, List.of(), live);
+    }
+  }
+
+  private static int uidOf(StandInContainer container) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(container.pid()), "status")).stream()
+          .filter(line -> line.startsWith("Uid:"))
+          .map(line -> Integer.parseInt(line.split("\\s+")[1]))
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
