@@ -142,11 +142,14 @@ public final class Reconciler {
    * and inspections come after, in a full pass for anything new. A process that exited, or whose
    * PID now belongs to another namespace, is skipped, as in any pass.
    *
+   * @param located lxcfs as its caller located it a moment ago (the watcher, which has just probed
+   *     it): not located and probed again on the recovery path. Should it have gone since, each
+   *     clone of its files says so (it is not on that generation) and nothing is attached.
    * @throws LxcfsUnavailableException as {@link #run}
    */
-  public ReconcileReport runKnown(Mode mode) throws IOException, LxcfsUnavailableException {
+  public ReconcileReport runKnown(Mode mode, Lxcfs located) throws LxcfsUnavailableException {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
-    return reconcile(known, begin(mode), mode, List.of(), elapsed);
+    return reconcile(known, begin(mode, checked(located, mode)), mode, List.of(), elapsed);
   }
 
   /** Whether the last {@link #run} found any namespace holding lxcfs mounts. */
@@ -155,7 +158,10 @@ public final class Reconciler {
   }
 
   private Pass begin(Mode mode) throws IOException, LxcfsUnavailableException {
-    Lxcfs lxcfs = locate(mode);
+    return begin(mode, locate(mode));
+  }
+
+  private Pass begin(Mode mode, Lxcfs lxcfs) {
     generationsSeen.add(lxcfs.generation());
     Set<Device> dead = new HashSet<>(generationsSeen);
     dead.addAll(lxcfs.superseded());
@@ -228,16 +234,20 @@ public final class Reconciler {
     if (located.isEmpty()) {
       throw new LxcfsUnavailableException(locator.dir() + " is not an lxcfs mount", false);
     }
-    if (!located.get().answering()) {
+    return checked(located.get(), mode);
+  }
+
+  private Lxcfs checked(Lxcfs located, Mode mode) throws LxcfsUnavailableException {
+    if (!located.answering()) {
       // Even a status would read nothing but sleeping mounts: say so instead of guessing.
       throw new LxcfsNotAnsweringException(
-          "lxcfs at " + locator.dir() + " is not answering: " + located.get().problem());
+          "lxcfs at " + locator.dir() + " is not answering: " + located.problem());
     }
-    if (mode != Mode.STATUS && !located.get().healthy()) {
+    if (mode != Mode.STATUS && !located.healthy()) {
       throw new LxcfsUnavailableException(
-          "lxcfs at " + locator.dir() + " is not healthy: " + located.get().problem(), true);
+          "lxcfs at " + locator.dir() + " is not healthy: " + located.problem(), true);
     }
-    return located.get();
+    return located;
   }
 
   /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */

@@ -1,8 +1,6 @@
 package io.lxcfsremount.core.linux;
 
 import static io.lxcfsremount.core.linux.Syscalls.AT_FDCWD;
-import static io.lxcfsremount.core.linux.Syscalls.CLONE_FS;
-import static io.lxcfsremount.core.linux.Syscalls.CLONE_NEWNS;
 import static io.lxcfsremount.core.linux.Syscalls.MNT_DETACH;
 import static io.lxcfsremount.core.linux.Syscalls.MOVE_MOUNT_BENEATH;
 import static io.lxcfsremount.core.linux.Syscalls.MOVE_MOUNT_F_EMPTY_PATH;
@@ -28,14 +26,14 @@ import jnr.ffi.Pointer;
  * Replaces dead mounts inside another process's mount namespace.
  *
  * <p>Why it is shaped this way: setns(CLONE_NEWNS) refuses (EINVAL) a thread that shares its
- * fs_struct, and every JVM thread does, so each job runs on a fresh platform thread that first
- * calls unshare(CLONE_FS). Afterwards that thread's root is the container's root, so it is never
- * reused: it hands back plain values and ends. While inside it logs nothing and loads no class (a
- * class loader would resolve paths against the container's root): everything it calls is warmed up
- * below, before any thread enters a namespace. It enters through a pidfd, so a recycled PID cannot
- * send a mount into the wrong container, and it resolves every target with
- * openat2(RESOLVE_NO_SYMLINKS) and acts on the handle, so a symlink the container planted cannot
- * redirect a mount.
+ * fs_struct, and every JVM thread does, so the jobs run on a platform thread that has called
+ * unshare(CLONE_FS): one of {@link NamespaceWorkers}, which goes back to the agent's own namespace
+ * after each container and ends if it cannot, so a thread that is not home is never reused. While
+ * inside it logs nothing and loads no class (a class loader would resolve paths against the
+ * container's root): everything it calls is warmed up below, before any thread enters a namespace,
+ * and it hands back plain values. It enters through a pidfd, so a recycled PID cannot send a mount
+ * into the wrong container, and it resolves every target with openat2(RESOLVE_NO_SYMLINKS) and acts
+ * on the handle, so a symlink the container planted cannot redirect a mount.
  *
  * <p>A namespace owned by a child user namespace (nested containers, rootless engines, sysbox)
  * holds the mounts it inherited as MNT_LOCKED: the kernel refuses to detach them or to move a mount
@@ -72,14 +70,20 @@ public final class MountNamespaceThread {
 
   /**
    * Performs {@code rebinds} in the mount namespace of the process behind {@code pidfd}, in order,
-   * on a thread of their own, and waits for them, at most {@link #TIMEOUT}: a thread that does not
+   * on a namespace thread, and waits for them, at most {@link #TIMEOUT}: a thread that does not
    * come back by then (asleep on a FUSE filesystem of the container's that never answers) is
-   * abandoned, its unfinished rebinds reported as ETIMEDOUT, and no other thread enters that
-   * process's namespace while it stays stuck.
+   * abandoned, never reused, its unfinished rebinds reported as ETIMEDOUT, and no other thread
+   * enters that process's namespace while it stays stuck.
    *
    * @return one outcome per rebind, in the same order
    */
   public static List<RebindOutcome> run(Fd pidfd, List<NamespaceRebind> rebinds) {
+    return run(NamespaceWorkers.OWN, pidfd, rebinds);
+  }
+
+  /** As {@link #run(Fd, List)}, on one of {@code workers}. */
+  static List<RebindOutcome> run(
+      NamespaceWorkers workers, Fd pidfd, List<NamespaceRebind> rebinds) {
     RebindOutcome[] outcomes = new RebindOutcome[rebinds.size()];
     if (AbandonedNamespaceThreads.stillStuckIn(pidfd)) {
       return finished(outcomes, rebinds, "namespace thread (an earlier one is still stuck)");
@@ -91,24 +95,50 @@ public final class MountNamespaceThread {
       Arrays.fill(outcomes, new RebindOutcome(e.operation(), e.path(), e.errno()));
       return List.of(outcomes);
     }
-    Buffers buffers = new Buffers();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                enterAndRebind(own.pidfd().number(), own.jobs(), outcomes, buffers);
-              } finally {
-                own.close();
-              }
-            },
-            "mntns-" + pidfd.number());
-    thread.setDaemon(true);
-    thread.start();
-    if (!ThreadJoin.within(thread, TIMEOUT)) {
-      AbandonedNamespaceThreads.add(pidfd, thread);
+    Rebinds visit = new Rebinds(own, outcomes);
+    NamespaceWorkers.Worker worker = workers.start(visit);
+    if (!visit.await(worker, TIMEOUT)) {
+      worker.abandon();
+      AbandonedNamespaceThreads.add(pidfd, worker.thread);
       return finished(outcomes.clone(), rebinds, "namespace thread");
     }
     return List.of(outcomes);
+  }
+
+  /** A container's rebinds, as one visit of a namespace thread. */
+  private static final class Rebinds extends NamespaceWorkers.Visit {
+    private final ThreadDescriptors own;
+    private final RebindOutcome[] outcomes;
+    private final Buffers buffers = new Buffers();
+
+    Rebinds(ThreadDescriptors own, RebindOutcome[] outcomes) {
+      this.own = own;
+      this.outcomes = outcomes;
+    }
+
+    @Override
+    int pidfd() {
+      return own.pidfd().number();
+    }
+
+    @Override
+    void inside() {
+      NamespaceRebind[] jobs = own.jobs();
+      for (int i = 0; i < jobs.length; i++) {
+        outcomes[i] = rebind(jobs[i], buffers);
+      }
+    }
+
+    @Override
+    void notEntered(String operation, int errno) {
+      RebindOutcome entry = new RebindOutcome(operation, "", errno);
+      Arrays.fill(outcomes, entry);
+    }
+
+    @Override
+    void close() {
+      own.close();
+    }
   }
 
   /** Abandoned namespace threads that are still stuck in a container. */
@@ -132,19 +162,6 @@ public final class MountNamespaceThread {
     final Pointer directoryHow = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
     final Pointer handleHow = Syscalls.openHow(HANDLE_FLAGS, NO_LINKS);
     final Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
-  }
-
-  private static void enterAndRebind(
-      int pidfd, NamespaceRebind[] jobs, RebindOutcome[] outcomes, Buffers buffers) {
-    RebindOutcome entry = null;
-    if (Syscalls.unshare(CLONE_FS) != 0) {
-      entry = new RebindOutcome("unshare", "", Syscalls.errno());
-    } else if (Syscalls.setns(pidfd, CLONE_NEWNS) != 0) {
-      entry = new RebindOutcome("setns", "", Syscalls.errno());
-    }
-    for (int i = 0; i < jobs.length; i++) {
-      outcomes[i] = entry != null ? entry : rebind(jobs[i], buffers);
-    }
   }
 
   private static RebindOutcome rebind(NamespaceRebind job, Buffers buffers) {

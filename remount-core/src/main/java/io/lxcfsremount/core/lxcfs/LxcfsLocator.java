@@ -76,6 +76,14 @@ public final class LxcfsLocator {
     return timeout;
   }
 
+  /**
+   * The PID of the lxcfs process serving the folder, if one runs: the one pinned when lxcfs was
+   * last located (no scan of /proc while it runs).
+   */
+  public OptionalLong servingPid() throws IOException {
+    return process.pid();
+  }
+
   /** Health probes given up on that are still stuck in a wedged lxcfs. */
   public int stuckProbes() {
     return probes.values().stream().mapToInt(AbandonableCalls::stuck).sum();

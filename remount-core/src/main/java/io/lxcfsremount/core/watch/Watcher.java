@@ -10,7 +10,6 @@ import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsUnavailableException;
 import io.lxcfsremount.core.mount.Device;
-import io.lxcfsremount.core.proc.LxcfsProcessFinder;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.ReconcileReport;
 import io.lxcfsremount.core.runtime.Container;
@@ -57,7 +56,6 @@ public final class Watcher {
   private final Predicate<Container> filter;
   private final LxcfsLocator locator;
   private final ProcFs proc;
-  private final LxcfsProcessFinder processes;
   private final LinuxCalls linux;
   private final WatchEvents events;
   private final WatchListener listener;
@@ -105,7 +103,6 @@ public final class Watcher {
     this.filter = filter;
     this.locator = locator;
     this.proc = proc;
-    this.processes = new LxcfsProcessFinder(proc.root());
     this.linux = linux;
     this.events = events;
     this.listener = listener;
@@ -198,7 +195,7 @@ public final class Watcher {
     if (newInstance
         || sinceLastPass.elapsed().compareTo(passInterval) >= 0
         || replacing && sinceLastPass.elapsed().compareTo(RECHECK_HEALTHY) >= 0) {
-      pass(now, newInstance);
+      pass(now, lxcfs.get(), newInstance);
     }
     return min(passInterval.minus(sinceLastPass.elapsed()), RECHECK_HEALTHY);
   }
@@ -222,14 +219,18 @@ public final class Watcher {
     return !superseded.isEmpty();
   }
 
-  private void pass(Instance lxcfs, boolean newInstance) {
+  /**
+   * @param located lxcfs as this wake found it, healthy: the known namespaces are mended against it
+   *     at once, without locating and probing it again
+   */
+  private void pass(Instance lxcfs, Lxcfs located, boolean newInstance) {
     try {
       // A recovery is a restart seen and mended; the catch-up pass at start-up is not one.
       boolean recovering = newInstance && sinceLastPass != null;
       boolean recovered = false;
       if (recovering && reconciler.knowsAny()) {
         // The namespaces that held lxcfs mounts are mended before any runtime is asked.
-        ReconcileReport known = reconciler.runKnown(Reconciler.Mode.REPAIR);
+        ReconcileReport known = reconciler.runKnown(Reconciler.Mode.REPAIR, located);
         Duration took = sinceSeen.elapsed();
         recovered = known.summary().nothingDead();
         listener.passCompleted(known, recovered ? took : null);
@@ -268,8 +269,9 @@ public final class Watcher {
 
   private void watchProcessOf(Lxcfs lxcfs) {
     try {
+      // The locator has just found and pinned that process: no second scan of /proc.
       OptionalLong pid =
-          lxcfs.inProcessNamespace() ? OptionalLong.of(lxcfs.pid()) : processes.find(lxcfs.dir());
+          lxcfs.inProcessNamespace() ? OptionalLong.of(lxcfs.pid()) : locator.servingPid();
       events.watchMounts(
           (lxcfs.inProcessNamespace() ? proc.mountinfo(lxcfs.pid()) : proc.selfMountinfo())
               .toString());

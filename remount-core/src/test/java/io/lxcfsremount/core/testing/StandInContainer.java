@@ -41,9 +41,27 @@ public final class StandInContainer implements AutoCloseable {
   /** As {@link #start(LxcfsProcess, String)}, keeping the mounts of each of {@code lxcfs}. */
   public static StandInContainer start(String propagation, List<LxcfsProcess> lxcfs)
       throws IOException {
+    return start(propagation, lxcfs, List.of("sleep", "infinity"));
+  }
+
+  /**
+   * As {@link #start(LxcfsProcess, String)} with private propagation, its process running as user
+   * and group {@code uid} (as a container started with {@code --user UID}).
+   */
+  public static StandInContainer startAs(LxcfsProcess lxcfs, int uid) throws IOException {
+    String id = Integer.toString(uid);
+    return start(
+        "private",
+        List.of(lxcfs),
+        List.of(
+            "setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "sleep", "infinity"));
+  }
+
+  private static StandInContainer start(
+      String propagation, List<LxcfsProcess> lxcfs, List<String> sleeper) throws IOException {
     List<String> command = new ArrayList<>(lxcfs.get(0).inItsNamespace());
-    command.addAll(
-        List.of("unshare", "--mount", "--propagation", propagation, "sleep", "infinity"));
+    command.addAll(List.of("unshare", "--mount", "--propagation", propagation));
+    command.addAll(sleeper);
     StandInContainer container = spawn(command);
     List<String> homes = lxcfs.stream().map(l -> l.dir().getParent() + "/").toList();
     List<MountInfo> mounts = new ArrayList<>(container.mountTable().mounts());

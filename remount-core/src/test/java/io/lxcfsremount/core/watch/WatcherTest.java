@@ -82,7 +82,7 @@ class WatcherTest {
   @Test
   void aRestart_mendsTheKnownNamespacesFirst_thenAsksTheRuntimes() throws Exception {
     when(reconciler.knowsAny()).thenReturn(true);
-    when(reconciler.runKnown(any()))
+    when(reconciler.runKnown(any(), any()))
         .thenReturn(new ReconcileReport(lxcfs(8), List.of(), List.of(), Duration.ofMillis(1)));
     sightings(Optional.of(lxcfs(7)), Optional.empty(), Optional.of(lxcfs(8)));
 
@@ -90,7 +90,7 @@ class WatcherTest {
 
     InOrder order = inOrder(reconciler);
     order.verify(reconciler).run(any(), any());
-    order.verify(reconciler).runKnown(Reconciler.Mode.REPAIR);
+    order.verify(reconciler).runKnown(any(), any());
     order.verify(reconciler).run(any(), any());
   }
 
@@ -101,7 +101,7 @@ class WatcherTest {
 
     watcher.run();
 
-    verify(reconciler, never()).runKnown(any());
+    verify(reconciler, never()).runKnown(any(), any());
     verify(reconciler).run(any(), any());
   }
 
