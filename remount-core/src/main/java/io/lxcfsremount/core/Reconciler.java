@@ -200,8 +200,9 @@ public final class Reconciler {
 
   /**
    * Tries the repairs that failed for a reason that may pass once more, on their own: serially
-   * after every other namespace is done (the kernel race they lost was with those), on a fresh
-   * namespace thread, from a fresh read of the mount table.
+   * after every other namespace is done (the kernel race they lost was with those), entering the
+   * namespace afresh (a new thread, or a worker back home since), from a fresh read of the mount
+   * table.
    */
   private ContainerReport retry(Inspection first, Pass pass) {
     Candidate candidate = first.report().candidate();
