@@ -26,8 +26,8 @@ final class JnrLinuxCalls implements LinuxCalls {
   }
 
   @Override
-  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
-    return NamespaceClone.cloneIn(pidfd, path, flags);
+  public List<Cloned> cloneMountsIn(Fd pidfd, List<MountToClone> mounts) {
+    return NamespaceClone.cloneIn(pidfd, mounts);
   }
 
   @Override

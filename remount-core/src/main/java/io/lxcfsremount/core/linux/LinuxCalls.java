@@ -34,12 +34,14 @@ public interface LinuxCalls {
   Fd cloneMount(String path, MountFlags flags) throws LinuxException;
 
   /**
-   * As {@link #cloneMount}, of the mount at {@code path} in the mount namespace of the process
-   * behind {@code pidfd} ({@link NamespaceClone}): the clone can be attached in any namespace.
+   * As {@link #cloneMount}, for each of {@code mounts} as the process behind {@code pidfd} sees
+   * them, in one visit to its mount namespace ({@link NamespaceClone}): the clones can be attached
+   * in any namespace.
    *
-   * @throws LinuxException naming setns, open_tree or mount_setattr
+   * @return one per mount, in the same order: its clone, or a failure naming setns, open_tree or
+   *     mount_setattr
    */
-  Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException;
+  List<Cloned> cloneMountsIn(Fd pidfd, List<MountToClone> mounts);
 
   /**
    * The device of the filesystem behind {@code fd} ({@code path} names it in errors).

@@ -1,9 +1,11 @@
 package io.lxcfsremount.core.repair;
 
+import io.lxcfsremount.core.linux.Cloned;
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.linux.MountToClone;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
@@ -17,8 +19,11 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -50,17 +55,13 @@ public final class Rebinder {
    */
   public List<Attempt> repair(
       Fd pidfd, MountTable table, List<LxcfsMount> stale, List<MissingMount> missing, Lxcfs lxcfs) {
+    List<Wanted> wanted = new ArrayList<>();
+    stale.forEach(mount -> wanted.add(Wanted.of(mount)));
+    missing.forEach(mount -> wanted.add(Wanted.of(mount)));
     List<Planned> plans = new ArrayList<>();
-    Fd lxcfsProcess = null;
-    try {
-      if (lxcfs.inProcessNamespace() && preferred.usesMountApi()) {
-        lxcfsProcess = pinned(lxcfs);
-      }
-      for (LxcfsMount mount : stale) {
-        plans.add(plan(Wanted.of(mount), table, lxcfs, lxcfsProcess));
-      }
-      for (MissingMount mount : missing) {
-        plans.add(plan(Wanted.of(mount), table, lxcfs, lxcfsProcess));
+    try (Clones clones = clones(wanted, lxcfs)) {
+      for (Wanted mount : wanted) {
+        plans.add(plan(mount, table, lxcfs, clones));
       }
       List<Planned> tried = plans.stream().filter(p -> p.job() != null).toList();
       Iterator<RebindOutcome> outcomes =
@@ -77,9 +78,6 @@ public final class Rebinder {
       plans.stream()
           .filter(plan -> plan.job() != null && plan.job().tree() != null)
           .forEach(plan -> plan.job().tree().close());
-      if (lxcfsProcess != null) {
-        lxcfsProcess.close();
-      }
     }
   }
 
@@ -127,24 +125,60 @@ public final class Rebinder {
     }
   }
 
-  /** A pidfd of the lxcfs process, or null when it has exited (its clones then fail, said why). */
-  private Fd pinned(Lxcfs lxcfs) {
-    try {
-      return linux.pidfdOpen(lxcfs.pid());
-    } catch (LinuxException e) {
-      return null;
+  /**
+   * Where the clones of {@code wanted} come from: each made when planned, in the agent's own
+   * namespace; or, when only the lxcfs process's namespace shows lxcfs, all made at once there.
+   */
+  private Clones clones(List<Wanted> wanted, Lxcfs lxcfs) {
+    if (!lxcfs.inProcessNamespace() || !preferred.usesMountApi() || wanted.isEmpty()) {
+      return new Clones(Map.of(), linux);
     }
+    List<MountToClone> mounts =
+        wanted.stream().map(w -> new MountToClone(lxcfs.pathOf(w.file()), w.flags())).toList();
+    List<Cloned> made;
+    try (Fd lxcfsProcess = linux.pidfdOpen(lxcfs.pid())) {
+      made = linux.cloneMountsIn(lxcfsProcess, mounts);
+    } catch (LinuxException e) {
+      // lxcfs has exited: each clone fails, saying so.
+      made = mounts.stream().map(m -> Cloned.failed(e)).toList();
+    }
+    Map<Wanted, Cloned> byMount = new HashMap<>();
+    for (int i = 0; i < wanted.size(); i++) {
+      byMount.put(wanted.get(i), made.get(i));
+    }
+    return new Clones(byMount, linux);
   }
 
   /**
-   * @param lxcfsProcess a pidfd of the lxcfs process when its mount namespace, not the agent's,
-   *     holds the lxcfs mount; null otherwise, or when that process has exited
+   * The clones of one namespace's mounts: made beforehand in the lxcfs process's namespace, or else
+   * made on demand. Whatever was made and not taken is closed with it.
    */
-  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs, Fd lxcfsProcess) {
+  private static final class Clones implements AutoCloseable {
+    private final Map<Wanted, Cloned> made;
+    private final LinuxCalls linux;
+
+    Clones(Map<Wanted, Cloned> made, LinuxCalls linux) {
+      this.made = new HashMap<>(made);
+      this.linux = linux;
+    }
+
+    /** A clone of {@code source}, with the flags {@code mount} wants, now the caller's. */
+    Fd take(Wanted mount, String source) throws LinuxException {
+      Cloned ready = made.remove(mount);
+      return ready != null ? ready.treeOrThrow() : linux.cloneMount(source, mount.flags());
+    }
+
+    @Override
+    public void close() {
+      made.values().stream().map(Cloned::tree).filter(Objects::nonNull).forEach(Fd::close);
+    }
+  }
+
+  private Planned plan(Wanted mount, MountTable table, Lxcfs lxcfs, Clones clones) {
     if (preferred.usesMountApi()) {
       String source = lxcfs.pathOf(mount.file());
       try {
-        Fd tree = clone(source, mount.flags(), lxcfs, lxcfsProcess);
+        Fd tree = clones.take(mount, source);
         Device cloned = deviceOf(tree, source);
         if (!cloned.equals(lxcfs.generation())) {
           // lxcfs went away (or came back anew) since it was located: what the path shows now is
@@ -186,17 +220,6 @@ public final class Rebinder {
         Strategy.CLASSIC,
         NamespaceRebind.classic(
             mount.target(), source, mount.flags(), lxcfs.generation(), mount.dead()));
-  }
-
-  private Fd clone(String source, MountFlags flags, Lxcfs lxcfs, Fd lxcfsProcess)
-      throws LinuxException {
-    if (!lxcfs.inProcessNamespace()) {
-      return linux.cloneMount(source, flags);
-    }
-    if (lxcfsProcess == null) {
-      throw new LinuxException("pidfd_open", "/proc/" + lxcfs.pid(), Errnos.ESRCH);
-    }
-    return linux.cloneMountIn(lxcfsProcess, source, flags);
   }
 
   private Device deviceOf(Fd tree, String source) throws LinuxException {

@@ -1,9 +1,11 @@
 package io.lxcfsremount.core.testing;
 
+import io.lxcfsremount.core.linux.Cloned;
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.linux.MountToClone;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.mount.Device;
@@ -67,8 +69,8 @@ public final class FakeLinuxCalls implements LinuxCalls {
   }
 
   @Override
-  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) {
-    return cloneMount(path, flags);
+  public List<Cloned> cloneMountsIn(Fd pidfd, List<MountToClone> mounts) {
+    return mounts.stream().map(m -> Cloned.of(cloneMount(m.path(), m.flags()))).toList();
   }
 
   @Override

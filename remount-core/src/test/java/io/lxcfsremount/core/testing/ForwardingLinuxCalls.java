@@ -1,8 +1,10 @@
 package io.lxcfsremount.core.testing;
 
+import io.lxcfsremount.core.linux.Cloned;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
+import io.lxcfsremount.core.linux.MountToClone;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.mount.Device;
@@ -32,8 +34,8 @@ public abstract class ForwardingLinuxCalls implements LinuxCalls {
   }
 
   @Override
-  public Fd cloneMountIn(Fd pidfd, String path, MountFlags flags) throws LinuxException {
-    return real.cloneMountIn(pidfd, path, flags);
+  public List<Cloned> cloneMountsIn(Fd pidfd, List<MountToClone> mounts) {
+    return real.cloneMountsIn(pidfd, mounts);
   }
 
   @Override
