@@ -34,6 +34,10 @@ class PrometheusAlertsIT {
   private static final Duration ALERT_WAIT = Duration.ofSeconds(90);
   private static final Pattern METRIC = Pattern.compile("lxcfs_remount_[a-z_]+");
 
+  /** A matcher on one of the agent's own labels, in a rule or (JSON-escaped) a dashboard query. */
+  private static final Pattern LABEL_MATCHER =
+      Pattern.compile("\\b(state|result)=~?\\\\?\"([a-z|-]+)\\\\?\"");
+
   private final Cleanup cleanup = new Cleanup();
   private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
@@ -155,6 +159,22 @@ class PrometheusAlertsIT {
       String row = scraped.contains(family + "_bucket") ? family : name;
       assertThat(readme).as("README's metrics table").contains("| `" + row + "` |");
     }
+  }
+
+  @Test
+  void rulesAndDashboard_matchOnlyLabelValuesTheAgentExports() throws Exception {
+    int matchers = 0;
+    for (String file : List.of(MonitoringFiles.RULES, MonitoringFiles.DASHBOARD)) {
+      Matcher matcher = LABEL_MATCHER.matcher(Files.readString(MonitoringFiles.file(file)));
+      while (matcher.find()) {
+        matchers++;
+        // The agent sets every state and result to 0 at start, so each is scraped at once.
+        assertThat(prometheus.labelValues(matcher.group(1)))
+            .as("%s: %s", file, matcher.group())
+            .contains(matcher.group(2).split("\\|"));
+      }
+    }
+    assertThat(matchers).as("label matchers in the rules and the dashboard").isPositive();
   }
 
   private JsonNode firing(String name) throws Exception {
