@@ -19,9 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real command line, run as a user runs it (java -jar), against a real lxcfs and stand-in
@@ -32,7 +32,7 @@ class CommandLineIT {
   // What the agent's "auto" picks on this kernel: atomic-swap from 6.5, detach-attach before.
   private static final String STRATEGY = Linux.bestStrategy().cliName();
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
   private StandInContainer container;
@@ -42,11 +42,6 @@ class CommandLineIT {
     fixture = cleanup.track(LimitedStandIn.start("proc/cpuinfo"));
     lxcfs = fixture.lxcfs();
     container = fixture.container();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -20,9 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A container whose lxcfs mount sits on a FUSE filesystem of its own that never answers: the
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class HostileFuseMountIT {
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private StandInContainer healthy;
@@ -53,11 +53,6 @@ class HostileFuseMountIT {
     // Closed first: killing the hostile server wakes whatever still sleeps on its files.
     hostileMount = cleanup.track(HostileFuseMount.mount(hostile, fuse));
     hostile.bind(lxcfs.file("proc/meminfo"), hostileMount.file("proc/meminfo"), true);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -14,9 +14,9 @@ import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A container inside a container, in a user namespace of its own: the lxcfs mounts it inherited are
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class NestedContainerIT {
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private StandInContainer nested;
@@ -36,11 +36,6 @@ class NestedContainerIT {
     lxcfs = outer.lxcfs();
     cgroup = outer.cgroup();
     nested = cleanup.track(outer.container().startNested());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -19,9 +19,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The alerts of deploy/monitoring in a real Prometheus that scrapes a running {@code lxcfs-remount
@@ -38,7 +38,7 @@ class PrometheusAlertsIT {
   private static final Pattern LABEL_MATCHER =
       Pattern.compile("\\b(state|result)=~?\\\\?\"([a-z|-]+)\\\\?\"");
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
   private WatchProcess watch;
@@ -68,11 +68,6 @@ class PrometheusAlertsIT {
         "Prometheus scraped lxcfs up = 1",
         () -> value("lxcfs_remount_lxcfs_up{job=\"lxcfs-remount\"}") == 1,
         this::diagnostics);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

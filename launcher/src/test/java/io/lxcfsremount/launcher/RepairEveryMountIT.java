@@ -11,9 +11,9 @@ import io.lxcfsremount.core.testing.RequiresReal;
 import io.lxcfsremount.core.testing.StandInContainer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One-shot repairs at scale, as {@code ExecStartPost=} runs them after each lxcfs start: every pass
@@ -36,7 +36,7 @@ class RepairEveryMountIT {
           "proc/loadavg",
           "sys/devices/system/cpu/online");
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private final List<StandInContainer> standIns = new ArrayList<>();
 
@@ -50,11 +50,6 @@ class RepairEveryMountIT {
         standIn.bind(lxcfs.file(file), "/" + file, file.equals("proc/meminfo"));
       }
     }
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

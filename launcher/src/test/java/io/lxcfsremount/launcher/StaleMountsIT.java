@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mount is stale only when that is established: its connection is dead, or it is a generation the
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class StaleMountsIT {
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess ours;
   private LxcfsProcess other;
   private MemoryCgroup cgroup;
@@ -43,11 +43,6 @@ class StaleMountsIT {
     standIn.bind(other.file("proc/meminfo"), "/proc/meminfo", true);
     standIn.bind(ours.file("proc/cpuinfo"), "/proc/cpuinfo", false);
     standIn.bind(ours.file("proc/uptime"), "/proc/uptime", false);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -14,9 +14,9 @@ import io.lxcfsremount.core.testing.StandInContainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code lxcfs-remount watch} as the sidecar runs it, against a real lxcfs that the test restarts,
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class WatchIT {
   private static final List<String> FILES = List.of("meminfo", "cpuinfo", "stat", "uptime");
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private final List<StandInContainer> containers = new ArrayList<>();
@@ -42,11 +42,6 @@ class WatchIT {
         container.bind(lxcfs.file("proc/" + file), "/proc/" + file, file.equals("meminfo"));
       }
     }
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An lxcfs that is mounted and alive but answers nothing (stopped with SIGSTOP, as a looping lxcfs
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @RequiresReal(LXCFS)
 class WedgedLxcfsIT {
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
   private StandInContainer container;
@@ -37,11 +37,6 @@ class WedgedLxcfsIT {
     fixture = cleanup.track(LimitedStandIn.start("proc/cpuinfo"));
     lxcfs = fixture.lxcfs();
     container = fixture.container();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -23,9 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +40,7 @@ class WedgedRuntimeIT {
 
   @TempDir Path sockets;
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private DockerFleet fleet;
@@ -54,11 +54,6 @@ class WedgedRuntimeIT {
     fleet = cleanup.track(new DockerFleet());
     docker = cleanup.track(SilentSocket.listen(sockets.resolve("docker.sock")));
     cri = cleanup.track(SilentSocket.listen(sockets.resolve("containerd.sock")));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test

@@ -32,9 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,7 +48,7 @@ class ReconcilerIT {
       List.of("cpuinfo", "diskstats", "loadavg", "meminfo", "stat", "swaps", "uptime");
   private static final Set<String> READ_ONLY = Set.of("/proc/meminfo", "/proc/uptime");
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private MemoryCgroup cgroup;
   private StandInContainer allFiles;
@@ -80,11 +80,6 @@ class ReconcilerIT {
 
     withoutLxcfs = cleanup.track(StandInContainer.start(lxcfs, "private"));
     withoutLxcfs.unmount(lxcfs.dir().toString());
-  }
-
-  @AfterEach
-  void stopFleet() throws Exception {
-    cleanup.close();
   }
 
   @ParameterizedTest

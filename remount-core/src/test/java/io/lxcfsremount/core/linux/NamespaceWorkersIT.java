@@ -23,9 +23,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Namespace threads that serve one container after another, against a real lxcfs restart and real
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class NamespaceWorkersIT {
   private static final List<String> FILES = List.of("/proc/meminfo", "/proc/uptime");
 
-  private final Cleanup cleanup = new Cleanup();
+  @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LxcfsProcess lxcfs;
   private List<StandInContainer> containers;
   private final Map<StandInContainer, Long> mountsBefore = new HashMap<>();
@@ -58,11 +58,6 @@ class NamespaceWorkersIT {
       container.unmount(lxcfs.dir().toString());
       mountsBefore.put(container, lxcfs.mountsIn(container.mountTable()));
     }
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    cleanup.close();
   }
 
   @Test
