@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lxcfsremount.core.runtime.Injected;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.Programs;
 import io.lxcfsremount.core.testing.RequiresReal;
@@ -141,6 +142,57 @@ class WebhookCriIT {
     assertThat(pods.meminfo(app).stdout()).startsWith("MemTotal:          12345 kB");
   }
 
+  /**
+   * A pod the webhook recorded as injected, whose app container came up without its lxcfs file at
+   * /proc/meminfo (another mutation after ours dropped the mount): its runtime spec does not say it
+   * should be there, the pod's record does. {@code status} reports it missing, and {@code repair}
+   * attaches it.
+   */
+  @Test
+  void aContainerOfAnInjectedPod_withoutOneOfItsFiles_isReportedMissing_andRepairAttachesIt()
+      throws Exception {
+    ObjectNode review = AdmissionReviews.fixture("pod-annotated");
+    ObjectNode patched = AdmissionReviews.patched(review, mutate(review));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    patched
+        .at("/metadata/annotations")
+        .fields()
+        .forEachRemaining(a -> annotations.put(a.getKey(), a.getValue().asText()));
+    assertThat(annotations).containsKey(Injected.ANNOTATION);
+    TestPod pod = pods.runPod("dropped", annotations);
+    JsonNode spec = containerSpec(patched, "app");
+    FileMount[] allButMeminfo =
+        mounts(patched, spec, Map.of()).stream()
+            .filter(mount -> !mount.containerPath().equals("/proc/meminfo"))
+            .toArray(FileMount[]::new);
+    String app = pods.startContainer(pod, "app", allButMeminfo);
+    assertThat(pods.meminfo(app).stdout()).doesNotStartWith(LIMITED_MEMINFO);
+
+    JsonNode status = AdmissionReviews.JSON.readTree(asDeployed("status", List.of(app)).stdout());
+    assertThat(states(status, app)).containsEntry("/proc/meminfo", "missing");
+    Programs.Result repair = asDeployed("repair", List.of(app));
+
+    assertThat(repair.exitCode()).as(repair.output()).isZero();
+    assertThat(pods.meminfo(app).stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(lxcfsMounts(app)).hasSize(9);
+    JsonNode after = AdmissionReviews.JSON.readTree(asDeployed("status", List.of(app)).stdout());
+    assertThat(states(after, app))
+        .hasSize(9)
+        .allSatisfy((target, state) -> assertThat(state).as(target).isEqualTo("healthy"));
+  }
+
+  /** Each lxcfs target of {@code container} in a JSON report, and its state. */
+  private static Map<String, String> states(JsonNode report, String container) {
+    Map<String, String> states = new LinkedHashMap<>();
+    for (JsonNode node : report.path("containers")) {
+      if (node.path("id").asText().equals(container)) {
+        node.path("mounts")
+            .forEach(m -> states.put(m.path("target").asText(), m.path("state").asText()));
+      }
+    }
+    return states;
+  }
+
   private JsonNode mutate(ObjectNode review) throws Exception {
     HttpResponse<String> response =
         client.send(
@@ -161,23 +213,39 @@ class WebhookCriIT {
     Map<String, String> started = new LinkedHashMap<>();
     for (String field : List.of("initContainers", "containers")) {
       for (JsonNode container : patched.at("/spec/" + field)) {
-        List<FileMount> mounts = new ArrayList<>();
-        for (JsonNode mount : container.path("volumeMounts")) {
-          String volume = mount.get("name").asText();
-          JsonNode hostPath = WebhookServerTest.volume(patched, volume).get("hostPath");
-          Path source =
-              hostPath != null ? Path.of(hostPath.get("path").asText()) : standIns.get(volume);
-          if (source != null) {
-            mounts.add(
-                new FileMount(
-                    source, mount.get("mountPath").asText(), mount.path("readOnly").asBoolean()));
-          }
-        }
         String name = container.get("name").asText();
+        List<FileMount> mounts = mounts(patched, container, standIns);
         started.put(name, pods.startContainer(pod, name, mounts.toArray(FileMount[]::new)));
       }
     }
     return started;
+  }
+
+  /** A container's hostPath file mounts, and the volumes of {@code standIns}. */
+  private static List<FileMount> mounts(
+      JsonNode patched, JsonNode container, Map<String, Path> standIns) {
+    List<FileMount> mounts = new ArrayList<>();
+    for (JsonNode mount : container.path("volumeMounts")) {
+      String volume = mount.get("name").asText();
+      JsonNode hostPath = WebhookServerTest.volume(patched, volume).get("hostPath");
+      Path source =
+          hostPath != null ? Path.of(hostPath.get("path").asText()) : standIns.get(volume);
+      if (source != null) {
+        mounts.add(
+            new FileMount(
+                source, mount.get("mountPath").asText(), mount.path("readOnly").asBoolean()));
+      }
+    }
+    return mounts;
+  }
+
+  private static JsonNode containerSpec(JsonNode patched, String name) {
+    for (JsonNode container : patched.at("/spec/containers")) {
+      if (container.get("name").asText().equals(name)) {
+        return container;
+      }
+    }
+    throw new AssertionError("no container " + name + " in " + patched);
   }
 
   /** The container's lxcfs mounts, as its own mount table shows them. */
@@ -193,16 +261,27 @@ class WebhookCriIT {
    * {@code repair} with only the capabilities the DaemonSet grants, limited to these containers.
    */
   private Programs.Result repairAsDeployed(Iterable<String> containers) {
+    return asDeployed("repair", containers);
+  }
+
+  /**
+   * {@code command} ({@code repair} or {@code status}, the latter as JSON) with only the
+   * capabilities the DaemonSet grants, limited to these containers.
+   */
+  private Programs.Result asDeployed(String command, Iterable<String> containers) {
     List<String> arguments =
         new ArrayList<>(
             List.of(
-                "repair",
+                command,
                 "--runtime",
                 "cri",
                 "--cri-endpoint",
                 pods.endpoint().uri(),
                 "--lxcfs-dir",
                 lxcfs.dir().toString()));
+    if (command.equals("status")) {
+      arguments.addAll(List.of("--output", "json"));
+    }
     containers.forEach(id -> arguments.addAll(List.of("--container", id)));
     ProcessBuilder builder = LxcfsRemountJar.builder(Map.of(), arguments);
     builder

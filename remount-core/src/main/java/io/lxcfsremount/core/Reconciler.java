@@ -326,14 +326,26 @@ public final class Reconciler {
   }
 
   /**
-   * The binds from the lxcfs folder that the container's runtime says it was created with, their
-   * paths normalized as mountinfo writes them.
+   * The binds from the lxcfs folder that the container's runtime says it was created with, and
+   * those its pod's webhook record adds (read-only, as the webhook mounts them), their paths
+   * normalized as mountinfo writes them.
    */
   private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
-    return container.binds().stream()
-        .map(b -> new Bind(normalized(b.source()), normalized(b.target()), b.readOnly()))
-        .filter(b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
-        .toList();
+    List<Bind> binds =
+        new ArrayList<>(
+            container.binds().stream()
+                .map(b -> new Bind(normalized(b.source()), normalized(b.target()), b.readOnly()))
+                .filter(
+                    b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
+                .toList());
+    Set<String> targets = binds.stream().map(Bind::target).collect(Collectors.toSet());
+    for (String path : container.injected()) {
+      String target = normalized(path);
+      if (target.startsWith("/") && targets.add(target)) {
+        binds.add(new Bind(normalized(lxcfs.dir() + target), target, true));
+      }
+    }
+    return binds;
   }
 
   private static String normalized(String path) {

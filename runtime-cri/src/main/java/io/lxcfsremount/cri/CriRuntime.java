@@ -101,10 +101,11 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * One ListContainers and one ListPodSandbox, then every container's status at once: a node runs a
-   * hundred containers, and the pass waits for the slowest answer, not for their sum. A status is
-   * verbose (the runtime then writes the container's whole spec out as JSON, for the PID in it)
-   * only for a container whose init /proc did not show.
+   * One ListContainers and one ListPodSandbox (the pods, and the webhook's record of what it
+   * injected into their containers), then every container's status at once: a node runs a hundred
+   * containers, and the pass waits for the slowest answer, not for their sum. A status is verbose
+   * (the runtime then writes the container's whole spec out as JSON, for the PID in it) only for a
+   * container whose init /proc did not show.
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
@@ -118,8 +119,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     List<io.lxcfsremount.cri.v1.Container> containers =
         await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
+    Map<String, Map<String, List<String>>> injected = new HashMap<>();
     for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
+      injected.put(sandbox.getId(), InjectedPaths.of(sandbox.getId(), sandbox.getAnnotationsMap()));
     }
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {
@@ -142,7 +145,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
                 name(container),
                 pid.getAsLong(),
                 pods.get(container.getPodSandboxId()),
-                binds(Futures.getUnchecked(statuses.get(i)).getStatus())));
+                binds(Futures.getUnchecked(statuses.get(i)).getStatus()),
+                injected
+                    .getOrDefault(container.getPodSandboxId(), Map.of())
+                    .getOrDefault(container.getMetadata().getName(), List.of())));
       }
     }
     return running;

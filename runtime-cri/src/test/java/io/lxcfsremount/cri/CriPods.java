@@ -93,12 +93,18 @@ public final class CriPods implements AutoCloseable {
 
   /** Runs a pod sandbox named {@code prefix} plus a random suffix, like a ReplicaSet's pods. */
   public TestPod runPod(String prefix) {
+    return runPod(prefix, Map.of());
+  }
+
+  /** Runs a pod sandbox whose pod has {@code annotations} (kubelet copies them onto it). */
+  public TestPod runPod(String prefix, Map<String, String> annotations) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 5);
     String uid = UUID.randomUUID().toString();
     PodSandboxConfig config =
         PodSandboxConfig.newBuilder()
             .setMetadata(
                 PodSandboxMetadata.newBuilder().setName(name).setNamespace(NAMESPACE).setUid(uid))
+            .putAllAnnotations(annotations)
             .setLinux(
                 LinuxPodSandboxConfig.newBuilder()
                     .setSecurityContext(

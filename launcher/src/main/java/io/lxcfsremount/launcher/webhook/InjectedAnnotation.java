@@ -3,6 +3,7 @@ package io.lxcfsremount.launcher.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lxcfsremount.core.runtime.Injected;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,18 +14,12 @@ import java.util.TreeMap;
 
 /**
  * What the webhook injected into which containers, recorded on the pod so that the agent can tell a
- * container that should have an lxcfs file at a path and has none there (MISSING).
- *
- * <p>The stable format: the annotation {@value #KEY} holds a JSON object whose keys are container
- * names (init containers, sidecars and app containers alike, which a pod keeps unique) and whose
- * values are arrays of the paths inside that container over which an lxcfs file was mounted, e.g.
- * {@code {"app":["/proc/cpuinfo","/proc/meminfo"],"init-db":["/proc/meminfo"]}}. Each path is the
- * lxcfs file of the same name under the node's lxcfs folder ({@code /proc/meminfo} is {@code
- * LXCFS_DIR/proc/meminfo}). A path a container mounted itself is not listed. Containers are sorted
- * by name, paths in the order of {@link LxcfsFile#ALL}.
+ * container that should have an lxcfs file at a path and has none there (MISSING). The format is
+ * {@link Injected}'s; here, paths are written in the order of {@link LxcfsFile#ALL}, containers by
+ * name, and a path a container mounted itself is not listed.
  */
 record InjectedAnnotation(Map<String, List<String>> containers) {
-  static final String KEY = "lxcfs-remount.io/injected";
+  static final String KEY = Injected.ANNOTATION;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

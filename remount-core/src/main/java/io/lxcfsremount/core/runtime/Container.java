@@ -11,12 +11,26 @@ import java.util.List;
  * @param pid the host PID of its init process
  * @param pod its pod, or null when it belongs to none
  * @param binds the host binds it was created with, where its runtime says (none for the /proc scan)
+ * @param injected the paths over which its pod's {@link Injected} record says the webhook mounted
+ *     an lxcfs file (none where the runtime does not give pod annotations)
  */
 public record Container(
-    String runtime, String id, String name, long pid, Pod pod, List<Bind> binds) {
+    String runtime,
+    String id,
+    String name,
+    long pid,
+    Pod pod,
+    List<Bind> binds,
+    List<String> injected) {
 
   public Container {
     binds = List.copyOf(binds);
+    injected = List.copyOf(injected);
+  }
+
+  /** A container whose pod carries no record of the webhook's. */
+  public Container(String runtime, String id, String name, long pid, Pod pod, List<Bind> binds) {
+    this(runtime, id, name, pid, pod, binds, List.of());
   }
 
   /** A container whose runtime does not say which binds it was created with. */
