@@ -29,12 +29,21 @@ final class CriFailure {
     }
     String detail = detail(status);
     String message =
-        switch (status.getCode()) {
-          case UNAVAILABLE -> "cannot reach CRI at " + endpoint + ": " + detail;
-          default ->
-              "CRI at " + endpoint + ": " + call + " failed: " + status.getCode() + ": " + detail;
-        };
+        status.getCode() == Status.Code.UNAVAILABLE || notHttp2(status)
+            ? "cannot reach CRI at " + endpoint + ": " + detail
+            : "CRI at " + endpoint + ": " + call + " failed: " + status.getCode() + ": " + detail;
     return new RuntimeUnavailableException(message, failure);
+  }
+
+  /**
+   * Whether the socket answered in something other than HTTP/2 (an HTTP/1 server, say): gRPC
+   * reports that as INTERNAL when the answer arrives before the connection is seen closed, and as
+   * UNAVAILABLE after; either way there is no CRI there to reach.
+   */
+  private static boolean notHttp2(Status status) {
+    return status.getCode() == Status.Code.INTERNAL
+        && status.getDescription() != null
+        && status.getDescription().startsWith("http2 exception");
   }
 
   /** The description, and the root cause where gRPC's description alone says little. */
