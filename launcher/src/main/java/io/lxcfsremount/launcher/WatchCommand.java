@@ -3,7 +3,9 @@ package io.lxcfsremount.launcher;
 import com.google.common.base.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.core.Reconciler;
 import io.lxcfsremount.core.linux.MountNamespaceThread;
+import io.lxcfsremount.core.linux.NamespaceClone;
 import io.lxcfsremount.core.linux.WatchEvents;
 import io.lxcfsremount.core.watch.WatchListener;
 import io.lxcfsremount.core.watch.Watcher;
@@ -119,8 +121,11 @@ final class WatchCommand implements Callable<Integer> {
     Liveness liveness = new Liveness(Ticker.systemTicker());
     CountDownLatch stopped = new CountDownLatch(1);
     try (AgentParts agent = new AgentParts(options)) {
+      Reconciler reconciler = agent.reconciler();
       AgentMetrics metrics =
-          new AgentMetrics(agent.locator()::stuckProbes, MountNamespaceThread::stuck);
+          new AgentMetrics(
+              () -> agent.locator().stuckProbes() + reconciler.stuckProbes(),
+              () -> MountNamespaceThread.stuck() + NamespaceClone.stuck());
       List<WatchListener> listeners =
           new ArrayList<>(List.of(metrics, readiness, liveness, new PassLog(), new HeapTrim()));
       try (KubernetesClient kubernetes =
@@ -129,7 +134,7 @@ final class WatchCommand implements Callable<Integer> {
               kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
           WatchEvents wakeups = WatchEvents.open(agent.proc().selfMountinfo().toString());
           HealthServer http = serve(metrics, readiness, liveness)) {
-        watch(agent, listeners, events, wakeups, http, stopped);
+        watch(agent, reconciler, listeners, events, wakeups, http, stopped);
       }
     }
     return ExitCode.CLEAN;
@@ -146,6 +151,7 @@ final class WatchCommand implements Callable<Integer> {
 
   private void watch(
       AgentParts agent,
+      Reconciler reconciler,
       List<WatchListener> listeners,
       PodEvents events,
       WatchEvents wakeups,
@@ -158,7 +164,7 @@ final class WatchCommand implements Callable<Integer> {
     }
     Watcher watcher =
         new Watcher(
-            agent.reconciler(),
+            reconciler,
             selection.filter(),
             agent.locator(),
             agent.proc(),

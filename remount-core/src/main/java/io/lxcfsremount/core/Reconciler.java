@@ -152,6 +152,11 @@ public final class Reconciler {
     return reconcile(known, begin(mode, checked(located, mode)), mode, List.of(), elapsed);
   }
 
+  /** Probes of dead connections given up on that are still stuck in a wedged lxcfs. */
+  public int stuckProbes() {
+    return probes.stuck();
+  }
+
   /** Whether the last {@link #run} found any namespace holding lxcfs mounts. */
   public boolean knowsAny() {
     return !known.isEmpty();

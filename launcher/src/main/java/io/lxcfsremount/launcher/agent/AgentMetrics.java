@@ -70,18 +70,20 @@ public final class AgentMetrics implements WatchListener {
           .register(registry);
 
   /**
-   * @param stuckProbes lxcfs health probes given up on and still stuck in a wedged lxcfs
-   * @param stuckNamespaceThreads namespace threads given up on and still stuck in a container
+   * @param stuckProbes lxcfs probes (of its health, and of dead connections) given up on and still
+   *     stuck in a wedged lxcfs
+   * @param stuckNamespaceThreads namespace threads given up on and still stuck in a container's or
+   *     the lxcfs process's mount namespace
    */
   public AgentMetrics(IntSupplier stuckProbes, IntSupplier stuckNamespaceThreads) {
     GaugeWithCallback.builder()
         .name("lxcfs_remount_stuck_probe_threads")
-        .help("lxcfs health probes given up on that are still stuck in a wedged lxcfs")
+        .help("lxcfs probes given up on that are still stuck in a wedged lxcfs")
         .callback(callback -> callback.call(stuckProbes.getAsInt()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("lxcfs_remount_stuck_namespace_threads")
-        .help("Threads given up on that are still stuck in a container's mount namespace")
+        .help("Namespace threads given up on that are still stuck in a mount namespace")
         .callback(callback -> callback.call(stuckNamespaceThreads.getAsInt()))
         .register(registry);
     lxcfsUp.set(0);

@@ -44,6 +44,12 @@ public final class NamespaceClone {
 
   private NamespaceClone() {}
 
+  /** 1 while a worker given up on is still asleep in a wedged lxcfs, else 0. */
+  public static int stuck() {
+    Thread earlier = stuck;
+    return earlier != null && earlier.isAlive() ? 1 : 0;
+  }
+
   /**
    * Detached copies of {@code mounts} as the process behind {@code pidfd} sees them, each with
    * exactly its flags.
