@@ -27,6 +27,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @RequiresReal(LXCFS)
 class WedgedLxcfsIT {
+  /**
+   * A guard against hanging: a wedged lxcfs costs a command its probe's 3 s (the JVM's start-up
+   * aside), far below this; not a speed check.
+   */
+  private static final Duration HANG_GUARD = Duration.ofSeconds(15);
+
   @RegisterExtension final Cleanup cleanup = new Cleanup();
   private LimitedStandIn fixture;
   private LxcfsProcess lxcfs;
@@ -150,6 +156,11 @@ class WedgedLxcfsIT {
   private Programs.Result lxcfsRemount(String... args) {
     List<String> command = new ArrayList<>(List.of(args));
     command.addAll(LxcfsRemountJar.ownedBy(lxcfs, container));
-    return LxcfsRemountJar.runDeployed(command.toArray(String[]::new));
+    long start = System.nanoTime();
+    Programs.Result result = LxcfsRemountJar.runDeployed(command.toArray(String[]::new));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("hang guard: %s ended", command)
+        .isLessThan(HANG_GUARD);
+    return result;
   }
 }
