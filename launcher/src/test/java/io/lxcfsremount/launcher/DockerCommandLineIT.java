@@ -177,6 +177,45 @@ class DockerCommandLineIT {
     }
   }
 
+  /**
+   * A container created with an lxcfs bind that has nothing at its target (a detach-then-attach cut
+   * short by a crash, here an umount in its namespace): {@code watch}, deployed, attaches it in its
+   * first pass and counts it; the container is back to its own mounts, no more.
+   */
+  @Test
+  void watch_aMissingLxcfsMount_isAttached_andCounted() throws Exception {
+    TestContainer container = fleet.run("missing", meminfo());
+    long lxcfsMounts = container.lxcfsMountCount();
+    Programs.Result detached =
+        Programs.run(
+            "nsenter", "-t", Long.toString(container.pid()), "-m", "umount", "/proc/meminfo");
+    assertThat(detached.exitCode()).as(detached.output()).isZero();
+    assertThat(container.lxcfsMountCount()).isEqualTo(lxcfsMounts - 1);
+
+    try (WatchProcess watch =
+        WatchProcess.startDeployed(
+            "--runtime",
+            "docker",
+            "--lxcfs-dir",
+            dir(),
+            "--kubernetes-events",
+            "false",
+            "--container",
+            container.name())) {
+      Eventually.within(
+          Duration.ofSeconds(30),
+          "the missing mount attached",
+          () -> container.headOf("/proc/meminfo").contains(LIMITED_MEMINFO),
+          watch::diagnostics);
+      Eventually.within(
+          Duration.ofSeconds(10),
+          "the attach counted",
+          () -> watch.metric("lxcfs_remount_repairs_total{result=\"attached\"}") == 1.0,
+          watch::diagnostics);
+    }
+    assertThat(container.lxcfsMountCount()).isEqualTo(lxcfsMounts);
+  }
+
   private Map<Integer, TestContainer> containersOfEveryUser() {
     Map<Integer, TestContainer> byUser = new LinkedHashMap<>();
     for (int uid : new int[] {0, 1000, 65535}) {
