@@ -151,12 +151,17 @@ class WebhookServerTest {
   }
 
   @Test
-  void anAnnotatedPodInKubeSystem_isNeverMutated() throws Exception {
-    for (Route route : Route.values()) {
-      JsonNode answer = review(route, AdmissionReviews.fixture("pod-kube-system"));
+  void anAnnotatedPodInKubeSystemOrTheLxcfsNamespace_isNeverMutated() throws Exception {
+    for (String namespace : List.of("kube-system", "lxcfs")) {
+      ObjectNode review = AdmissionReviews.fixture("pod-kube-system");
+      ((ObjectNode) review.get("request")).put("namespace", namespace);
+      ((ObjectNode) review.at("/request/object/metadata")).put("namespace", namespace);
+      for (Route route : Route.values()) {
+        JsonNode answer = review(route, review);
 
-      assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
-      assertThat(AdmissionReviews.patch(answer)).as(route.path()).isEmpty();
+        assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(AdmissionReviews.patch(answer)).as(namespace + " " + route.path()).isEmpty();
+      }
     }
   }
 
