@@ -216,6 +216,45 @@ class DockerCommandLineIT {
     assertThat(container.lxcfsMountCount()).isEqualTo(lxcfsMounts);
   }
 
+  /**
+   * A pod under cri-dockerd: the webhook's record is a label of the pod's sandbox (the shim copies
+   * the pod's annotations there as {@code annotation.KEY}). A container it names, created without
+   * the lxcfs file at /proc/meminfo, is reported missing, and {@code repair} attaches it.
+   */
+  @Test
+  void aContainerTheWebhooksRecordNames_withoutItsFile_isMissing_andRepairAttachesIt()
+      throws Exception {
+    TestContainer sandbox =
+        fleet.run(
+            "sandbox",
+            List.of(
+                "--label", "annotation.lxcfs-remount.io/injected={\"app\":[\"/proc/meminfo\"]}"));
+    TestContainer app =
+        fleet.run(
+            "app",
+            List.of(
+                "--label",
+                "io.kubernetes.sandbox.id=" + sandbox.id(),
+                "--label",
+                "io.kubernetes.container.name=app"));
+    long lxcfsMounts = app.lxcfsMountCount();
+    assertThat(app.headOf("/proc/meminfo")).doesNotContain(LIMITED_MEMINFO);
+
+    Programs.Result status =
+        LxcfsRemountJar.run(
+            "status", "--runtime", "docker", "--lxcfs-dir", dir(), "--container", app.name());
+
+    assertThat(status.exitCode()).as(status.output()).isEqualTo(ExitCode.DEAD_MOUNTS);
+    assertThat(status.stdout()).containsPattern(app.name() + " .*/proc/meminfo \\(ro\\) +missing");
+
+    Programs.Result repair = repairDocker("--container", app.name());
+
+    assertThat(repair.exitCode()).as(repair.output()).isEqualTo(ExitCode.CLEAN);
+    assertThat(repair.stdout()).containsPattern(app.name() + " .*/proc/meminfo \\(ro\\) +attached");
+    assertThat(app.headOf("/proc/meminfo")).contains(LIMITED_MEMINFO);
+    assertThat(app.lxcfsMountCount()).isEqualTo(lxcfsMounts + 1);
+  }
+
   private Map<Integer, TestContainer> containersOfEveryUser() {
     Map<Integer, TestContainer> byUser = new LinkedHashMap<>();
     for (int uid : new int[] {0, 1000, 65535}) {

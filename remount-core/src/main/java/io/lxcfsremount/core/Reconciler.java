@@ -379,7 +379,9 @@ public final class Reconciler {
         mount.readOnly(),
         state,
         null,
-        "created with a bind of lxcfs's " + mount.file() + " here; none is mounted");
+        "should have lxcfs's "
+            + mount.file()
+            + " here (its runtime spec or its pod's webhook record says so); none is mounted");
   }
 
   private MountReport report(LxcfsMount mount, MountState state) {

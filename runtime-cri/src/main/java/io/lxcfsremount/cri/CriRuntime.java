@@ -11,6 +11,7 @@ import io.lxcfsremount.core.runtime.Bind;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.Injected;
 import io.lxcfsremount.core.runtime.Pod;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import io.lxcfsremount.cri.v1.ContainerFilter;
@@ -122,7 +123,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     Map<String, Map<String, List<String>>> injected = new HashMap<>();
     for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
-      injected.put(sandbox.getId(), InjectedPaths.of(sandbox.getId(), sandbox.getAnnotationsMap()));
+      injected.put(
+          sandbox.getId(),
+          Injected.read(sandbox.getId(), sandbox.getAnnotationsMap().get(Injected.ANNOTATION)));
     }
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {

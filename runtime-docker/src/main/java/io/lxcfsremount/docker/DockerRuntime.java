@@ -114,6 +114,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     List<String> unmapped =
         listed.stream().map(EngineJson.Listed::id).filter(id -> !pids.containsKey(id)).toList();
     pids.putAll(Inspections.pids(engine, unmapped));
+    Map<String, Map<String, List<String>>> injected = PodLabels.injectedBySandbox(listed);
     List<Container> containers = new ArrayList<>();
     for (EngineJson.Listed one : listed) {
       containers.add(
@@ -123,7 +124,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
               ContainerNames.primary(one.names(), one.id()),
               pids.getOrDefault(one.id(), 0L),
               PodLabels.podOf(one.labels()),
-              one.binds()));
+              one.binds(),
+              PodLabels.injectedInto(injected, one.labels())));
     }
     return containers;
   }

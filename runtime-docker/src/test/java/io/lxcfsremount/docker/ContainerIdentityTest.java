@@ -55,4 +55,34 @@ class ContainerIdentityTest {
     assertThat(PodLabels.podOf(Map.of(PodLabels.NAME, "web-0", PodLabels.NAMESPACE, "shop")))
         .isEqualTo(new Pod("shop", "web-0", ""));
   }
+
+  /** cri-dockerd puts a pod's annotations on its sandbox (the pause container) as labels. */
+  @Test
+  void injectedPaths_fromTheWebhooksRecordOnTheSandbox_byContainerName() {
+    EngineJson.Listed sandbox =
+        new EngineJson.Listed(
+            "sandbox1",
+            List.of("/k8s_POD_web-0"),
+            Map.of(PodLabels.INJECTED, "{\"app\":[\"/proc/meminfo\",\"/proc/uptime\"]}"),
+            List.of());
+    EngineJson.Listed app =
+        new EngineJson.Listed(
+            "app1",
+            List.of("/k8s_app_web-0"),
+            Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "app"),
+            List.of());
+    EngineJson.Listed other =
+        new EngineJson.Listed(
+            "other1",
+            List.of("/k8s_log_web-0"),
+            Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "log"),
+            List.of());
+
+    var records = PodLabels.injectedBySandbox(List.of(sandbox, app, other));
+
+    assertThat(PodLabels.injectedInto(records, app.labels()))
+        .containsExactly("/proc/meminfo", "/proc/uptime");
+    assertThat(PodLabels.injectedInto(records, other.labels())).isEmpty();
+    assertThat(PodLabels.injectedInto(records, Map.of())).isEmpty();
+  }
 }

@@ -1,5 +1,16 @@
 package io.lxcfsremount.core.runtime;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The record the webhook ({@code lxcfs-remount webhook}) leaves on each pod it injected lxcfs files
  * into, and the agent reads to tell a container that should have an lxcfs file at a path and has
@@ -16,5 +27,56 @@ public final class Injected {
   /** The pod annotation. */
   public static final String ANNOTATION = "lxcfs-remount.io/injected";
 
+  private static final Logger log = LoggerFactory.getLogger(Injected.class);
+  private static final JsonFactory JSON = new JsonFactory();
+
   private Injected() {}
+
+  /**
+   * The paths by container name that {@code value}, the annotation's value on the pod of {@code
+   * sandbox}, records: none when it is null, and none, with a warning, when it is not of the
+   * format.
+   */
+  public static Map<String, List<String>> read(String sandbox, String value) {
+    if (value == null) {
+      return Map.of();
+    }
+    try {
+      return parse(value);
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn(
+          "pod sandbox {}: annotation {} is not the webhook's record, ignored",
+          sandbox,
+          ANNOTATION);
+      return Map.of();
+    }
+  }
+
+  private static Map<String, List<String>> parse(String value) throws IOException {
+    Map<String, List<String>> paths = new HashMap<>();
+    try (JsonParser parser = JSON.createParser(value)) {
+      expect(parser.nextToken(), JsonToken.START_OBJECT);
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String container = parser.currentName();
+        expect(parser.nextToken(), JsonToken.START_ARRAY);
+        List<String> own = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.VALUE_STRING) {
+          own.add(parser.getText());
+        }
+        expect(parser.currentToken(), JsonToken.END_ARRAY);
+        paths.put(container, List.copyOf(own));
+      }
+      expect(parser.currentToken(), JsonToken.END_OBJECT);
+      if (parser.nextToken() != null) {
+        throw new IllegalArgumentException("more after the record");
+      }
+    }
+    return paths;
+  }
+
+  private static void expect(JsonToken actual, JsonToken wanted) {
+    if (actual != wanted) {
+      throw new IllegalArgumentException("expected " + wanted + ", found " + actual);
+    }
+  }
 }
