@@ -60,23 +60,13 @@ class ContainerIdentityTest {
   @Test
   void injectedPaths_fromTheWebhooksRecordOnTheSandbox_byContainerName() {
     EngineJson.Listed sandbox =
-        new EngineJson.Listed(
+        listed(
             "sandbox1",
-            List.of("/k8s_POD_web-0"),
-            Map.of(PodLabels.INJECTED, "{\"app\":[\"/proc/meminfo\",\"/proc/uptime\"]}"),
-            List.of());
+            Map.of(PodLabels.INJECTED, "{\"app\":[\"/proc/meminfo\",\"/proc/uptime\"]}"));
     EngineJson.Listed app =
-        new EngineJson.Listed(
-            "app1",
-            List.of("/k8s_app_web-0"),
-            Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "app"),
-            List.of());
+        listed("app1", Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "app"));
     EngineJson.Listed other =
-        new EngineJson.Listed(
-            "other1",
-            List.of("/k8s_log_web-0"),
-            Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "log"),
-            List.of());
+        listed("other1", Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "log"));
 
     var records = PodLabels.injectedBySandbox(List.of(sandbox, app, other));
 
@@ -84,5 +74,9 @@ class ContainerIdentityTest {
         .containsExactly("/proc/meminfo", "/proc/uptime");
     assertThat(PodLabels.injectedInto(records, other.labels())).isEmpty();
     assertThat(PodLabels.injectedInto(records, Map.of())).isEmpty();
+  }
+
+  private static EngineJson.Listed listed(String id, Map<String, String> labels) {
+    return new EngineJson.Listed(id, List.of("/" + id), labels, List.of());
   }
 }
