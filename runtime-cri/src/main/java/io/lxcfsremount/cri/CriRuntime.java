@@ -125,7 +125,9 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
       injected.put(
           sandbox.getId(),
-          Injected.read(sandbox.getId(), sandbox.getAnnotationsMap().get(Injected.ANNOTATION)));
+          Injected.read(
+              "pod sandbox " + sandbox.getId(),
+              sandbox.getAnnotationsMap().get(Injected.ANNOTATION)));
     }
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {

@@ -36,7 +36,7 @@ final class PodLabels {
     for (EngineJson.Listed one : listed) {
       String record = one.labels().get(INJECTED);
       if (record != null) {
-        records.put(one.id(), Injected.read(one.id(), record));
+        records.put(one.id(), Injected.read("pod sandbox " + one.id(), record));
       }
     }
     return records;

@@ -1,14 +1,12 @@
 package io.lxcfsremount.launcher.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lxcfsremount.core.runtime.Injected;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -27,17 +25,13 @@ record InjectedAnnotation(Map<String, List<String>> containers) {
     containers = Map.copyOf(containers);
   }
 
-  /** The record on a pod; none when the pod has none, or one that is not of this format. */
-  static Optional<InjectedAnnotation> of(Map<String, String> annotations) {
-    String value = annotations == null ? null : annotations.get(KEY);
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(new InjectedAnnotation(JSON.readValue(value, new TypeReference<>() {})));
-    } catch (JsonProcessingException e) {
-      return Optional.empty();
-    }
+  /**
+   * The record in {@code annotations} of the pod {@code where} names; an empty one when there is
+   * none, or one not of the format (which a new record then replaces).
+   */
+  static InjectedAnnotation on(String where, Map<String, String> annotations) {
+    return new InjectedAnnotation(
+        Injected.read(where, annotations == null ? null : annotations.get(KEY)));
   }
 
   /** This record with {@code more} added. */

@@ -150,11 +150,8 @@ final class PodPatch {
 
   private static ObjectNode annotation(Pod pod, Map<String, List<String>> injected) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    String value =
-        InjectedAnnotation.of(annotations)
-            .orElse(new InjectedAnnotation(Map.of()))
-            .plus(injected)
-            .value();
+    String where = "pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    String value = InjectedAnnotation.on(where, annotations).plus(injected).value();
     if (annotations == null || annotations.isEmpty()) {
       ObjectNode all = NODES.objectNode();
       all.put(InjectedAnnotation.KEY, value);

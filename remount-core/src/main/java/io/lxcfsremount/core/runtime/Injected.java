@@ -33,21 +33,18 @@ public final class Injected {
   private Injected() {}
 
   /**
-   * The paths by container name that {@code value}, the annotation's value on the pod of {@code
-   * sandbox}, records: none when it is null, and none, with a warning, when it is not of the
-   * format.
+   * The paths by container name that {@code value}, the annotation's value on the pod {@code where}
+   * names ({@code "pod sandbox 4f1c..."}), records: none when it is null, and none, with a warning,
+   * when it is not of the format.
    */
-  public static Map<String, List<String>> read(String sandbox, String value) {
+  public static Map<String, List<String>> read(String where, String value) {
     if (value == null) {
       return Map.of();
     }
     try {
       return parse(value);
     } catch (IOException | IllegalArgumentException e) {
-      log.warn(
-          "pod sandbox {}: annotation {} is not the webhook's record, ignored",
-          sandbox,
-          ANNOTATION);
+      log.warn("{}: annotation {} is not the webhook's record, ignored", where, ANNOTATION);
       return Map.of();
     }
   }

@@ -12,7 +12,7 @@ class InjectedTest {
   void theRecord_givesThePathsOfEachContainer() {
     assertThat(
             Injected.read(
-                "sandbox1",
+                "pod sandbox 1",
                 "{\"app\":[\"/proc/cpuinfo\",\"/proc/meminfo\"],\"init-db\":[\"/proc/meminfo\"]}"))
         .isEqualTo(
             Map.of(
@@ -22,7 +22,7 @@ class InjectedTest {
 
   @Test
   void noRecord_orOneNotOfTheFormat_givesNothing() {
-    assertThat(Injected.read("sandbox1", null)).isEmpty();
+    assertThat(Injected.read("pod sandbox 1", null)).isEmpty();
     for (String bad :
         List.of(
             "",
@@ -32,7 +32,7 @@ class InjectedTest {
             "{\"app\":[1]}",
             "{\"app\":[\"/proc/meminfo\"]} {}",
             "{\"app\":[")) {
-      assertThat(Injected.read("sandbox1", bad)).as(bad).isEmpty();
+      assertThat(Injected.read("pod sandbox 1", bad)).as(bad).isEmpty();
     }
   }
 }
