@@ -336,14 +336,15 @@ public final class Reconciler {
    * normalized as mountinfo writes them.
    */
   private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
-    List<Bind> binds =
-        new ArrayList<>(
-            container.binds().stream()
-                .map(b -> new Bind(normalized(b.source()), normalized(b.target()), b.readOnly()))
-                .filter(
-                    b -> b.source().equals(lxcfs.dir()) || b.source().startsWith(lxcfs.dir() + "/"))
-                .toList());
-    Set<String> targets = binds.stream().map(Bind::target).collect(Collectors.toSet());
+    List<Bind> binds = new ArrayList<>();
+    Set<String> targets = new HashSet<>();
+    for (Bind bind : container.binds()) {
+      String source = normalized(bind.source());
+      if (source.equals(lxcfs.dir()) || source.startsWith(lxcfs.dir() + "/")) {
+        binds.add(new Bind(source, normalized(bind.target()), bind.readOnly()));
+        targets.add(normalized(bind.target()));
+      }
+    }
     for (String path : container.injected()) {
       String target = normalized(path);
       if (target.startsWith("/") && targets.add(target)) {

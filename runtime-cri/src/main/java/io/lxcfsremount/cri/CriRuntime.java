@@ -120,14 +120,10 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
     List<io.lxcfsremount.cri.v1.Container> containers =
         await("ListContainers", listed).getContainersList();
     Map<String, Pod> pods = new HashMap<>();
-    Map<String, Map<String, List<String>>> injected = new HashMap<>();
+    Injected.BySandbox injected = new Injected.BySandbox();
     for (PodSandbox sandbox : await("ListPodSandbox", sandboxes).getItemsList()) {
       pods.put(sandbox.getId(), pod(sandbox.getMetadata()));
-      injected.put(
-          sandbox.getId(),
-          Injected.read(
-              "pod sandbox " + sandbox.getId(),
-              sandbox.getAnnotationsMap().get(Injected.ANNOTATION)));
+      injected.add(sandbox.getId(), sandbox.getAnnotationsMap().get(Injected.ANNOTATION));
     }
     List<ListenableFuture<ContainerStatusResponse>> statuses = new ArrayList<>();
     for (io.lxcfsremount.cri.v1.Container container : containers) {
@@ -151,9 +147,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
                 pid.getAsLong(),
                 pods.get(container.getPodSandboxId()),
                 binds(Futures.getUnchecked(statuses.get(i)).getStatus()),
-                injected
-                    .getOrDefault(container.getPodSandboxId(), Map.of())
-                    .getOrDefault(container.getMetadata().getName(), List.of())));
+                injected.pathsOf(container.getPodSandboxId(), container.getMetadata().getName())));
       }
     }
     return running;

@@ -5,6 +5,7 @@ import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
+import io.lxcfsremount.core.runtime.Injected;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     List<String> unmapped =
         listed.stream().map(EngineJson.Listed::id).filter(id -> !pids.containsKey(id)).toList();
     pids.putAll(Inspections.pids(engine, unmapped));
-    Map<String, Map<String, List<String>>> injected = PodLabels.injectedBySandbox(listed);
+    Injected.BySandbox injected = PodLabels.injected(listed);
     List<Container> containers = new ArrayList<>();
     for (EngineJson.Listed one : listed) {
       containers.add(

@@ -2,7 +2,6 @@ package io.lxcfsremount.docker;
 
 import io.lxcfsremount.core.runtime.Injected;
 import io.lxcfsremount.core.runtime.Pod;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,30 +26,16 @@ final class PodLabels {
 
   private PodLabels() {}
 
-  /**
-   * The paths the webhook's record names for each container, found on the sandboxes among {@code
-   * listed}: for the container of {@code labels}, {@code injectedInto(records, labels)}.
-   */
-  static Map<String, Map<String, List<String>>> injectedBySandbox(List<EngineJson.Listed> listed) {
-    Map<String, Map<String, List<String>>> records = new HashMap<>();
-    for (EngineJson.Listed one : listed) {
-      String record = one.labels().get(INJECTED);
-      if (record != null) {
-        records.put(one.id(), Injected.read("pod sandbox " + one.id(), record));
-      }
-    }
+  /** The webhook's records on the sandboxes among {@code listed}. */
+  static Injected.BySandbox injected(List<EngineJson.Listed> listed) {
+    Injected.BySandbox records = new Injected.BySandbox();
+    listed.forEach(one -> records.add(one.id(), one.labels().get(INJECTED)));
     return records;
   }
 
   /** The paths the record of its pod names for the container of {@code labels}. */
-  static List<String> injectedInto(
-      Map<String, Map<String, List<String>>> bySandbox, Map<String, String> labels) {
-    String sandbox = labels.get(SANDBOX);
-    String container = labels.get(CONTAINER);
-    if (sandbox == null || container == null) {
-      return List.of();
-    }
-    return bySandbox.getOrDefault(sandbox, Map.of()).getOrDefault(container, List.of());
+  static List<String> injectedInto(Injected.BySandbox records, Map<String, String> labels) {
+    return records.pathsOf(labels.get(SANDBOX), labels.get(CONTAINER));
   }
 
   /** The pod, or null for a container started outside Kubernetes (or with an incomplete set). */

@@ -68,7 +68,7 @@ class ContainerIdentityTest {
     EngineJson.Listed other =
         listed("other1", Map.of(PodLabels.SANDBOX, "sandbox1", PodLabels.CONTAINER, "log"));
 
-    var records = PodLabels.injectedBySandbox(List.of(sandbox, app, other));
+    var records = PodLabels.injected(List.of(sandbox, app, other));
 
     assertThat(PodLabels.injectedInto(records, app.labels()))
         .containsExactly("/proc/meminfo", "/proc/uptime");

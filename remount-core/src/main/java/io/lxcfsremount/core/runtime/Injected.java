@@ -33,6 +33,29 @@ public final class Injected {
   private Injected() {}
 
   /**
+   * The records of a node's pods, by the id of the pod's sandbox, as a runtime's listing gathers
+   * them: what the runtime then gives each of its containers.
+   */
+  public static final class BySandbox {
+    private final Map<String, Map<String, List<String>>> records = new HashMap<>();
+
+    /** Reads the record {@code value} of the pod of {@code sandbox}; null for a pod without one. */
+    public void add(String sandbox, String value) {
+      if (value != null) {
+        records.put(sandbox, read("pod sandbox " + sandbox, value));
+      }
+    }
+
+    /** The paths the record names for {@code container} of the pod of {@code sandbox}. */
+    public List<String> pathsOf(String sandbox, String container) {
+      if (sandbox == null || container == null) {
+        return List.of();
+      }
+      return records.getOrDefault(sandbox, Map.of()).getOrDefault(container, List.of());
+    }
+  }
+
+  /**
    * The paths by container name that {@code value}, the annotation's value on the pod {@code where}
    * names ({@code "pod sandbox 4f1c..."}), records: none when it is null, and none, with a warning,
    * when it is not of the format.
