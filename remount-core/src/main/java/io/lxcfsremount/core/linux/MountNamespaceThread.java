@@ -124,8 +124,14 @@ public final class MountNamespaceThread {
     @Override
     void inside() {
       NamespaceRebind[] jobs = own.jobs();
-      for (int i = 0; i < jobs.length; i++) {
-        outcomes[i] = rebind(jobs[i], buffers);
+      WorkingDirectory directory = new WorkingDirectory();
+      try {
+        for (int i = 0; i < jobs.length; i++) {
+          RebindOutcome entered = directory.enter(jobs[i].parent(), buffers);
+          outcomes[i] = entered != null ? entered : rebind(jobs[i], directory.fd(), buffers);
+        }
+      } finally {
+        directory.close();
       }
     }
 
@@ -157,6 +163,46 @@ public final class MountNamespaceThread {
     return List.of(outcomes);
   }
 
+  /**
+   * The parent directory of the targets, opened (without following links) and made the working
+   * directory once for every target in it: a container's lxcfs files are mostly siblings in /proc.
+   * Relative names (umount2, the classic mount) are resolved from it.
+   */
+  private static final class WorkingDirectory {
+    private String path;
+    private int fd = -1;
+    private RebindOutcome failed;
+
+    /** Makes {@code directory} the working directory, unless it is already; null, or why not. */
+    RebindOutcome enter(String directory, Buffers buffers) {
+      if (directory.equals(path)) {
+        return failed;
+      }
+      close();
+      path = directory;
+      fd = Syscalls.openat2(AT_FDCWD, directory, buffers.directoryHow);
+      if (fd < 0) {
+        failed = new RebindOutcome("openat2", directory, Syscalls.errno());
+      } else if (Syscalls.fchdir(fd) != 0) {
+        failed = new RebindOutcome("fchdir", directory, Syscalls.errno());
+      } else {
+        failed = null;
+      }
+      return failed;
+    }
+
+    int fd() {
+      return fd;
+    }
+
+    void close() {
+      if (fd >= 0) {
+        Syscalls.close(fd);
+        fd = -1;
+      }
+    }
+  }
+
   /** Native memory the thread needs, allocated before it enters the namespace. */
   private static final class Buffers {
     final Pointer directoryHow = Syscalls.openHow(DIRECTORY_FLAGS, NO_LINKS);
@@ -164,24 +210,17 @@ public final class MountNamespaceThread {
     final Pointer statx = Syscalls.allocate(Syscalls.STATX_SIZE);
   }
 
-  private static RebindOutcome rebind(NamespaceRebind job, Buffers buffers) {
-    int parent = Syscalls.openat2(AT_FDCWD, job.parent(), buffers.directoryHow);
-    if (parent < 0) {
-      return new RebindOutcome("openat2", job.parent(), Syscalls.errno());
+  /** Puts {@code job}'s mount in place; {@code parent} is its target's directory, and the cwd. */
+  private static RebindOutcome rebind(NamespaceRebind job, int parent, Buffers buffers) {
+    // An if chain, not a switch: a switch on an enum loads a synthetic class on first use.
+    if (job.strategy() == Strategy.CLASSIC) {
+      return detachThenBind(job, parent, buffers);
+    } else if (!job.replaces()) {
+      return attach(job, parent, buffers);
+    } else if (job.strategy() == Strategy.ATOMIC_SWAP) {
+      return swapBeneath(job, parent, buffers);
     }
-    try {
-      // An if chain, not a switch: a switch on an enum loads a synthetic class on first use.
-      if (job.strategy() == Strategy.CLASSIC) {
-        return detachThenBind(job, parent, buffers);
-      } else if (!job.replaces()) {
-        return attach(job, parent, buffers);
-      } else if (job.strategy() == Strategy.ATOMIC_SWAP) {
-        return swapBeneath(job, parent, buffers);
-      }
-      return detachThenAttach(job, parent, buffers);
-    } finally {
-      Syscalls.close(parent);
-    }
+    return detachThenAttach(job, parent, buffers);
   }
 
   private static RebindOutcome swapBeneath(NamespaceRebind job, int parent, Buffers buffers) {
@@ -273,8 +312,8 @@ public final class MountNamespaceThread {
   }
 
   /**
-   * Detaches the top mount at the target, resolved from the already-checked parent directory, if it
-   * is still the dead mount the pass read.
+   * Detaches the top mount at the target, resolved from the already-checked parent directory (the
+   * working directory), if it is still the dead mount the pass read.
    */
   private static RebindOutcome detachDead(NamespaceRebind job, int parent, Buffers buffers) {
     int target = Syscalls.openat2(parent, job.name(), buffers.handleHow);
@@ -285,9 +324,6 @@ public final class MountNamespaceThread {
     Syscalls.close(target);
     if (!same.done()) {
       return same;
-    }
-    if (Syscalls.fchdir(parent) != 0) {
-      return new RebindOutcome("fchdir", job.parent(), Syscalls.errno());
     }
     if (Syscalls.umount2(job.name(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0) {
       return RebindOutcome.mounting(
@@ -313,7 +349,8 @@ public final class MountNamespaceThread {
    * setns.
    */
   private static void warmUp() {
-    Pointer how = new Buffers().directoryHow;
+    Buffers buffers = new Buffers();
+    Pointer how = buffers.directoryHow;
     MountFlags flags = new MountFlags(true, true, true, true, MountFlags.AccessTime.RELATIME, true);
     NamespaceRebind job =
         new NamespaceRebind(
@@ -329,7 +366,12 @@ public final class MountNamespaceThread {
     Syscalls.mountIdOf(-1, new Buffers().statx);
     Syscalls.openat2(-1, "", how);
     Syscalls.moveMount(-1, "", -1, "", MOVE_MOUNT_F_EMPTY_PATH);
-    Syscalls.fchdir(-1);
+    WorkingDirectory directory = new WorkingDirectory();
+    // An empty path opens nothing (ENOENT): the warm-up must not change the JVM's directory.
+    directory.enter("", buffers);
+    directory.enter("", buffers);
+    directory.close();
+    Syscalls.fchdir(directory.fd());
     Syscalls.umount2("", 0);
     Syscalls.mount(null, "", 0);
     Syscalls.setns(-1, 0);

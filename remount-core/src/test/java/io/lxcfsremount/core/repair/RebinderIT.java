@@ -12,6 +12,7 @@ import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
+import io.lxcfsremount.core.lxcfs.MissingMount;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
@@ -68,6 +69,34 @@ class RebinderIT {
       assertThat(lxcfs.mountsIn(after))
           .as("lxcfs mounts in %s", after.mounts())
           .isEqualTo(lxcfsMounts);
+      assertThat(slave.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    }
+  }
+
+  @Test
+  void classic_attachesAMissingMount_atItsTarget() throws Exception {
+    try (StandInContainer slave = StandInContainer.start(lxcfs, "slave")) {
+      slave.bind(lxcfs.file("proc/uptime"), "/proc/uptime", false);
+      long lxcfsMounts = lxcfs.mountsIn(slave.mountTable());
+      Lxcfs live = live();
+      // The classic bind's target is a name relative to the working directory, its parent.
+      List<MissingMount> missing =
+          List.of(new MissingMount("/proc/meminfo", "/proc/meminfo", true));
+
+      List<MountReport> reports;
+      try (Fd pidfd = Linux.pidfdOpen(slave.pid())) {
+        reports =
+            new Rebinder(Strategy.CLASSIC, LinuxCalls.jnr())
+                .repair(pidfd, slave.mountTable(), List.of(), missing, live).stream()
+                    .map(attempt -> attempt.report(Optional.empty()))
+                    .toList();
+      }
+
+      MountReport meminfo = reports.get(0);
+      assertThat(meminfo.state()).as(meminfo.reason()).isEqualTo(MountState.ATTACHED);
+      MountTable after = slave.mountTable();
+      assertThat(after.topAt("/proc/meminfo").orElseThrow().hasOption("ro")).isTrue();
+      assertThat(lxcfs.mountsIn(after)).isEqualTo(lxcfsMounts + 1);
       assertThat(slave.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
     }
   }
@@ -170,15 +199,15 @@ class RebinderIT {
     }
   }
 
+  private Lxcfs live() throws Exception {
+    return new LxcfsLocator(
+            ProcFs.host(), lxcfs.dir().toString(), LxcfsLocator.DEFAULT_TIMEOUT, LinuxCalls.jnr())
+        .locate()
+        .orElseThrow();
+  }
+
   private List<MountReport> rebind(Fd pidfd, MountTable table, Strategy strategy) throws Exception {
-    Lxcfs live =
-        new LxcfsLocator(
-                ProcFs.host(),
-                lxcfs.dir().toString(),
-                LxcfsLocator.DEFAULT_TIMEOUT,
-                LinuxCalls.jnr())
-            .locate()
-            .orElseThrow();
+    Lxcfs live = live();
     List<LxcfsMount> stale =
         LxcfsMount.in(table, live, m -> true).stream().filter(LxcfsMount::stale).toList();
     return new Rebinder(strategy, LinuxCalls.jnr())
