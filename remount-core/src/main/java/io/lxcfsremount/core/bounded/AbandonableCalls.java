@@ -3,6 +3,7 @@ package io.lxcfsremount.core.bounded;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that never answers) sleeps uninterruptibly until the server answers or its connection is aborted;
  * no Java interrupt reaches it. The caller must still go on, so the call is moved to a thread the
  * caller can leave behind. Such threads are counted, and once {@code maxStuck} of them are still
- * stuck, further calls fail at once instead of piling up threads on a wedged filesystem.
+ * stuck, further calls fail at once instead of piling up threads on a wedged filesystem. The cap is
+ * on threads, running or stuck: calls made at the same moment (a pass's parallel inspections) could
+ * otherwise each find room under it and then all be abandoned together.
  */
 public final class AbandonableCalls {
   /** A call that may block; it throws {@code E} on an answer that is a failure. */
@@ -28,6 +31,9 @@ public final class AbandonableCalls {
   private final int maxStuck;
   private final AtomicInteger stuck = new AtomicInteger();
 
+  /** One permit per thread a call may hold, answering or stuck; given back when the thread ends. */
+  private final Semaphore threads;
+
   /**
    * @param threadName the name of the threads that run the calls (shown in thread dumps)
    * @param maxStuck how many abandoned calls may still be stuck before new ones are refused
@@ -35,6 +41,7 @@ public final class AbandonableCalls {
   public AbandonableCalls(String threadName, int maxStuck) {
     this.threadName = threadName;
     this.maxStuck = maxStuck;
+    this.threads = new Semaphore(maxStuck);
   }
 
   /** Calls given up on that have not come back yet. */
@@ -49,7 +56,8 @@ public final class AbandonableCalls {
    *     /var/lib/lxcfs/proc/meminfo"})
    * @throws E what the call threw
    * @throws TimeoutException when it did not answer within {@code timeout} (it is abandoned), or
-   *     when too many earlier calls are still stuck to start another
+   *     when too many earlier calls are still stuck to start another (at once), or still running
+   *     after {@code timeout}
    */
   public <T, E extends Exception> T call(String what, Duration timeout, Call<T, E> call)
       throws E, TimeoutException {
@@ -57,6 +65,14 @@ public final class AbandonableCalls {
     if (stillStuck >= maxStuck) {
       throw new TimeoutException(
           what + ": not tried, " + stillStuck + " earlier calls are still stuck");
+    }
+    if (!threadWithin(timeout)) {
+      throw new TimeoutException(
+          what
+              + ": not tried, "
+              + maxStuck
+              + " earlier calls are still running after "
+              + Durations.text(timeout));
     }
     CompletableFuture<T> answer = new CompletableFuture<>();
     Thread thread =
@@ -66,6 +82,8 @@ public final class AbandonableCalls {
                 answer.complete(call.call());
               } catch (Throwable t) {
                 answer.completeExceptionally(t);
+              } finally {
+                threads.release();
               }
             },
             threadName);
@@ -82,6 +100,15 @@ public final class AbandonableCalls {
       throw new TimeoutException(what + ": interrupted while waiting for an answer");
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
+    }
+  }
+
+  private boolean threadWithin(Duration timeout) {
+    try {
+      return threads.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AbandonableCallsTest {
@@ -60,6 +63,41 @@ class AbandonableCallsTest {
             TimeoutException.class, () -> calls.call("read /wedged", Duration.ofDays(1), () -> 1));
     assertEquals("read /wedged: not tried, 2 earlier calls are still stuck", thrown.getMessage());
     release.countDown();
+  }
+
+  @Test
+  void callsMadeTogether_neverHoldMoreThreadsThanTheCap() throws Exception {
+    AtomicInteger started = new AtomicInteger();
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 2; i++) {
+        callers.submit(
+            () ->
+                calls.call(
+                    "read /slow",
+                    Duration.ofSeconds(30),
+                    () -> {
+                      started.incrementAndGet();
+                      return blockUntilReleased();
+                    }));
+      }
+      await("both calls to run").atMost(Duration.ofSeconds(5)).until(() -> started.get() == 2);
+
+      TimeoutException thrown =
+          assertThrows(
+              TimeoutException.class,
+              () -> calls.call("read /slow", Duration.ofMillis(50), started::incrementAndGet));
+
+      assertEquals(
+          "read /slow: not tried, 2 earlier calls are still running after 50 ms",
+          thrown.getMessage());
+      assertEquals(2, started.get());
+      release.countDown();
+      assertEquals(7, calls.call("read /fast", Duration.ofSeconds(5), () -> 7));
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
   }
 
   private int blockUntilReleased() throws InterruptedException {
