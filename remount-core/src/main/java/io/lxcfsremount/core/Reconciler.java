@@ -92,8 +92,8 @@ public final class Reconciler {
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
 
-  /** The namespaces the last full pass found holding lxcfs mounts. */
-  private volatile List<Candidate> known = List.of();
+  /** The namespaces the last full pass found holding lxcfs mounts, with their tables. */
+  private volatile List<Namespace> known = List.of();
 
   public Reconciler(
       ProcFs proc,
@@ -127,20 +127,25 @@ public final class Reconciler {
     CandidateFinder.Candidates found = finder.find();
     List<Candidate> candidates =
         found.candidates().stream().filter(c -> filter.test(c.container())).toList();
-    ReconcileReport report = reconcile(candidates, pass, mode, found.warnings(), elapsed);
-    known =
-        report.containers().stream()
-            .filter(c -> !c.mounts().isEmpty())
-            .map(ContainerReport::candidate)
-            .toList();
-    return report;
+    List<Inspection> inspections =
+        inspect(candidates.stream().map(Namespace::unread).toList(), pass, mode);
+    remember(inspections);
+    return report(inspections, pass, found.warnings(), elapsed);
   }
 
   /**
-   * Runs one pass over only the namespaces that held lxcfs mounts at the last {@link #run}, asking
-   * no runtime: after a restart, what was mounted before is mended first, and the runtime's list
-   * and inspections come after, in a full pass for anything new. A process that exited, or whose
-   * PID now belongs to another namespace, is skipped, as in any pass.
+   * Runs one pass over only the namespaces that held lxcfs mounts at the last pass, asking no
+   * runtime: after a restart, what was mounted before is mended first, and the runtime's list and
+   * inspections come after, in a full pass for anything new. A process that exited, or whose PID
+   * now belongs to another namespace, is skipped, as in any pass.
+   *
+   * <p>With the mount API, each namespace's table is not read again first: the one that pass read
+   * names the dead mounts (a restart leaves them where they were), and nothing is acted on unless
+   * it still is that mount (its mount ID is checked inside the namespace, and a namespace the
+   * pinned process is no longer in is skipped); a mount replaced since fails that check, which may
+   * pass, and is tried again from a fresh read. Missing mounts wait for the full pass: only a fresh
+   * read can tell nothing is at their target. The classic strategy binds from where the live folder
+   * shows in the container, which only a fresh read can tell.
    *
    * @param located lxcfs as its caller located it a moment ago (the watcher, which has just probed
    *     it): not located and probed again on the recovery path. Should it have gone since, each
@@ -149,7 +154,23 @@ public final class Reconciler {
    */
   public ReconcileReport runKnown(Mode mode, Lxcfs located) throws LxcfsUnavailableException {
     Stopwatch elapsed = Stopwatch.createStarted(ticker);
-    return reconcile(known, begin(mode, checked(located, mode)), mode, List.of(), elapsed);
+    Pass pass = begin(mode, checked(located, mode));
+    List<Namespace> namespaces =
+        rebinder.preferred().usesMountApi()
+            ? known
+            : known.stream().map(n -> Namespace.unread(n.candidate())).toList();
+    List<Inspection> inspections = inspect(namespaces, pass, mode);
+    // Should the full pass that follows fail, the next restart starts from these tables.
+    remember(inspections);
+    return report(inspections, pass, List.of(), elapsed);
+  }
+
+  private void remember(List<Inspection> inspections) {
+    known =
+        inspections.stream()
+            .filter(i -> !i.report().mounts().isEmpty())
+            .map(i -> new Namespace(i.report().candidate(), i.table()))
+            .toList();
   }
 
   /** Probes of dead connections given up on that are still stuck in a wedged lxcfs. */
@@ -157,7 +178,7 @@ public final class Reconciler {
     return probes.stuck();
   }
 
-  /** Whether the last {@link #run} found any namespace holding lxcfs mounts. */
+  /** Whether the last pass found any namespace holding lxcfs mounts. */
   public boolean knowsAny() {
     return !known.isEmpty();
   }
@@ -178,14 +199,9 @@ public final class Reconciler {
         lxcfs.notOtherInstances(dead), new DeadConnections(linux, probes, PROBE_TIMEOUT, dead));
   }
 
-  private ReconcileReport reconcile(
-      List<Candidate> candidates, Pass pass, Mode mode, List<String> warnings, Stopwatch elapsed) {
-    List<Inspection> inspections =
-        inParallel(candidates, c -> reconcile(c, pass, mode, target -> true));
-    List<ContainerReport> reports = new ArrayList<>();
-    for (Inspection inspection : inspections) {
-      reports.add(inspection.mayPass().isEmpty() ? inspection.report() : retry(inspection, pass));
-    }
+  private static ReconcileReport report(
+      List<Inspection> inspections, Pass pass, List<String> warnings, Stopwatch elapsed) {
+    List<ContainerReport> reports = inspections.stream().map(Inspection::report).toList();
     return new ReconcileReport(pass.lxcfs(), reports, warnings, elapsed.elapsed());
   }
 
@@ -193,13 +209,29 @@ public final class Reconciler {
   private record Pass(Lxcfs lxcfs, DeadConnections dead) {}
 
   /**
-   * A container's report, and the targets whose repair failed for a reason that may pass.
+   * A mount namespace to inspect.
+   *
+   * @param table its lxcfs mounts as the last full pass read them, to act on instead of a fresh
+   *     read; empty to read them now
+   */
+  private record Namespace(Candidate candidate, Optional<MountTable> table) {
+    static Namespace unread(Candidate candidate) {
+      return new Namespace(candidate, Optional.empty());
+    }
+  }
+
+  /**
+   * A container's report, the targets whose repair failed for a reason that may pass, and its table
+   * as last read.
    *
    * @param mayPass targets to try once more
+   * @param table its lxcfs mounts after the pass's repairs, as verified, or as first read when it
+   *     made none; empty when it was not read
    */
-  private record Inspection(ContainerReport report, Set<String> mayPass) {
+  private record Inspection(
+      ContainerReport report, Set<String> mayPass, Optional<MountTable> table) {
     static Inspection settled(ContainerReport report) {
-      return new Inspection(report, Set.of());
+      return new Inspection(report, Set.of(), Optional.empty());
     }
   }
 
@@ -213,7 +245,8 @@ public final class Reconciler {
     Candidate candidate = first.report().candidate();
     log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
     ContainerReport again =
-        reconcile(candidate, pass, Mode.REPAIR, first.mayPass()::contains).report();
+        reconcile(Namespace.unread(candidate), pass, Mode.REPAIR, first.mayPass()::contains)
+            .report();
     if (again.failed() != null) {
       return first.report();
     }
@@ -256,19 +289,24 @@ public final class Reconciler {
     return located;
   }
 
-  /** Steps 3 to 5 for one namespace; only the stale mounts {@code repairable} accepts repaired. */
+  /** Steps 3 to 5 for one namespace; only the mounts at the {@code targets} it accepts repaired. */
   private Inspection reconcile(
-      Candidate candidate, Pass pass, Mode mode, Predicate<String> targets) {
+      Namespace namespace, Pass pass, Mode mode, Predicate<String> targets) {
+    Candidate candidate = namespace.candidate();
     Lxcfs lxcfs = pass.lxcfs();
     if (candidate.mountNamespace().isEmpty()) {
       return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
     try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
-      List<Bind> binds = lxcfsBinds(candidate.container(), lxcfs);
+      List<Bind> binds =
+          namespace.table().isPresent() ? List.of() : lxcfsBinds(candidate.container(), lxcfs);
       MountTable table =
-          MountTable.read(
-              proc.mountinfo(candidate.pid()),
-              Lxcfs.MOUNTS.alsoAt(binds.stream().map(Bind::target).collect(Collectors.toSet())));
+          namespace.table().isPresent()
+              ? namespace.table().get()
+              : MountTable.read(
+                  proc.mountinfo(candidate.pid()),
+                  Lxcfs.MOUNTS.alsoAt(
+                      binds.stream().map(Bind::target).collect(Collectors.toSet())));
       // The table is the pinned process's only if that process still runs now, and the namespace
       // it is in, which the repair will enter, only if it is still the one found.
       if (!linux.isAlive(pidfd)) {
@@ -287,6 +325,7 @@ public final class Reconciler {
           .filter(m -> !m.stale())
           .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
       Set<String> mayPass = Set.of();
+      Optional<MountTable> latest = Optional.of(table);
       switch (mode) {
         case STATUS -> {
           stale.forEach(m -> reports.add(report(m, MountState.STALE)));
@@ -302,7 +341,9 @@ public final class Reconciler {
               missing.stream().filter(m -> targets.test(m.target())).toList();
           if (!chosen.isEmpty() || !absent.isEmpty()) {
             List<Attempt> attempts = rebinder.repair(pidfd, table, chosen, absent, lxcfs);
-            Map<String, String> misplaced = verify(candidate, lxcfs, attempts);
+            Optional<MountTable> after = readAfter(candidate, attempts);
+            Map<String, String> misplaced = misplaced(after, lxcfs, attempts);
+            latest = after;
             Set<String> again = new HashSet<>();
             for (Attempt attempt : attempts) {
               Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
@@ -316,7 +357,7 @@ public final class Reconciler {
         }
       }
       log.debug("{} pid {}: {}", candidate.container().name(), candidate.pid(), reports);
-      return new Inspection(ContainerReport.of(candidate, reports), mayPass);
+      return new Inspection(ContainerReport.of(candidate, reports), mayPass, latest);
     } catch (LinuxException e) {
       return Inspection.settled(
           e.errno() == Errnos.ESRCH
@@ -396,26 +437,36 @@ public final class Reconciler {
   }
 
   /**
+   * Step 5's read: the container's lxcfs mounts after its repairs; empty when none of them
+   * succeeded, or the process has exited since.
+   */
+  private Optional<MountTable> readAfter(Candidate candidate, List<Attempt> attempts)
+      throws IOException {
+    if (attempts.stream().noneMatch(Attempt::succeeded)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.MOUNTS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
    * does not may have lost a race with another namespace's repair: it is worth one more try.
    *
-   * @return by target, what the table shows there instead of the live lxcfs, for each attempt whose
-   *     calls succeeded and that the table does not show
+   * @return by target, what the table {@code after} shows there instead of the live lxcfs, for each
+   *     attempt whose calls succeeded and that the table does not show; nothing when not read
    */
-  private Map<String, String> verify(Candidate candidate, Lxcfs lxcfs, List<Attempt> attempts)
-      throws IOException {
+  private static Map<String, String> misplaced(
+      Optional<MountTable> after, Lxcfs lxcfs, List<Attempt> attempts) {
     Map<String, String> misplaced = new HashMap<>();
-    if (attempts.stream().noneMatch(Attempt::succeeded)) {
-      return misplaced;
-    }
-    MountTable after;
-    try {
-      after = MountTable.read(proc.mountinfo(candidate.pid()), Lxcfs.MOUNTS);
-    } catch (NoSuchFileException e) {
+    if (after.isEmpty()) {
       return misplaced;
     }
     for (Attempt attempt : attempts.stream().filter(Attempt::succeeded).toList()) {
-      Optional<MountInfo> top = after.topAt(attempt.target());
+      Optional<MountInfo> top = after.get().topAt(attempt.target());
       boolean live =
           top.isPresent()
               && top.get().fsType().equals(Lxcfs.FS_TYPE)
@@ -427,11 +478,26 @@ public final class Reconciler {
     return misplaced;
   }
 
+  /** Steps 3 to 5 for every namespace, then the retries of what may pass. */
+  private List<Inspection> inspect(List<Namespace> namespaces, Pass pass, Mode mode) {
+    List<Inspection> inspections =
+        inParallel(namespaces, n -> reconcile(n, pass, mode, target -> true));
+    List<Inspection> settled = new ArrayList<>();
+    for (Inspection inspection : inspections) {
+      settled.add(
+          inspection.mayPass().isEmpty()
+              ? inspection
+              : new Inspection(retry(inspection, pass), Set.of(), Optional.empty()));
+    }
+    return settled;
+  }
+
   private List<Inspection> inParallel(
-      List<Candidate> candidates, Function<Candidate, Inspection> work) {
-    if (candidates.isEmpty()) {
+      List<Namespace> namespaces, Function<Namespace, Inspection> work) {
+    if (namespaces.isEmpty()) {
       return List.of();
     }
+    List<Candidate> candidates = namespaces.stream().map(Namespace::candidate).toList();
     int threads = Math.min(parallelism, candidates.size());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     // As long as waves of containers that each took the whole timeout would take, then no longer.
@@ -439,8 +505,8 @@ public final class Reconciler {
     long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
       List<Future<Inspection>> futures = new ArrayList<>();
-      for (Candidate candidate : candidates) {
-        futures.add(pool.submit(() -> work.apply(candidate)));
+      for (Namespace namespace : namespaces) {
+        futures.add(pool.submit(() -> work.apply(namespace)));
       }
       List<Inspection> reports = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {

@@ -8,10 +8,14 @@ import static io.lxcfsremount.core.testing.Reports.states;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lxcfsremount.core.Reconciler.Mode;
+import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.Strategy;
+import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountInfo;
 import io.lxcfsremount.core.mount.MountTable;
+import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -242,6 +246,73 @@ class ReconcilerIT {
         .containsOnly(MountState.REPAIRED);
     assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
     assertThat(report.summary().nothingDead()).isTrue();
+  }
+
+  @Test
+  void runKnown_mendsWhatTheLastPassFound_fromItsTables() throws Exception {
+    Reconciler reconciler = reconciler();
+    assertThat(states(reconciler.run(Mode.REPAIR, this::ours))).containsOnly(MountState.HEALTHY);
+    Map<StandInContainer, MountTable> before = tables();
+
+    lxcfs.restart();
+    ReconcileReport report = reconciler.runKnown(Mode.REPAIR, located());
+
+    assertThat(states(report)).isNotEmpty().containsOnly(MountState.REPAIRED);
+    assertThat(Reports.withPid(report, allFiles.pid()).mounts()).hasSize(1 + PROC_FILES.size() + 1);
+    for (StandInContainer container : List.of(allFiles, wholeFolder, parent, child)) {
+      MountTable after = container.mountTable();
+      assertThat(lxcfs.isLiveIn(after)).isTrue();
+      assertThat(lxcfs.mountsIn(after)).isEqualTo(lxcfs.mountsIn(before.get(container)));
+    }
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+    assertThat(child.read(cgroup, "/proc/meminfo").stdout()).startsWith(LIMITED_MEMINFO);
+  }
+
+  @Test
+  void runKnown_leavesAMountTheContainerReplacedSinceTheLastPass() throws Exception {
+    Reconciler reconciler = reconciler();
+    reconciler.run(Mode.REPAIR, this::ours);
+    Path own = Files.writeString(lxcfs.dir().resolveSibling("own-meminfo"), "MemTotal: 1 kB\n");
+    allFiles.unmount("/proc/meminfo");
+    allFiles.bind(own, "/proc/meminfo", true);
+    MountTable before = allFiles.mountTable();
+    MountInfo theirs = before.topAt("/proc/meminfo").orElseThrow();
+
+    lxcfs.restart();
+    ReconcileReport report = reconciler.runKnown(Mode.REPAIR, located());
+
+    assertThat(allFiles.mountTable().topAt("/proc/meminfo")).contains(theirs);
+    assertThat(allFiles.read(cgroup, "/proc/meminfo").stdout()).startsWith("MemTotal: 1 kB");
+    assertThat(Reports.withPid(report, allFiles.pid()).mounts())
+        .filteredOn(m -> !m.target().equals("/proc/meminfo"))
+        .extracting(MountReport::state)
+        .containsOnly(MountState.REPAIRED);
+    assertThat(Reports.withPid(report, allFiles.pid()).mounts())
+        .filteredOn(m -> m.target().equals("/proc/meminfo"))
+        .extracting(MountReport::state)
+        .containsOnly(MountState.SKIPPED);
+    assertThat(report.summary().nothingDead()).isTrue();
+    assertThat(allFiles.read(cgroup, "/proc/uptime").stderr()).doesNotContain(ENOTCONN);
+    MountTable after = allFiles.mountTable();
+    assertThat(lxcfs.isLiveIn(after)).isTrue();
+    assertThat(lxcfs.mountsIn(after)).isEqualTo(lxcfs.mountsIn(before));
+  }
+
+  private Reconciler reconciler() {
+    return TestReconciler.of(lxcfs, List.of(), true, Strategy.ATOMIC_SWAP);
+  }
+
+  private Lxcfs located() throws Exception {
+    ProcFs proc = ProcFs.host();
+    return new LxcfsLocator(
+            proc, lxcfs.dir().toString(), LxcfsLocator.DEFAULT_TIMEOUT, LinuxCalls.jnr())
+        .locate()
+        .orElseThrow();
+  }
+
+  private boolean ours(Container container) {
+    return Set.of(allFiles.pid(), wholeFolder.pid(), parent.pid(), child.pid(), withoutLxcfs.pid())
+        .contains(container.pid());
   }
 
   private Map<StandInContainer, String> mountinfoTexts() throws Exception {
