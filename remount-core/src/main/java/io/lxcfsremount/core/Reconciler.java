@@ -221,17 +221,26 @@ public final class Reconciler {
   }
 
   /**
-   * A container's report, the targets whose repair failed for a reason that may pass, and its table
-   * as last read.
+   * A container's report, the repairs it is waiting to have verified, the targets whose repair
+   * failed for a reason that may pass, and its table as last read.
    *
+   * @param report what it holds: every mount but those of {@code unverified}, until step 5
+   * @param unverified repairs made whose outcome the container's table has yet to show
    * @param mayPass targets to try once more
    * @param table its lxcfs mounts after the pass's repairs, as verified, or as first read when it
    *     made none; empty when it was not read
    */
   private record Inspection(
-      ContainerReport report, Set<String> mayPass, Optional<MountTable> table) {
+      ContainerReport report,
+      List<Attempt> unverified,
+      Set<String> mayPass,
+      Optional<MountTable> table) {
     static Inspection settled(ContainerReport report) {
-      return new Inspection(report, Set.of(), Optional.empty());
+      return new Inspection(report, List.of(), Set.of(), Optional.empty());
+    }
+
+    static Inspection read(ContainerReport report, MountTable table) {
+      return new Inspection(report, List.of(), Set.of(), Optional.of(table));
     }
   }
 
@@ -245,7 +254,10 @@ public final class Reconciler {
     Candidate candidate = first.report().candidate();
     log.debug("{} pid {}: retrying {}", candidate.container().name(), candidate.pid(), first);
     ContainerReport again =
-        reconcile(Namespace.unread(candidate), pass, Mode.REPAIR, first.mayPass()::contains)
+        verify(
+                reconcile(
+                    Namespace.unread(candidate), pass, Mode.REPAIR, first.mayPass()::contains),
+                pass.lxcfs())
             .report();
     if (again.failed() != null) {
       return first.report();
@@ -289,7 +301,9 @@ public final class Reconciler {
     return located;
   }
 
-  /** Steps 3 to 5 for one namespace; only the mounts at the {@code targets} it accepts repaired. */
+  /**
+   * Steps 3 and 4 for one namespace; only the mounts at the {@code targets} it accepts repaired.
+   */
   private Inspection reconcile(
       Namespace namespace, Pass pass, Mode mode, Predicate<String> targets) {
     Candidate candidate = namespace.candidate();
@@ -324,8 +338,6 @@ public final class Reconciler {
       mounts.stream()
           .filter(m -> !m.stale())
           .forEach(m -> reports.add(report(m, MountState.HEALTHY)));
-      Set<String> mayPass = Set.of();
-      Optional<MountTable> latest = Optional.of(table);
       switch (mode) {
         case STATUS -> {
           stale.forEach(m -> reports.add(report(m, MountState.STALE)));
@@ -341,23 +353,12 @@ public final class Reconciler {
               missing.stream().filter(m -> targets.test(m.target())).toList();
           if (!chosen.isEmpty() || !absent.isEmpty()) {
             List<Attempt> attempts = rebinder.repair(pidfd, table, chosen, absent, lxcfs);
-            Optional<MountTable> after = readAfter(candidate, attempts);
-            Map<String, String> misplaced = misplaced(after, lxcfs, attempts);
-            latest = after;
-            Set<String> again = new HashSet<>();
-            for (Attempt attempt : attempts) {
-              Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
-              reports.add(attempt.report(instead));
-              if (attempt.mayPass(instead)) {
-                again.add(attempt.target());
-              }
-            }
-            mayPass = again;
+            return new Inspection(
+                ContainerReport.of(candidate, reports), attempts, Set.of(), Optional.empty());
           }
         }
       }
-      log.debug("{} pid {}: {}", candidate.container().name(), candidate.pid(), reports);
-      return new Inspection(ContainerReport.of(candidate, reports), mayPass, latest);
+      return Inspection.read(ContainerReport.of(candidate, reports), table);
     } catch (LinuxException e) {
       return Inspection.settled(
           e.errno() == Errnos.ESRCH
@@ -437,6 +438,34 @@ public final class Reconciler {
   }
 
   /**
+   * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
+   * does not may have lost a race with another namespace's repair: it is worth one more try.
+   */
+  private Inspection verify(Inspection inspection, Lxcfs lxcfs) {
+    if (inspection.unverified().isEmpty()) {
+      return inspection;
+    }
+    Candidate candidate = inspection.report().candidate();
+    try {
+      Optional<MountTable> after = readAfter(candidate, inspection.unverified());
+      Map<String, String> misplaced = misplaced(after, lxcfs, inspection.unverified());
+      List<MountReport> reports = new ArrayList<>(inspection.report().mounts());
+      Set<String> again = new HashSet<>();
+      for (Attempt attempt : inspection.unverified()) {
+        Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
+        reports.add(attempt.report(instead));
+        if (attempt.mayPass(instead)) {
+          again.add(attempt.target());
+        }
+      }
+      return new Inspection(ContainerReport.of(candidate, reports), List.of(), again, after);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot verify {} (pid {})", candidate.container().name(), candidate.pid(), e);
+      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getMessage())));
+    }
+  }
+
+  /**
    * Step 5's read: the container's lxcfs mounts after its repairs; empty when none of them
    * succeeded, or the process has exited since.
    */
@@ -453,9 +482,6 @@ public final class Reconciler {
   }
 
   /**
-   * Step 5: a repair counts only if the container's table now shows the live lxcfs on top. One that
-   * does not may have lost a race with another namespace's repair: it is worth one more try.
-   *
    * @return by target, what the table {@code after} shows there instead of the live lxcfs, for each
    *     attempt whose calls succeeded and that the table does not show; nothing when not read
    */
@@ -478,26 +504,34 @@ public final class Reconciler {
     return misplaced;
   }
 
-  /** Steps 3 to 5 for every namespace, then the retries of what may pass. */
+  /**
+   * Steps 3 and 4 for every namespace, then step 5 for every namespace, then the retries of what
+   * may pass. Verifying only once every repair is made keeps the reads of mount tables from
+   * contending with the other workers' mount calls for the kernel's namespace lock: mixed, each
+   * slows the other down.
+   */
   private List<Inspection> inspect(List<Namespace> namespaces, Pass pass, Mode mode) {
-    List<Inspection> inspections =
-        inParallel(namespaces, n -> reconcile(n, pass, mode, target -> true));
+    List<Inspection> inspected =
+        inParallel(namespaces, Namespace::candidate, n -> reconcile(n, pass, mode, target -> true));
+    List<Inspection> verified =
+        inParallel(inspected, i -> i.report().candidate(), i -> verify(i, pass.lxcfs()));
     List<Inspection> settled = new ArrayList<>();
-    for (Inspection inspection : inspections) {
-      settled.add(
-          inspection.mayPass().isEmpty()
-              ? inspection
-              : new Inspection(retry(inspection, pass), Set.of(), Optional.empty()));
+    for (Inspection inspection : verified) {
+      Inspection last =
+          inspection.mayPass().isEmpty() ? inspection : Inspection.settled(retry(inspection, pass));
+      Candidate candidate = last.report().candidate();
+      log.debug("{} pid {}: {}", candidate.container().name(), candidate.pid(), last.report());
+      settled.add(last);
     }
     return settled;
   }
 
-  private List<Inspection> inParallel(
-      List<Namespace> namespaces, Function<Namespace, Inspection> work) {
+  private <T> List<Inspection> inParallel(
+      List<T> namespaces, Function<T, Candidate> candidateOf, Function<T, Inspection> work) {
     if (namespaces.isEmpty()) {
       return List.of();
     }
-    List<Candidate> candidates = namespaces.stream().map(Namespace::candidate).toList();
+    List<Candidate> candidates = namespaces.stream().map(candidateOf).toList();
     int threads = Math.min(parallelism, candidates.size());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     // As long as waves of containers that each took the whole timeout would take, then no longer.
@@ -505,7 +539,7 @@ public final class Reconciler {
     long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
       List<Future<Inspection>> futures = new ArrayList<>();
-      for (Namespace namespace : namespaces) {
+      for (T namespace : namespaces) {
         futures.add(pool.submit(() -> work.apply(namespace)));
       }
       List<Inspection> reports = new ArrayList<>();
