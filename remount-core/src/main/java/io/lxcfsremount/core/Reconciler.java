@@ -92,7 +92,7 @@ public final class Reconciler {
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
 
-  /** The namespaces the last full pass found holding lxcfs mounts, with their tables. */
+  /** The namespaces the last pass found holding lxcfs mounts, with their tables as last read. */
   private volatile List<Namespace> known = List.of();
 
   public Reconciler(
@@ -211,8 +211,8 @@ public final class Reconciler {
   /**
    * A mount namespace to inspect.
    *
-   * @param table its lxcfs mounts as the last full pass read them, to act on instead of a fresh
-   *     read; empty to read them now
+   * <p>* @param table its lxcfs mounts as the last pass read them, to act on instead of a fresh
+   * read; empty to read them now
    */
   private record Namespace(Candidate candidate, Optional<MountTable> table) {
     static Namespace unread(Candidate candidate) {
