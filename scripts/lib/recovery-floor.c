@@ -61,7 +61,7 @@ struct namespace {
   struct dead_mount mounts[16];
 };
 
-static char table[1 << 20];
+#include "bench.h"
 
 static void fail(const char *what, const char *path) {
   fprintf(stderr, "recovery-floor: %s %s: %s\n", what, path, strerror(errno));
@@ -76,36 +76,9 @@ static size_t read_table(const char *pid) {
   if (fd < 0) {
     fail("open", path);
   }
-  size_t total = 0;
-  ssize_t got;
-  while ((got = read(fd, table + total, sizeof table - 1 - total)) > 0) {
-    total += (size_t)got;
-  }
-  if (got < 0) {
-    fail("read", path);
-  }
+  size_t total = read_whole(fd, "recovery-floor", path);
   close(fd);
-  table[total] = '\0';
   return total;
-}
-
-/* The space-separated field number n (0-based) of line, copied into out; out is "" if none. */
-static void field(const char *line, int n, char *out, size_t size) {
-  const char *start = line;
-  for (int i = 0; i < n && start; i++) {
-    start = strchr(start, ' ');
-    start = start ? start + 1 : NULL;
-  }
-  size_t length = 0;
-  if (start) {
-    const char *end = strpbrk(start, " \n");
-    length = end ? (size_t)(end - start) : strlen(start);
-  }
-  if (length >= size) {
-    length = size - 1;
-  }
-  memcpy(out, start ? start : "", length);
-  out[length] = '\0';
 }
 
 static uint64_t attributes_of(const char *options) {
@@ -202,12 +175,6 @@ static int mend(struct namespace *ns, const char *dir, int home) {
   }
   close(pidfd);
   return failed;
-}
-
-static long long now_ns(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
 int main(int argc, char **argv) {

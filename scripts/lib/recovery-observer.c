@@ -23,44 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static char table[1 << 20];
+#include "bench.h"
 
 /* Reads the whole mount table behind fd, from its start, into table. */
-static void read_table(int fd, const char *name) {
-  size_t total = 0;
-  ssize_t got;
-  if (lseek(fd, 0, SEEK_SET) < 0) {
-    fprintf(stderr, "recovery-observer: lseek %s: %s\n", name, strerror(errno));
-    exit(1);
-  }
-  while ((got = read(fd, table + total, sizeof table - 1 - total)) > 0) {
-    total += (size_t)got;
-  }
-  if (got < 0) {
-    fprintf(stderr, "recovery-observer: read %s: %s\n", name, strerror(errno));
-    exit(1);
-  }
-  table[total] = '\0';
-}
-
-/* The space-separated field number n (0-based) of line, copied into out; out is "" if none. */
-static void field(const char *line, int n, char *out, size_t size) {
-  const char *start = line;
-  for (int i = 0; i < n && start; i++) {
-    start = strchr(start, ' ');
-    start = start ? start + 1 : NULL;
-  }
-  size_t length = 0;
-  if (start) {
-    const char *end = strpbrk(start, " \n");
-    length = end ? (size_t)(end - start) : strlen(start);
-  }
-  if (length >= size) {
-    length = size - 1;
-  }
-  memcpy(out, start ? start : "", length);
-  out[length] = '\0';
-}
+static void read_table(int fd, const char *name) { read_whole(fd, "recovery-observer", name); }
 
 /* Whether the table holds an lxcfs mount at dir; its device (the top one) in device. */
 static int lxcfs_at(const char *dir, char *device, size_t size) {
@@ -112,12 +78,6 @@ static int open_table(const char *path) {
     exit(1);
   }
   return fd;
-}
-
-static long long now_ns(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
 int main(int argc, char **argv) {
