@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,8 +212,8 @@ public final class Reconciler {
   /**
    * A mount namespace to inspect.
    *
-   * <p>* @param table its lxcfs mounts as the last pass read them, to act on instead of a fresh
-   * read; empty to read them now
+   * @param table its lxcfs mounts as the last pass read them, to act on instead of a fresh read;
+   *     empty to read them now
    */
   private record Namespace(Candidate candidate, Optional<MountTable> table) {
     static Namespace unread(Candidate candidate) {
@@ -312,15 +313,10 @@ public final class Reconciler {
       return Inspection.settled(ContainerReport.skipped(candidate, "process exited"));
     }
     try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
+      Optional<MountTable> remembered = namespace.table();
       List<Bind> binds =
-          namespace.table().isPresent() ? List.of() : lxcfsBinds(candidate.container(), lxcfs);
-      MountTable table =
-          namespace.table().isPresent()
-              ? namespace.table().get()
-              : MountTable.read(
-                  proc.mountinfo(candidate.pid()),
-                  Lxcfs.MOUNTS.alsoAt(
-                      binds.stream().map(Bind::target).collect(Collectors.toSet())));
+          remembered.isPresent() ? List.of() : lxcfsBinds(candidate.container(), lxcfs);
+      MountTable table = remembered.isPresent() ? remembered.get() : lxcfsMounts(candidate, binds);
       // The table is the pinned process's only if that process still runs now, and the namespace
       // it is in, which the repair will enter, only if it is still the one found.
       if (!linux.isAlive(pidfd)) {
@@ -370,6 +366,16 @@ public final class Reconciler {
       log.warn("cannot inspect {} (pid {})", candidate.container().name(), candidate.pid(), e);
       return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * Step 3's read: the lxcfs mounts of the namespace, and whatever is mounted at the binds'
+   * targets.
+   */
+  private MountTable lxcfsMounts(Candidate candidate, List<Bind> binds) throws IOException {
+    return MountTable.read(
+        proc.mountinfo(candidate.pid()),
+        Lxcfs.MOUNTS.alsoAt(binds.stream().map(Bind::target).collect(Collectors.toSet())));
   }
 
   /**
@@ -513,10 +519,16 @@ public final class Reconciler {
   private List<Inspection> inspect(List<Namespace> namespaces, Pass pass, Mode mode) {
     List<Inspection> inspected =
         inParallel(namespaces, Namespace::candidate, n -> reconcile(n, pass, mode, target -> true));
-    List<Inspection> verified =
-        inParallel(inspected, i -> i.report().candidate(), i -> verify(i, pass.lxcfs()));
+    // Only the namespaces that made repairs have anything to verify; the others are done already.
+    Iterator<Inspection> verified =
+        inParallel(
+                inspected.stream().filter(i -> !i.unverified().isEmpty()).toList(),
+                i -> i.report().candidate(),
+                i -> verify(i, pass.lxcfs()))
+            .iterator();
     List<Inspection> settled = new ArrayList<>();
-    for (Inspection inspection : verified) {
+    for (Inspection made : inspected) {
+      Inspection inspection = made.unverified().isEmpty() ? made : verified.next();
       Inspection last =
           inspection.mayPass().isEmpty() ? inspection : Inspection.settled(retry(inspection, pass));
       Candidate candidate = last.report().candidate();
