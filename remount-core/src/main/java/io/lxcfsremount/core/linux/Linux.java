@@ -47,13 +47,17 @@ public final class Linux {
   /**
    * Whether the process behind {@code pidfd} still runs. A pidfd turns readable (POLLIN) once its
    * process has exited, pidfd_open(2): asking needs no permission, unlike a signal 0, which a
-   * process of another user refuses without CAP_KILL.
+   * process of another user refuses without CAP_KILL. A signal (a profiler's, a thread dump's)
+   * interrupts even a poll that does not wait, and the kernel never restarts poll: asked again.
    */
   public static boolean isAlive(Fd pidfd) throws LinuxException {
     Pointer pollFd = Syscalls.allocate(Syscalls.POLLFD_SIZE);
     pollFd.putInt(0, pidfd.number());
     pollFd.putShort(4, Syscalls.POLLIN);
-    int ready = Syscalls.poll(pollFd, 1, 0);
+    int ready;
+    do {
+      ready = Syscalls.poll(pollFd, 1, 0);
+    } while (ready < 0 && Syscalls.errno() == Syscalls.EINTR);
     if (ready < 0) {
       throw new LinuxException("poll", "pidfd", Syscalls.errno());
     }

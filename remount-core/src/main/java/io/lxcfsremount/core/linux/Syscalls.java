@@ -171,6 +171,7 @@ final class Syscalls {
     return LIBC.mount(type, target, type, 0, null);
   }
 
+  /** Not retried on EINTR here: the caller knows whether its wait may simply end early. */
   static int poll(Pointer fds, int count, int timeoutMillis) {
     return LIBC.poll(fds, count, timeoutMillis);
   }
