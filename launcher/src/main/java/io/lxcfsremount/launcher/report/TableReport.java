@@ -1,5 +1,6 @@
 package io.lxcfsremount.launcher.report;
 
+import com.google.common.base.Strings;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -113,13 +114,15 @@ public final class TableReport {
         widths[i] = Math.max(widths[i], row[i].length());
       }
     }
+    // One write for the whole table: a row a write is a system call per mount.
+    StringBuilder table = new StringBuilder();
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
-        line.append(
-            i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+        line.append(i == row.length - 1 ? row[i] : Strings.padEnd(row[i], widths[i] + 2, ' '));
       }
-      out.println(line.toString().stripTrailing());
+      table.append(line.toString().stripTrailing()).append(System.lineSeparator());
     }
+    out.print(table);
   }
 }
