@@ -24,6 +24,12 @@ record StrategyChoice(Optional<Strategy> forced) {
     return forced.orElseGet(Linux::bestStrategy);
   }
 
+  /** {@code auto} or the strategy's name, as it is written on the command line. */
+  @Override
+  public String toString() {
+    return forced.map(Strategy::cliName).orElse("auto");
+  }
+
   /** Reads {@code auto} or a strategy's name; anything else is a usage error. */
   static final class Converter implements ITypeConverter<StrategyChoice> {
     @Override

@@ -19,7 +19,7 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.report.MountState;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +142,7 @@ public final class Rebinder {
       // lxcfs has exited: each clone fails, saying so.
       made = mounts.stream().map(m -> Cloned.failed(e)).toList();
     }
-    Map<Wanted, Cloned> byMount = new HashMap<>();
+    Map<Wanted, Cloned> byMount = new IdentityHashMap<>();
     for (int i = 0; i < wanted.size(); i++) {
       byMount.put(wanted.get(i), made.get(i));
     }
@@ -151,14 +151,16 @@ public final class Rebinder {
 
   /**
    * The clones of one namespace's mounts: made beforehand in the lxcfs process's namespace, or else
-   * made on demand. Whatever was made and not taken is closed with it.
+   * made on demand. Whatever was made and not taken is closed with it. Kept by identity: each clone
+   * is for one mount wanted, even where two are alike, and hashing a record's every component costs
+   * a cold one-shot pass more than the whole lookup is worth.
    */
   private static final class Clones implements AutoCloseable {
     private final Map<Wanted, Cloned> made;
     private final LinuxCalls linux;
 
     Clones(Map<Wanted, Cloned> made, LinuxCalls linux) {
-      this.made = new HashMap<>(made);
+      this.made = new IdentityHashMap<>(made);
       this.linux = linux;
     }
 
