@@ -31,10 +31,11 @@ ensure_class_archive() {
   scripts/lxcfs-remount status --runtime "${2:-proc}" --lxcfs-dir "$1" >/dev/null 2>&1 || true
 }
 
-# ensure_build : builds launcher/target/lxcfs-remount.jar unless it is newer than every source.
+# ensure_build : builds launcher/target/lxcfs-remount.jar unless it is newer than every source (what
+# target/ folders hold, test reports say, is no source).
 ensure_build() {
   local jar=launcher/target/lxcfs-remount.jar
-  if [ ! -f "$jar" ] || [ -n "$(find . -path ./.git -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.proto' -o -name '*.xml' \) -newer "$jar" -print -quit)" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find . \( -path ./.git -o -name target \) -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.proto' -o -name '*.xml' \) -newer "$jar" -print -quit)" ]; then
     echo "Building $jar (mvn package)..." >&2
     mvn -B -q -DskipTests package >&2
   fi
