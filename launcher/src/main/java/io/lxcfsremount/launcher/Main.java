@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -26,8 +27,9 @@ public final class Main implements Runnable {
 
   /**
    * The commands. picocli reads a command's options by reflection when the command is added, which
-   * costs a short process a good part of its start-up: only the command named is added, or all of
-   * them when none is (for the usage, and the suggestions for a misspelt one).
+   * costs a short process a good part of its start-up: only the command named is added, none for
+   * the version alone, and all of them otherwise (for the usage, and the suggestions for a misspelt
+   * one).
    */
   private static final Map<String, Supplier<Object>> COMMANDS =
       ImmutableMap.of(
@@ -36,9 +38,14 @@ public final class Main implements Runnable {
           "watch", WatchCommand::new,
           "webhook", WebhookCommand::new);
 
+  /**
+   * The commands that make Linux calls. Not the webhook, which runs where jnr may not load (no
+   * writable temp folder); nor --help, --version or a usage error, which would only wait for it.
+   */
+  private static final Set<String> LINUX_COMMANDS = Set.of("repair", "status", "watch");
+
   public static void main(String[] args) {
-    // The webhook makes no Linux call, and runs where jnr may not load (no writable temp folder).
-    if (args.length == 0 || !args[0].equals("webhook")) {
+    if (args.length > 0 && LINUX_COMMANDS.contains(args[0])) {
       preloadLinuxCalls();
     }
     System.exit(run(args));
@@ -54,7 +61,7 @@ public final class Main implements Runnable {
     Supplier<Object> named = args.length == 0 ? null : COMMANDS.get(args[0]);
     if (named != null) {
       commandLine.addSubcommand(args[0], named.get());
-    } else {
+    } else if (!versionOnly(args)) {
       COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
     }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,6 +83,11 @@ public final class Main implements Runnable {
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return fail(ExitCode.UNEXPECTED, "unexpected failure: " + rootCause(e));
     }
+  }
+
+  /** {@code --version} or {@code -V} alone, which the top command answers by itself. */
+  private static boolean versionOnly(String... args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
   }
 
   /**
