@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * CRI containers for {@code scripts/bench-watch}, which has no CRI client of its own: {@code
- * CriFleet COUNT LXCFS_DIR FILE...} runs COUNT containers, four to a pod as {@link CriPods} makes
- * them, through the runtime at {@value CriPods#ENDPOINT_VARIABLE}, each with every FILE of the
- * lxcfs folder (e.g. {@code proc/meminfo}) bound over the same path; prints the host PID of each
+ * CriFleet COUNT LXCFS_DIR FILE...} runs COUNT containers, four to a pod, made by {@link CriPods}
+ * through the runtime at {@value CriPods#ENDPOINT_VARIABLE}, each with every FILE of the lxcfs
+ * folder (e.g. {@code proc/meminfo}) bound over the same path; prints the host PID of each
  * container, one a line, then {@code ready}; and removes them all when it is stopped (SIGTERM).
  */
 public final class CriFleet {
