@@ -44,7 +44,15 @@ public record MountInfo(
 
   /** True when the per-mount options (field 6) hold {@code option}, e.g. {@code "ro"}. */
   public boolean hasOption(String option) {
-    return Arrays.asList(options.split(",")).contains(option);
+    // Without splitting: the flags of each mount repaired are read from seven of its options.
+    for (int at = options.indexOf(option); at >= 0; at = options.indexOf(option, at + 1)) {
+      int end = at + option.length();
+      if ((at == 0 || options.charAt(at - 1) == ',')
+          && (end == options.length() || options.charAt(end) == ',')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -75,19 +83,6 @@ public record MountInfo(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("malformed mountinfo line: " + line, e);
     }
-  }
-
-  /** Field 5 of a mountinfo line, unescaped, without parsing the rest. */
-  static String mountPointOf(String line) {
-    int start = 0;
-    for (int field = 0; field < 4; field++) {
-      start = line.indexOf(' ', start) + 1;
-      if (start == 0) {
-        throw new IllegalArgumentException("malformed mountinfo line: " + line);
-      }
-    }
-    int end = line.indexOf(' ', start);
-    return unescape(end < 0 ? line.substring(start) : line.substring(start, end));
   }
 
   /** Undoes the kernel's {@code mangle()}: {@code \ooo} octal escapes of single bytes. */

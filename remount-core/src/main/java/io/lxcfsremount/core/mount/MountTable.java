@@ -1,7 +1,6 @@
 package io.lxcfsremount.core.mount;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +37,7 @@ public final class MountTable {
 
   /** Reads the mounts {@code filter} keeps of {@code /proc/PID/mountinfo}. */
   public static MountTable read(Path mountinfo, MountFilter filter) throws IOException {
-    return parse(Files.readString(mountinfo), filter);
+    return new MountTable(MountinfoText.read(mountinfo).mounts(filter));
   }
 
   /**
@@ -48,26 +47,7 @@ public final class MountTable {
    * @throws IllegalArgumentException if a line that is kept is malformed
    */
   public static MountTable parse(String text, MountFilter filter) {
-    List<String> lines = text.lines().filter(line -> !line.isEmpty()).toList();
-    if (filter.keepsAll()) {
-      return new MountTable(lines.stream().map(MountInfo::parse).toList());
-    }
-    String marker = " - " + filter.fsType() + " ";
-    List<MountInfo> mounts = new ArrayList<>();
-    Set<String> points = new HashSet<>(filter.alsoAt());
-    for (String line : lines) {
-      if (line.contains(marker)) {
-        MountInfo mount = MountInfo.parse(line);
-        mounts.add(mount);
-        points.add(mount.mountPoint());
-      }
-    }
-    for (String line : lines) {
-      if (!line.contains(marker) && points.contains(MountInfo.mountPointOf(line))) {
-        mounts.add(MountInfo.parse(line));
-      }
-    }
-    return new MountTable(mounts);
+    return new MountTable(MountinfoText.of(text).mounts(filter));
   }
 
   /**

@@ -42,8 +42,7 @@ public final class LxcfsProcessFinder {
     for (long pid : new ProcFs(procRoot).pids()) {
       Path process = procRoot.resolve(Long.toString(pid));
       try {
-        if (Files.readString(process.resolve("comm")).strip().equals("lxcfs")
-            && arguments(process).contains(dir)) {
+        if (ProcFs.readCommand(process).equals("lxcfs") && arguments(process).contains(dir)) {
           matches.add(ProcessStat.parse(pid, Files.readString(process.resolve("stat"))));
         }
       } catch (IOException | RuntimeException e) {

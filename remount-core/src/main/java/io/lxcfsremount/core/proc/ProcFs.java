@@ -1,6 +1,8 @@
 package io.lxcfsremount.core.proc;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +91,27 @@ public final class ProcFs {
   /** The command name of {@code pid}, or {@code "?"} if it is gone. */
   public String command(long pid) {
     try {
-      return Files.readString(root.resolve(Long.toString(pid)).resolve("comm")).strip();
+      return readCommand(root.resolve(Long.toString(pid)));
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  /**
+   * The command name in {@code process}'s {@code comm}: at most 15 bytes and a newline. Read into a
+   * buffer of that size: a scan reads one per process, and {@link Files#readString} starts a /proc
+   * file, which has no size, with 8 KiB.
+   */
+  static String readCommand(Path process) throws IOException {
+    byte[] buffer = new byte[32];
+    int length = 0;
+    try (InputStream in = Files.newInputStream(process.resolve("comm"))) {
+      for (int n;
+          length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
+        length += n;
+      }
+    }
+    return new String(buffer, 0, length, StandardCharsets.UTF_8).strip();
   }
 
   /** {@code mnt:[4026531841]} to 4026531841. */

@@ -65,6 +65,40 @@ class MountTableTest {
   }
 
   @Test
+  void readOfAType_findsOtherMountsAtAPointTheKernelEscaped(@TempDir Path folder) throws Exception {
+    Path mountinfo = folder.resolve("mountinfo");
+    Files.writeString(
+        mountinfo,
+        "21 1 0:20 / / rw - ext4 /dev/sda1 rw\n"
+            + "50 21 0:50 /proc/meminfo /a\\011b\\134c\\012d rw - fuse.lxcfs lxcfs rw\n"
+            + "51 50 0:51 / /a\\011b\\134c\\012d rw - tmpfs tmpfs rw\n"
+            + "52 21 0:52 / /a\\011b rw - tmpfs tmpfs rw\n");
+
+    MountTable table = MountTable.read(mountinfo, MountFilter.ofType("fuse.lxcfs"));
+
+    assertThat(table.mounts()).extracting(MountInfo::mountId).containsExactly(50, 51);
+    assertThat(table.topAt("/a\tb\\c\nd").orElseThrow().mountId()).isEqualTo(51);
+  }
+
+  @Test
+  void read_takesATableLargerThanItsFirstBuffer_whole(@TempDir Path folder) throws Exception {
+    StringBuilder text = new StringBuilder(STACKED);
+    for (int id = 100; id < 2100; id++) {
+      text.append(id)
+          .append(" 21 0:60 / /var/lib/mount-")
+          .append(id)
+          .append(" rw - tmpfs tmpfs rw\n");
+    }
+    text.append("2100 21 0:44 /proc/stat /proc/stat rw - fuse.lxcfs lxcfs rw");
+    Path mountinfo = folder.resolve("mountinfo");
+    Files.writeString(mountinfo, text);
+
+    assertThat(MountTable.read(mountinfo).mounts().size()).isEqualTo(2007);
+    assertThat(MountTable.read(mountinfo, MountFilter.ofType("fuse.lxcfs")).count("fuse.lxcfs"))
+        .isEqualTo(5);
+  }
+
+  @Test
   void count_includesHiddenMounts() throws Exception {
     assertThat(MountTable.parse(STACKED, MountFilter.ALL).count("fuse.lxcfs")).isEqualTo(4);
   }
