@@ -10,8 +10,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * The bytes of a mountinfo file, and the mounts a filter keeps of them. A pass reads hundreds of
@@ -29,10 +27,7 @@ final class MountinfoText {
 
   private final byte[] bytes;
 
-  /**
-   * The bytes one char each (ISO-8859-1), to search with String's own searches, which the JVM makes
-   * fast even before it compiles the agent's code; kept lines are decoded as UTF-8.
-   */
+  /** The bytes one char each (ISO-8859-1), to search; the lines kept are decoded as UTF-8. */
   private final String text;
 
   private MountinfoText(byte[] bytes, int length) {
@@ -61,18 +56,19 @@ final class MountinfoText {
   }
 
   /**
-   * The mounts {@code filter} keeps, in the order of their lines: those of its type first, then
-   * those at one of their mount points. Only those lines are looked at: the text is searched for
-   * the type's marker and for each mount point.
+   * The mounts {@code filter} keeps: those of its type, found by searching the text for its marker,
+   * then, in one sweep, those of other types at one of their mount points (a line is looked at only
+   * as far as its mount point, compared as the kernel wrote it).
    *
    * @throws IllegalArgumentException if a line that is kept is malformed
    */
   List<MountInfo> mounts(MountFilter filter) {
     List<MountInfo> mounts = new ArrayList<>();
     if (filter.keepsAll()) {
-      for (int start = 0; start < text.length(); start = lineEnd(start) + 1) {
-        if (lineEnd(start) > start) {
-          mounts.add(mountAt(start));
+      for (int start = 0, end; start < text.length(); start = end + 1) {
+        end = lineEnd(start);
+        if (end > start) {
+          mounts.add(mountAt(start, end));
         }
       }
       return mounts;
@@ -81,33 +77,24 @@ final class MountinfoText {
     Set<Integer> ofType = new HashSet<>();
     Set<String> points = new HashSet<>(filter.alsoAt());
     for (int at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, lineEnd(at))) {
-      int start = lineStart(at);
-      MountInfo mount = mountAt(start);
+      int start = text.lastIndexOf('\n', at) + 1;
+      MountInfo mount = mountAt(start, lineEnd(at));
       mounts.add(mount);
       ofType.add(start);
       points.add(mount.mountPoint());
     }
-    SortedSet<Integer> atPoints = new TreeSet<>();
-    for (String point : points) {
-      String field = " " + latin1(escape(point)) + " ";
-      for (int at = text.indexOf(field); at >= 0; at = text.indexOf(field, at + 1)) {
-        int start = lineStart(at);
-        if (isFourthSpace(start, at) && !ofType.contains(start)) {
-          atPoints.add(start);
-        }
+    List<String> escapedPoints = points.stream().map(point -> latin1(escape(point))).toList();
+    for (int start = 0, end; start < text.length(); start = end + 1) {
+      end = lineEnd(start);
+      if (end > start && !ofType.contains(start) && mountPointIn(start, end, escapedPoints)) {
+        mounts.add(mountAt(start, end));
       }
     }
-    atPoints.forEach(start -> mounts.add(mountAt(start)));
     return mounts;
   }
 
-  private MountInfo mountAt(int start) {
-    return MountInfo.parse(
-        new String(bytes, start, lineEnd(start) - start, StandardCharsets.UTF_8));
-  }
-
-  private int lineStart(int at) {
-    return text.lastIndexOf('\n', at) + 1;
+  private MountInfo mountAt(int start, int end) {
+    return MountInfo.parse(new String(bytes, start, end - start, StandardCharsets.UTF_8));
   }
 
   private int lineEnd(int at) {
@@ -115,15 +102,25 @@ final class MountinfoText {
     return end < 0 ? text.length() : end;
   }
 
-  /** Whether the space at {@code at} is the one before field 5 (the mount point) of its line. */
-  private boolean isFourthSpace(int start, int at) {
-    int spaces = 0;
-    for (int i = start; i < at; i++) {
-      if (text.charAt(i) == ' ') {
-        spaces++;
+  /** Whether field 5 of the line from {@code start} to {@code end} is one of {@code fields}. */
+  private boolean mountPointIn(int start, int end, List<String> fields) {
+    int from = start;
+    for (int field = 0; field < 4; field++) {
+      from = text.indexOf(' ', from) + 1;
+      if (from == 0 || from > end) {
+        throw new IllegalArgumentException(
+            "malformed mountinfo line: "
+                + new String(bytes, start, end - start, StandardCharsets.UTF_8));
       }
     }
-    return spaces == 3;
+    int to = text.indexOf(' ', from);
+    int length = (to < 0 || to > end ? end : to) - from;
+    for (String field : fields) {
+      if (field.length() == length && text.regionMatches(from, field, 0, length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String latin1(String utf8) {
