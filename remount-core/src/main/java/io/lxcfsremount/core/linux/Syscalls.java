@@ -1,5 +1,7 @@
 package io.lxcfsremount.core.linux;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -109,6 +111,15 @@ final class Syscalls {
     return Memory.allocateDirect(RUNTIME, bytes, true);
   }
 
+  /** {@code text} as a C string: UTF-8 and a NUL; null for null (no source for a remount). */
+  private static byte[] cString(String text) {
+    if (text == null) {
+      return null;
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return Arrays.copyOf(utf8, utf8.length + 1);
+  }
+
   static int setns(int fd, int nstype) {
     return LIBC.setns(fd, nstype);
   }
@@ -120,7 +131,7 @@ final class Syscalls {
   static int open(String path, int flags) {
     int result;
     do {
-      result = LIBC.open(path, flags);
+      result = LIBC.open(cString(path), flags);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
@@ -153,7 +164,7 @@ final class Syscalls {
   static int umount2(String target, int flags) {
     int result;
     do {
-      result = LIBC.umount2(target, flags);
+      result = LIBC.umount2(cString(target), flags);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
@@ -161,14 +172,14 @@ final class Syscalls {
   static int mount(String source, String target, long flags) {
     int result;
     do {
-      result = LIBC.mount(source, target, null, flags, null);
+      result = LIBC.mount(cString(source), cString(target), null, flags, null);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
 
   /** Mounts a new instance of a device-less filesystem of {@code type} at {@code target}. */
   static int mountFilesystem(String type, String target) {
-    return LIBC.mount(type, target, type, 0, null);
+    return LIBC.mount(cString(type), cString(target), cString(type), 0, null);
   }
 
   /** Not retried on EINTR here: the caller knows whether its wait may simply end early. */
@@ -183,7 +194,7 @@ final class Syscalls {
   static int statx(int dirFd, String path, int flags, int mask, Pointer buffer) {
     int result;
     do {
-      result = (int) LIBC.syscall(SYS_STATX, dirFd, path, flags, mask, buffer);
+      result = (int) LIBC.syscall(SYS_STATX, dirFd, cString(path), flags, mask, buffer);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
@@ -219,7 +230,7 @@ final class Syscalls {
   static int openTree(int dirFd, String path, int flags) {
     int result;
     do {
-      result = (int) LIBC.syscall(SYS_OPEN_TREE, dirFd, path, flags);
+      result = (int) LIBC.syscall(SYS_OPEN_TREE, dirFd, cString(path), flags);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
@@ -227,20 +238,24 @@ final class Syscalls {
   static int moveMount(int fromDirFd, String fromPath, int toDirFd, String toPath, int flags) {
     int result;
     do {
-      result = (int) LIBC.syscall(SYS_MOVE_MOUNT, fromDirFd, fromPath, toDirFd, toPath, flags);
+      result =
+          (int)
+              LIBC.syscall(
+                  SYS_MOVE_MOUNT, fromDirFd, cString(fromPath), toDirFd, cString(toPath), flags);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
 
   static int mountSetattr(int dirFd, String path, int flags, Pointer attr) {
-    return (int) LIBC.syscall(SYS_MOUNT_SETATTR, dirFd, path, flags, attr, MOUNT_ATTR_SIZE);
+    return (int)
+        LIBC.syscall(SYS_MOUNT_SETATTR, dirFd, cString(path), flags, attr, MOUNT_ATTR_SIZE);
   }
 
   /** openat2 with a caller-filled struct open_how (see {@link #openHow}). */
   static int openat2(int dirFd, String path, Pointer how) {
     int result;
     do {
-      result = (int) LIBC.syscall(SYS_OPENAT2, dirFd, path, how, OPEN_HOW_SIZE);
+      result = (int) LIBC.syscall(SYS_OPENAT2, dirFd, cString(path), how, OPEN_HOW_SIZE);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
