@@ -89,6 +89,39 @@ class SystemdUnitsIT {
     assertThat(containers.allLimited()).isTrue();
   }
 
+  /**
+   * scripts/lxcfs-remount dumps a class-data archive after the first repair or status, and later
+   * runs map it: under -Xshare:on the JVM refuses to start rather than run without it.
+   */
+  @Test
+  void theHook_makesAClassDataArchiveOnItsFirstRun_thatItsNextRunMaps() throws Exception {
+    List<String> command =
+        forThisTest(
+            SystemdUnits.commandLine(
+                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
+                    .orElseThrow()));
+    Path folder = Files.createTempDirectory("lxcfs-remount-archive");
+    Path archive = folder.resolve("lxcfs-remount.jsa");
+    try {
+      lxcfs.restart();
+      Process first = start(command, "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
+      assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(first.exitValue()).as(Files.readString(log)).isZero();
+      assertThat(archive).as(Files.readString(log)).isRegularFile();
+
+      lxcfs.restart();
+      Process next =
+          start(command, "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive, "JAVA_TOOL_OPTIONS=-Xshare:on");
+      assertThat(next.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(next.exitValue()).as(Files.readString(log)).isZero();
+      assertThat(Files.readString(log)).contains("4 repaired in 2 of 2 containers");
+      assertThat(containers.allLimited()).isTrue();
+    } finally {
+      Files.deleteIfExists(archive);
+      Files.delete(folder);
+    }
+  }
+
   @Test
   void theWatchService_underItsCapabilityBoundingSetAndNoNewPrivileges_repairsEachRestart()
       throws Exception {
