@@ -83,6 +83,10 @@ final class MountinfoText {
       ofType.add(start);
       points.add(mount.mountPoint());
     }
+    if (points.isEmpty()) {
+      // No mount of the type and no point asked for (most containers hold no lxcfs mount).
+      return mounts;
+    }
     List<String> escapedPoints = points.stream().map(point -> latin1(escape(point))).toList();
     for (int start = 0, end; start < text.length(); start = end + 1) {
       end = lineEnd(start);
@@ -131,7 +135,7 @@ final class MountinfoText {
    * A path as the kernel writes it in mountinfo: space, tab, newline and backslash as {@code \ooo}
    * octal (what {@link MountInfo#unescape} undoes).
    */
-  static String escape(String path) {
+  private static String escape(String path) {
     StringBuilder out = new StringBuilder(path.length());
     for (char c : path.toCharArray()) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {

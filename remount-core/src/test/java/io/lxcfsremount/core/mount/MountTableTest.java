@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,18 @@ class MountTableTest {
     assertThat(MountTable.read(mountinfo).mounts().size()).isEqualTo(2007);
     assertThat(MountTable.read(mountinfo, MountFilter.ofType("fuse.lxcfs")).count("fuse.lxcfs"))
         .isEqualTo(5);
+  }
+
+  @Test
+  void readOfAType_isEmptyForATableWithoutThatType() throws Exception {
+    String table = "21 1 0:20 / / rw - ext4 /dev/sda1 rw\n22 21 0:21 / /proc rw - proc proc rw\n";
+
+    assertThat(MountTable.parse(table, MountFilter.ofType("fuse.lxcfs")).mounts()).isEmpty();
+    assertThat(
+            MountTable.parse(table, MountFilter.ofType("fuse.lxcfs").alsoAt(Set.of("/proc")))
+                .mounts())
+        .extracting(MountInfo::mountId)
+        .containsExactly(22);
   }
 
   @Test
