@@ -26,12 +26,13 @@ require_root() {
 
 # ensure_class_archive LXCFS_DIR [RUNTIME] : one unmeasured status with RUNTIME (default proc),
 # which writes the class-data archive (scripts/lxcfs-remount) with the classes that runtime needs,
-# so that the runs a benchmark times all map it. An archive left by an earlier command is removed
+# so that the runs a benchmark times all map it. The archive (where scripts/lxcfs-remount looks for
+# it: LXCFS_REMOUNT_CDS_ARCHIVE, else next to the jar) left by an earlier command is removed
 # first: it holds only the classes of that command's runtime (one made by `--runtime proc` lacks
 # Docker's, which made a Docker repair 0.2 s slower).
 ensure_class_archive() {
   local jar=${LXCFS_REMOUNT_JAR:-launcher/target/lxcfs-remount.jar}
-  rm -f "${jar%.jar}.jsa"
+  rm -f "${LXCFS_REMOUNT_CDS_ARCHIVE:-${jar%.jar}.jsa}"
   scripts/lxcfs-remount status --runtime "${2:-proc}" --lxcfs-dir "$1" >/dev/null 2>&1 || true
 }
 

@@ -91,7 +91,8 @@ class SystemdUnitsIT {
 
   /**
    * scripts/lxcfs-remount dumps a class-data archive after the first repair or status, and later
-   * runs map it: under -Xshare:on the JVM refuses to start rather than run without it.
+   * runs map it: under -Xshare:on the JVM refuses to start rather than run without an archive, and
+   * the agent's own classes (which the JDK's archive lacks) are loaded from it.
    */
   @Test
   void theHook_makesAClassDataArchiveOnItsFirstRun_thatItsNextRunMaps() throws Exception {
@@ -102,6 +103,7 @@ class SystemdUnitsIT {
                     .orElseThrow()));
     Path folder = Files.createTempDirectory("lxcfs-remount-archive");
     Path archive = folder.resolve("lxcfs-remount.jsa");
+    Path loaded = folder.resolve("classes-loaded.log");
     try {
       lxcfs.restart();
       Process first = start(command, "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
@@ -111,13 +113,19 @@ class SystemdUnitsIT {
 
       lxcfs.restart();
       Process next =
-          start(command, "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive, "JAVA_TOOL_OPTIONS=-Xshare:on");
+          start(
+              command,
+              "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive,
+              "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info:file=" + loaded);
       assertThat(next.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(next.exitValue()).as(Files.readString(log)).isZero();
       assertThat(Files.readString(log)).contains("4 repaired in 2 of 2 containers");
       assertThat(containers.allLimited()).isTrue();
+      assertThat(Files.readString(loaded))
+          .contains(Main.class.getName() + " source: shared objects file");
     } finally {
       Files.deleteIfExists(archive);
+      Files.deleteIfExists(loaded);
       Files.delete(folder);
     }
   }

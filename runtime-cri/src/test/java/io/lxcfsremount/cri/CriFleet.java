@@ -3,6 +3,7 @@ package io.lxcfsremount.cri;
 import io.lxcfsremount.cri.CriPods.FileMount;
 import io.lxcfsremount.cri.CriPods.TestPod;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +12,12 @@ import java.util.List;
  * CriFleet COUNT LXCFS_DIR FILE...} runs COUNT containers, four to a pod, made by {@link CriPods}
  * through the runtime at {@value CriPods#ENDPOINT_VARIABLE}, each with every FILE of the lxcfs
  * folder (e.g. {@code proc/meminfo}) bound over the same path; prints the host PID of each
- * container, one a line, then {@code ready}; and removes them all when it is stopped (SIGTERM).
+ * container, one a line, then {@code ready}; and removes them all when it is stopped (SIGTERM), or
+ * after an hour.
  */
 public final class CriFleet {
   private static final int CONTAINERS_PER_POD = 4;
+  private static final Duration HOLD = Duration.ofHours(1);
 
   private CriFleet() {}
 
@@ -45,7 +48,10 @@ public final class CriFleet {
     }
     System.out.println("ready");
     System.out.flush();
-    // Held until the benchmark stops it; the shutdown hook then removes the pods.
-    Thread.sleep(Long.MAX_VALUE);
+    // Held until the benchmark stops it, or for an hour should the benchmark die without stopping
+    // it (a benchmark takes minutes); either way the shutdown hook then removes the pods.
+    Thread.sleep(HOLD.toMillis());
+    System.err.println(
+        "CriFleet: held " + HOLD.toMinutes() + " min without being stopped; removing the pods");
   }
 }

@@ -104,14 +104,10 @@ public final class ProcFs {
    */
   static String readCommand(Path process) throws IOException {
     byte[] buffer = new byte[32];
-    int length = 0;
     try (InputStream in = Files.newInputStream(process.resolve("comm"))) {
-      for (int n;
-          length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
-        length += n;
-      }
+      int length = in.readNBytes(buffer, 0, buffer.length);
+      return new String(buffer, 0, length, StandardCharsets.UTF_8).strip();
     }
-    return new String(buffer, 0, length, StandardCharsets.UTF_8).strip();
   }
 
   /** {@code mnt:[4026531841]} to 4026531841. */
