@@ -9,9 +9,9 @@ import jnr.ffi.Runtime;
 
 /**
  * Raw system calls: each returns what the kernel returned (negative on failure) and leaves the
- * errno in {@link #errno()}. Calls that can be interrupted are retried on EINTR. Nothing here
- * allocates or throws after warm-up, so {@link MountNamespaceThread} can use it inside a
- * container's namespace.
+ * errno in {@link #errno()}. Calls that can be interrupted are retried on EINTR. Nothing here loads
+ * a class or throws after warm-up, and it allocates only on the Java heap, so {@link
+ * MountNamespaceThread} can use it inside a container's namespace.
  */
 final class Syscalls {
   static final int AT_FDCWD = -100;
@@ -107,8 +107,13 @@ final class Syscalls {
     return RUNTIME.getLastError();
   }
 
+  /**
+   * A zeroed struct of {@code bytes} on the Java heap, copied in and out around each call: a direct
+   * one costs a page of a magazine jnr-ffi maps, which its finalizer thread unmaps later, and each
+   * munmap stops the other CPUs to flush their TLBs (a pass makes thousands of these structs).
+   */
   static Pointer allocate(int bytes) {
-    return Memory.allocateDirect(RUNTIME, bytes, true);
+    return Memory.allocate(RUNTIME, bytes);
   }
 
   /** {@code text} as a C string: UTF-8 and a NUL; null for null (no source for a remount). */
