@@ -248,7 +248,9 @@ public final class MountNamespaceThread {
           : RebindOutcome.mounting(
               "move_mount", RebindOutcome.CLONE, job.target(), BENEATH_FLAGS, moveErrno);
     }
-    return detachDead(job, parent, buffers);
+    // The dead mount is still on top, as checked just before the move: checking again would only
+    // move the window between the check and the detach, not close it.
+    return detach(job);
   }
 
   /** Attaches the clone on top of a dead mount that is locked in place. */
@@ -325,6 +327,11 @@ public final class MountNamespaceThread {
     if (!same.done()) {
       return same;
     }
+    return detach(job);
+  }
+
+  /** Detaches the top mount at the target, which the caller found to be the dead one. */
+  private static RebindOutcome detach(NamespaceRebind job) {
     if (Syscalls.umount2(job.name(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0) {
       return RebindOutcome.mounting(
           "umount2", null, job.target(), "MNT_DETACH|UMOUNT_NOFOLLOW", Syscalls.errno());
