@@ -43,10 +43,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -71,6 +74,12 @@ public final class Reconciler {
    */
   private static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long a pass's thread waits for the next pass: long enough to carry a recovery's threads
+   * over to the full pass that follows it, not to keep an idle agent's.
+   */
+  private static final Duration THREAD_KEEP_ALIVE = Duration.ofSeconds(2);
+
   /** What a pass may do. */
   public enum Mode {
     /** Look only: mounts are healthy or stale. */
@@ -89,6 +98,25 @@ public final class Reconciler {
   private final int parallelism;
   private final Ticker ticker;
   private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
+
+  /**
+   * The threads of the passes, reused from one step and one pass to the next: a pass that started
+   * its own each time spent more on starting and ending them (and on their first touch of memory)
+   * than on reading the 100 tables it verifies. Unbounded: a pass runs at most {@code parallelism}
+   * at once, and a thread stuck in a call that never returns is left behind, never waited for.
+   */
+  private final ExecutorService threads =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          THREAD_KEEP_ALIVE.toMillis(),
+          TimeUnit.MILLISECONDS,
+          new SynchronousQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "reconcile");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
@@ -538,29 +566,42 @@ public final class Reconciler {
     return settled;
   }
 
+  /**
+   * {@code work} on each of {@code namespaces}, on at most {@code parallelism} threads, each taking
+   * the next namespace not yet taken.
+   */
   private <T> List<Inspection> inParallel(
       List<T> namespaces, Function<T, Candidate> candidateOf, Function<T, Inspection> work) {
     if (namespaces.isEmpty()) {
       return List.of();
     }
-    List<Candidate> candidates = namespaces.stream().map(candidateOf).toList();
-    int threads = Math.min(parallelism, candidates.size());
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<FutureTask<Inspection>> tasks =
+        namespaces.stream().map(n -> new FutureTask<>(() -> work.apply(n))).toList();
+    AtomicInteger taken = new AtomicInteger();
+    Runnable runner =
+        () -> {
+          for (int i = taken.getAndIncrement(); i < tasks.size(); i = taken.getAndIncrement()) {
+            tasks.get(i).run();
+          }
+        };
+    int runners = Math.min(parallelism, tasks.size());
+    List<Future<?>> running = new ArrayList<>();
     // As long as waves of containers that each took the whole timeout would take, then no longer.
-    long waves = (candidates.size() + threads - 1) / threads;
+    long waves = (tasks.size() + runners - 1) / runners;
     long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
     try {
-      List<Future<Inspection>> futures = new ArrayList<>();
-      for (T namespace : namespaces) {
-        futures.add(pool.submit(() -> work.apply(namespace)));
+      for (int i = 0; i < runners; i++) {
+        running.add(threads.submit(runner));
       }
       List<Inspection> reports = new ArrayList<>();
-      for (int i = 0; i < futures.size(); i++) {
-        reports.add(await(futures.get(i), candidates.get(i), deadline));
+      for (int i = 0; i < tasks.size(); i++) {
+        reports.add(await(tasks.get(i), candidateOf.apply(namespaces.get(i)), deadline));
       }
       return reports;
     } finally {
-      pool.shutdownNow();
+      // Out of time: no namespace is started any more, and the threads still at one interrupted.
+      taken.set(tasks.size());
+      running.forEach(r -> r.cancel(true));
     }
   }
 
