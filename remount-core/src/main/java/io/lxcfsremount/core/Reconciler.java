@@ -3,6 +3,7 @@ package io.lxcfsremount.core;
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.bounded.AbandonableCalls;
+import io.lxcfsremount.core.bounded.Durations;
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
@@ -97,6 +98,7 @@ public final class Reconciler {
   private final LinuxCalls linux;
   private final int parallelism;
   private final Ticker ticker;
+  private final Duration containerTimeout;
   private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
 
   /**
@@ -132,6 +134,19 @@ public final class Reconciler {
       LinuxCalls linux,
       int parallelism,
       Ticker ticker) {
+    this(proc, locator, finder, rebinder, linux, parallelism, ticker, CONTAINER_TIMEOUT);
+  }
+
+  /** As the public constructor, waiting {@code containerTimeout} instead for each container. */
+  Reconciler(
+      ProcFs proc,
+      LxcfsLocator locator,
+      CandidateFinder finder,
+      Rebinder rebinder,
+      LinuxCalls linux,
+      int parallelism,
+      Ticker ticker,
+      Duration containerTimeout) {
     this.proc = proc;
     this.locator = locator;
     this.finder = finder;
@@ -139,6 +154,7 @@ public final class Reconciler {
     this.linux = linux;
     this.parallelism = parallelism;
     this.ticker = ticker;
+    this.containerTimeout = containerTimeout;
   }
 
   /**
@@ -588,7 +604,7 @@ public final class Reconciler {
     List<Future<?>> running = new ArrayList<>();
     // As long as waves of containers that each took the whole timeout would take, then no longer.
     long waves = (tasks.size() + runners - 1) / runners;
-    long deadline = System.nanoTime() + CONTAINER_TIMEOUT.multipliedBy(waves).toNanos();
+    long deadline = System.nanoTime() + containerTimeout.multipliedBy(waves).toNanos();
     try {
       for (int i = 0; i < runners; i++) {
         running.add(threads.submit(runner));
@@ -605,7 +621,7 @@ public final class Reconciler {
     }
   }
 
-  private static Inspection await(Future<Inspection> future, Candidate candidate, long deadline) {
+  private Inspection await(Future<Inspection> future, Candidate candidate, long deadline) {
     try {
       return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -614,8 +630,8 @@ public final class Reconciler {
           ContainerReport.failed(
               candidate,
               "timed out: no result within "
-                  + CONTAINER_TIMEOUT.toSeconds()
-                  + " s per container (something in it does not answer)"));
+                  + Durations.text(containerTimeout)
+                  + " per container (something in it does not answer)"));
     } catch (ExecutionException e) {
       return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getCause())));
     } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.Uninterruptibles;
 import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +136,59 @@ class ReconcilerTest {
     assertThat(linux.cloned).isEmpty();
   }
 
+  @Test
+  void aContainerWhoseRepairNeverReturns_timesOut_theOthersAreRepaired_andTheNextPassIsNotHeldUp()
+      throws Exception {
+    process("101", 4026532101L, "sleep");
+    Files.writeString(
+        root.resolve("101/mountinfo"),
+        """
+        300 299 0:90 / / rw - overlay overlay rw
+        301 300 0:91 / /proc rw,nosuid - proc proc rw
+        310 301 0:41 /proc/loadavg /proc/loadavg rw,relatime - fuse.lxcfs lxcfs rw
+        """);
+    linux.deadAt("/proc/loadavg");
+    CountDownLatch never = new CountDownLatch(1);
+    linux.onRebind(
+        rebind -> {
+          if (rebind.target().equals("/proc/loadavg")) {
+            // Asleep in the kernel: deaf to interrupts.
+            Uninterruptibles.awaitUninterruptibly(never);
+          } else {
+            showLiveAt(rebind);
+          }
+        });
+    Reconciler reconciler = reconciler(Duration.ofMillis(300));
+    try {
+      ReconcileReport first = reconciler.run(Reconciler.Mode.REPAIR, c -> true);
+      ReconcileReport second = reconciler.run(Reconciler.Mode.REPAIR, c -> true);
+
+      assertThat(first.containers())
+          .extracting(c -> c.candidate().pid(), ContainerReport::failed)
+          .containsExactlyInAnyOrder(
+              tuple(CONTAINER, null),
+              tuple(
+                  101L,
+                  "timed out: no result within 300 ms per container (something in it does"
+                      + " not answer)"));
+      assertThat(mounts(first))
+          .extracting(MountReport::target, MountReport::state)
+          .contains(
+              tuple("/proc/meminfo", MountState.REPAIRED),
+              tuple("/proc/uptime", MountState.REPAIRED));
+      assertThat(second.containers())
+          .extracting(c -> c.candidate().pid(), c -> c.failed() != null)
+          .containsExactlyInAnyOrder(tuple(CONTAINER, false), tuple(101L, true));
+    } finally {
+      never.countDown();
+    }
+  }
+
   private Reconciler reconciler() {
+    return reconciler(Duration.ofSeconds(30));
+  }
+
+  private Reconciler reconciler(Duration containerTimeout) {
     ProcFs proc = new ProcFs(root);
     return new Reconciler(
         proc,
@@ -142,7 +197,8 @@ class ReconcilerTest {
         new Rebinder(Strategy.ATOMIC_SWAP, linux),
         linux,
         4,
-        Ticker.systemTicker());
+        Ticker.systemTicker(),
+        containerTimeout);
   }
 
   private static List<MountReport> mounts(ReconcileReport report) {

@@ -11,6 +11,7 @@ import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,9 @@ public final class FakeLinuxCalls implements LinuxCalls {
   private final Map<String, RebindOutcome> failing = new HashMap<>();
   private final Map<String, Integer> deadConnections = new HashMap<>();
   private Consumer<NamespaceRebind> kernel = rebind -> {};
-  public final List<String> cloned = new ArrayList<>();
-  public final List<NamespaceRebind> jobs = new ArrayList<>();
+  // A pass calls from several threads at once.
+  public final List<String> cloned = Collections.synchronizedList(new ArrayList<>());
+  public final List<NamespaceRebind> jobs = Collections.synchronizedList(new ArrayList<>());
 
   /** Calls whose clones are on {@code live}. */
   public FakeLinuxCalls(Device live) {
