@@ -77,7 +77,8 @@ final class AgentParts implements AutoCloseable {
         new Rebinder(strategy, linux),
         linux,
         options.parallelism,
-        Ticker.systemTicker());
+        Ticker.systemTicker(),
+        Reconciler.CONTAINER_TIMEOUT);
   }
 
   /**

@@ -73,7 +73,7 @@ public final class Reconciler {
    * MountNamespaceThread); this keeps anything else that might sleep (a clone of an lxcfs file
    * wedged mid-pass, say) from holding up the pass and the containers after it.
    */
-  private static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration CONTAINER_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * How long a pass's thread waits for the next pass: long enough to carry a recovery's threads
@@ -126,19 +126,10 @@ public final class Reconciler {
   /** The namespaces the last pass found holding lxcfs mounts, with their tables as last read. */
   private volatile List<Namespace> known = List.of();
 
+  /**
+   * @param containerTimeout the longest a pass waits for one container: {@link #CONTAINER_TIMEOUT}
+   */
   public Reconciler(
-      ProcFs proc,
-      LxcfsLocator locator,
-      CandidateFinder finder,
-      Rebinder rebinder,
-      LinuxCalls linux,
-      int parallelism,
-      Ticker ticker) {
-    this(proc, locator, finder, rebinder, linux, parallelism, ticker, CONTAINER_TIMEOUT);
-  }
-
-  /** As the public constructor, waiting {@code containerTimeout} instead for each container. */
-  Reconciler(
       ProcFs proc,
       LxcfsLocator locator,
       CandidateFinder finder,

@@ -185,7 +185,7 @@ class ReconcilerTest {
   }
 
   private Reconciler reconciler() {
-    return reconciler(Duration.ofSeconds(30));
+    return reconciler(Reconciler.CONTAINER_TIMEOUT);
   }
 
   private Reconciler reconciler(Duration containerTimeout) {

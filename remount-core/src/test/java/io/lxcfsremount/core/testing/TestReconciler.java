@@ -44,6 +44,7 @@ public final class TestReconciler {
         new Rebinder(strategy, linux),
         linux,
         4,
-        Ticker.systemTicker());
+        Ticker.systemTicker(),
+        Reconciler.CONTAINER_TIMEOUT);
   }
 }
