@@ -109,8 +109,8 @@ final class Syscalls {
 
   /**
    * A zeroed struct of {@code bytes} on the Java heap, copied in and out around each call: a direct
-   * one costs a page of a magazine jnr-ffi maps, which its finalizer thread unmaps later, and each
-   * munmap stops the other CPUs to flush their TLBs (a pass makes thousands of these structs).
+   * one is cut from pages jnr-ffi maps and its finalizer thread unmaps once they are unreferenced,
+   * and each munmap stops the other CPUs to flush their TLBs (a pass makes thousands of structs).
    */
   static Pointer allocate(int bytes) {
     return Memory.allocate(RUNTIME, bytes);
