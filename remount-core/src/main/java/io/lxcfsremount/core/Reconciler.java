@@ -43,7 +43,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.SynchronousQueue;
@@ -101,24 +100,8 @@ public final class Reconciler {
   private final Duration containerTimeout;
   private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
 
-  /**
-   * The threads of the passes, reused from one step and one pass to the next: a pass that started
-   * its own each time spent more on starting and ending them (and on their first touch of memory)
-   * than on reading the 100 tables it verifies. Unbounded: a pass runs at most {@code parallelism}
-   * at once, and a thread stuck in a call that never returns is left behind, never waited for.
-   */
-  private final ExecutorService threads =
-      new ThreadPoolExecutor(
-          0,
-          Integer.MAX_VALUE,
-          THREAD_KEEP_ALIVE.toMillis(),
-          TimeUnit.MILLISECONDS,
-          new SynchronousQueue<>(),
-          task -> {
-            Thread thread = new Thread(task, "reconcile");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** The threads of the passes: {@link #passThreads}. */
+  private final ThreadPoolExecutor threads;
 
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
@@ -146,6 +129,32 @@ public final class Reconciler {
     this.parallelism = parallelism;
     this.ticker = ticker;
     this.containerTimeout = containerTimeout;
+    this.threads = passThreads(parallelism);
+  }
+
+  /**
+   * The threads of the passes, reused from one step and one pass to the next: a pass that started
+   * its own each time spent more on starting and ending them (and on their first touch of memory)
+   * than on reading the 100 tables it verifies. Up to {@code parallelism} of them may be started
+   * ahead ({@link #readyThreads}); any idle for {@link #THREAD_KEEP_ALIVE} end. Unbounded: a pass
+   * runs at most {@code parallelism} at once, and a thread stuck in a call that never returns is
+   * left behind, never waited for.
+   */
+  private static ThreadPoolExecutor passThreads(int parallelism) {
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(
+            parallelism,
+            Integer.MAX_VALUE,
+            THREAD_KEEP_ALIVE.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "reconcile");
+              thread.setDaemon(true);
+              return thread;
+            });
+    threads.allowCoreThreadTimeOut(true);
+    return threads;
   }
 
   /**
@@ -212,6 +221,19 @@ public final class Reconciler {
   /** Probes of dead connections given up on that are still stuck in a wedged lxcfs. */
   public int stuckProbes() {
     return probes.stuck();
+  }
+
+  /**
+   * Starts the threads the next recovery will use, ahead of it: called while lxcfs is away, so that
+   * its recovery when it comes back starts none of its pass threads and namespace threads on its
+   * own path. Those not used end after a few seconds, as any idle ones do.
+   */
+  public void readyThreads() {
+    int count = Math.min(parallelism, known.size());
+    while (threads.getPoolSize() < count && threads.prestartCoreThread()) {
+      // Each call starts one.
+    }
+    linux.readyNamespaceThreads(count, THREAD_KEEP_ALIVE);
   }
 
   /** Whether the last pass found any namespace holding lxcfs mounts. */

@@ -137,6 +137,19 @@ class ReconcilerTest {
   }
 
   @Test
+  void threadsAreReadiedAhead_onlyForTheNamespacesTheLastPassFoundHoldingLxcfsMounts()
+      throws Exception {
+    Reconciler reconciler = reconciler();
+    reconciler.readyThreads();
+    assertThat(linux.namespaceThreadsReadied).isZero();
+
+    reconciler.run(Reconciler.Mode.STATUS, c -> true);
+    reconciler.readyThreads();
+
+    assertThat(linux.namespaceThreadsReadied).isEqualTo(1);
+  }
+
+  @Test
   void aContainerWhoseRepairNeverReturns_timesOut_theOthersAreRepaired_andNoLaterPassIsHeldUp()
       throws Exception {
     process("101", 4026532101L, "sleep");

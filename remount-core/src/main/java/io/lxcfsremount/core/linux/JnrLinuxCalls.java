@@ -2,6 +2,7 @@ package io.lxcfsremount.core.linux;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import java.time.Duration;
 import java.util.List;
 
 /** {@link LinuxCalls} made for real: {@link Linux} and {@link MountNamespaceThread}. */
@@ -48,5 +49,10 @@ final class JnrLinuxCalls implements LinuxCalls {
   @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
     return MountNamespaceThread.run(pidfd, rebinds);
+  }
+
+  @Override
+  public void readyNamespaceThreads(int count, Duration idleFor) {
+    NamespaceWorkers.OWN.ready(count, idleFor);
   }
 }

@@ -2,6 +2,7 @@ package io.lxcfsremount.core.linux;
 
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -75,4 +76,11 @@ public interface LinuxCalls {
    * @return one outcome per rebind, in the same order
    */
   List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds);
+
+  /**
+   * Starts namespace threads ahead of the visits of {@link #cloneMountsIn} and {@link
+   * #inNamespace}, until {@code count} are alive; those not given a visit within {@code idleFor}
+   * end.
+   */
+  void readyNamespaceThreads(int count, Duration idleFor);
 }

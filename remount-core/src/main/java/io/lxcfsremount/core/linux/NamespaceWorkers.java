@@ -84,6 +84,7 @@ final class NamespaceWorkers {
   private final int home;
   private final Deque<Worker> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger started = new AtomicInteger();
+  private final AtomicInteger alive = new AtomicInteger();
 
   /**
    * @param home a descriptor of the mount namespace workers go back to after each visit (a
@@ -100,8 +101,23 @@ final class NamespaceWorkers {
         return worker;
       }
     }
-    Worker worker = new Worker(visit);
+    return startWorker(visit, KEEP_ALIVE);
+  }
+
+  /**
+   * Starts workers, with no visit yet, until {@code count} are alive; each waits {@code idleFor}
+   * for its first visit. Called ahead of a pass, so that the pass finds them started and unshared.
+   */
+  void ready(int count, Duration idleFor) {
+    while (alive.get() < count) {
+      startWorker(null, idleFor);
+    }
+  }
+
+  private Worker startWorker(Visit first, Duration firstWait) {
+    Worker worker = new Worker(first, firstWait);
     started.incrementAndGet();
+    alive.incrementAndGet();
     worker.thread.start();
     return worker;
   }
@@ -111,17 +127,28 @@ final class NamespaceWorkers {
     return started.get();
   }
 
+  /** How many workers wait at home for a visit. */
+  int idle() {
+    return idle.size();
+  }
+
   /** One namespace thread, serving visits in turn while it can go home after each. */
   final class Worker implements Runnable {
     final Thread thread;
+
+    /** The visit it was started for, or null for one started ahead, waiting {@link #firstWait}. */
+    private final Visit first;
+
+    private final Duration firstWait;
 
     /** Guarded by this: the next visit, and whether the worker takes no more. */
     private Visit next;
 
     private boolean retired;
 
-    private Worker(Visit first) {
-      this.next = first;
+    private Worker(Visit first, Duration firstWait) {
+      this.first = first;
+      this.firstWait = firstWait;
       this.thread = new Thread(this, "mntns-worker");
       thread.setDaemon(true);
     }
@@ -142,13 +169,28 @@ final class NamespaceWorkers {
 
     @Override
     public void run() {
-      Visit visit = take(Duration.ZERO);
+      try {
+        serve();
+      } finally {
+        alive.decrementAndGet();
+      }
+    }
+
+    private void serve() {
       if (Syscalls.unshare(CLONE_FS) != 0) {
-        visit.notEntered("unshare", Syscalls.errno());
-        visit.close();
+        int errno = Syscalls.errno();
         abandon();
-        visit.done.countDown();
+        if (first != null) {
+          first.notEntered("unshare", errno);
+          first.close();
+          first.done.countDown();
+        }
         return;
+      }
+      Visit visit = first;
+      if (visit == null) {
+        idle.offerFirst(this);
+        visit = take(firstWait);
       }
       while (visit != null) {
         if (!home(visit)) {

@@ -49,6 +49,13 @@ public final class Watcher {
    */
   private static final Duration RECHECK_ABSENT = Duration.ofSeconds(1);
 
+  /**
+   * How long after lxcfs went away its recovery's threads are kept started: a restart (systemd's, a
+   * DaemonSet pod's) brings it back within seconds; an lxcfs gone longer is not restarting, and an
+   * agent that waits for it keeps no idle threads.
+   */
+  private static final Duration READY_FOR = Duration.ofMinutes(1);
+
   /** How often an lxcfs that is up is probed again, to notice it wedging. */
   private static final Duration RECHECK_HEALTHY = Duration.ofSeconds(2);
 
@@ -84,6 +91,7 @@ public final class Watcher {
   private Stopwatch sinceLastPass;
   private Duration passInterval;
   private Stopwatch unhealthySince;
+  private Stopwatch awaySince;
 
   /**
    * @param filter the containers to repair (all, unless the command line names some)
@@ -144,7 +152,7 @@ public final class Watcher {
     }
     listener.lxcfsObserved(lxcfs);
     if (lxcfs.isEmpty()) {
-      lost = true;
+      away();
       wedged = false;
       aborter.answered();
       return min(RECHECK_ABSENT, resync);
@@ -155,7 +163,7 @@ public final class Watcher {
         log.warn("lxcfs at {} is not answering: {}", locator.dir(), lxcfs.get().problem());
         wedged = true;
       }
-      lost = true;
+      away();
       unhealthySince = null;
       aborter.notAnswering(lxcfs.get());
       return RECHECK_DEAD;
@@ -163,7 +171,7 @@ public final class Watcher {
     wedged = false;
     aborter.answered();
     if (!lxcfs.get().healthy()) {
-      lost = true;
+      away();
       // Mounted but its probe fails: starting up (its files appear a moment after its mount), or
       // dead until someone unmounts it. Neither changes the mount table: look again soon, and
       // less often once it has stayed that way for a while.
@@ -173,6 +181,7 @@ public final class Watcher {
       return unhealthySince.elapsed().compareTo(STARTING) < 0 ? RECHECK_STARTING : RECHECK_DEAD;
     }
     unhealthySince = null;
+    awaySince = null;
     Instance now = Instance.of(lxcfs.get());
     if (!now.equals(seen) || lost) {
       Device before = seen == null ? null : seen.generation();
@@ -198,6 +207,20 @@ public final class Watcher {
       pass(now, lxcfs.get(), newInstance);
     }
     return min(passInterval.minus(sinceLastPass.elapsed()), RECHECK_HEALTHY);
+  }
+
+  /**
+   * lxcfs is gone, not answering or not healthy: the next one to answer is new. Meanwhile, for a
+   * while, the threads of its recovery are kept started.
+   */
+  private void away() {
+    lost = true;
+    if (awaySince == null) {
+      awaySince = Stopwatch.createStarted(ticker);
+    }
+    if (awaySince.elapsed().compareTo(READY_FOR) < 0) {
+      reconciler.readyThreads();
+    }
   }
 
   /**

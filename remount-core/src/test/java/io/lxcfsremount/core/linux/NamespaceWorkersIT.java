@@ -2,6 +2,7 @@ package io.lxcfsremount.core.linux;
 
 import static io.lxcfsremount.core.testing.RealEnvironment.Need.LXCFS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lxcfsremount.core.lxcfs.Lxcfs;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,32 @@ class NamespaceWorkersIT {
     for (StandInContainer container : containers) {
       MountTable after = container.mountTable();
       assertThat(lxcfs.topMountsIn(after)).hasSize(FILES.size());
+      assertThat(lxcfs.isLiveIn(after)).isTrue();
+      assertThat(lxcfs.mountsIn(after)).isEqualTo(mountsBefore.get(container));
+      assertThat(container.exec("head", "-1", "/proc/meminfo")).startsWith("MemTotal:");
+    }
+    assertThat(procMountsOfTheAgent()).isEqualTo(agentsProcMounts);
+  }
+
+  @Test
+  void threadsReadiedAhead_serveEachContainer_andNoneIsStartedForThem() throws Exception {
+    List<String> agentsProcMounts = procMountsOfTheAgent();
+    int home = Syscalls.open("/proc/self/ns/mnt", Syscalls.O_CLOEXEC);
+    NamespaceWorkers workers = new NamespaceWorkers(home);
+    try {
+      workers.ready(2, Duration.ofSeconds(10));
+      workers.ready(2, Duration.ofSeconds(10));
+      await("the readied threads at home")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> workers.idle() == 2);
+      restartAndRepairEachInTurn(workers);
+    } finally {
+      Syscalls.close(home);
+    }
+
+    assertThat(workers.started()).isEqualTo(2);
+    for (StandInContainer container : containers) {
+      MountTable after = container.mountTable();
       assertThat(lxcfs.isLiveIn(after)).isTrue();
       assertThat(lxcfs.mountsIn(after)).isEqualTo(mountsBefore.get(container));
       assertThat(container.exec("head", "-1", "/proc/meminfo")).startsWith("MemTotal:");

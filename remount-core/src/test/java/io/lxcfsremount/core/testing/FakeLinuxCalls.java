@@ -10,6 +10,7 @@ import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ public final class FakeLinuxCalls implements LinuxCalls {
   // A pass calls from several threads at once.
   public final List<String> cloned = Collections.synchronizedList(new ArrayList<>());
   public final List<NamespaceRebind> jobs = Collections.synchronizedList(new ArrayList<>());
+  public volatile int namespaceThreadsReadied;
 
   /** Calls whose clones are on {@code live}. */
   public FakeLinuxCalls(Device live) {
@@ -105,5 +107,10 @@ public final class FakeLinuxCalls implements LinuxCalls {
       outcomes.add(outcome);
     }
     return outcomes;
+  }
+
+  @Override
+  public void readyNamespaceThreads(int count, Duration idleFor) {
+    namespaceThreadsReadied = count;
   }
 }

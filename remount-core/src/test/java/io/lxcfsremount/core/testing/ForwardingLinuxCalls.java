@@ -9,6 +9,7 @@ import io.lxcfsremount.core.linux.NamespaceRebind;
 import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.mount.Device;
 import io.lxcfsremount.core.mount.MountFlags;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -56,5 +57,10 @@ public abstract class ForwardingLinuxCalls implements LinuxCalls {
   @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
     return real.inNamespace(pidfd, rebinds);
+  }
+
+  @Override
+  public void readyNamespaceThreads(int count, Duration idleFor) {
+    real.readyNamespaceThreads(count, idleFor);
   }
 }

@@ -49,6 +49,11 @@ class WatcherTest {
   @TempDir Path noProcesses;
   private final List<Duration> sleeps = new ArrayList<>();
   private Event wokenBy = Event.MOUNTS_CHANGED;
+
+  /** The watcher's clock: it stands still unless a test moves it ({@link #eachWakeAfter}). */
+  private long nanos;
+
+  private Duration betweenWakes = Duration.ZERO;
   private Watcher watcher;
 
   @BeforeEach
@@ -67,7 +72,12 @@ class WatcherTest {
             new WatchListener() {},
             Duration.ofSeconds(60),
             WedgedLxcfsAborter.never(),
-            Ticker.systemTicker());
+            new Ticker() {
+              @Override
+              public long read() {
+                return nanos;
+              }
+            });
   }
 
   @Test
@@ -190,6 +200,29 @@ class WatcherTest {
     verify(reconciler, times(1)).run(any(), any());
   }
 
+  @Test
+  void whileLxcfsIsAway_theThreadsOfItsRecoveryAreKeptReady_forAMinute() throws Exception {
+    eachWakeAfter(Duration.ofSeconds(25));
+    sightings(
+        Optional.of(lxcfs(7)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(lxcfs(8)),
+        Optional.empty());
+
+    watcher.run();
+
+    // Seen gone at 25 s: readied then, at 50 s and at 75 s, not at 100 s; once it came back and
+    // went again, afresh.
+    verify(reconciler, times(4)).readyThreads();
+  }
+
+  private void eachWakeAfter(Duration sleep) {
+    betweenWakes = sleep;
+  }
+
   /** The locator answers these, one per wake-up (each woken by {@link #wokenBy}); then it stops. */
   @SafeVarargs
   private void sightings(Optional<Lxcfs> first, Optional<Lxcfs>... rest) throws Exception {
@@ -199,6 +232,7 @@ class WatcherTest {
         .thenAnswer(
             call -> {
               sleeps.add(call.getArgument(0));
+              nanos += betweenWakes.toNanos();
               if (++wakes[0] > rest.length) {
                 watcher.stop();
               }
