@@ -75,13 +75,7 @@ class NamespaceWorkersIT {
     }
 
     assertThat(workers.started()).isEqualTo(1);
-    for (StandInContainer container : containers) {
-      MountTable after = container.mountTable();
-      assertThat(lxcfs.topMountsIn(after)).hasSize(FILES.size());
-      assertThat(lxcfs.isLiveIn(after)).isTrue();
-      assertThat(lxcfs.mountsIn(after)).isEqualTo(mountsBefore.get(container));
-      assertThat(container.exec("head", "-1", "/proc/meminfo")).startsWith("MemTotal:");
-    }
+    assertEachContainerHasItsOwnLiveMounts();
     assertThat(procMountsOfTheAgent()).isEqualTo(agentsProcMounts);
   }
 
@@ -102,13 +96,19 @@ class NamespaceWorkersIT {
     }
 
     assertThat(workers.started()).isEqualTo(2);
+    assertEachContainerHasItsOwnLiveMounts();
+    assertThat(procMountsOfTheAgent()).isEqualTo(agentsProcMounts);
+  }
+
+  /** Live lxcfs on top at each file, no more lxcfs mounts than before, and meminfo answering. */
+  private void assertEachContainerHasItsOwnLiveMounts() throws Exception {
     for (StandInContainer container : containers) {
       MountTable after = container.mountTable();
+      assertThat(lxcfs.topMountsIn(after)).hasSize(FILES.size());
       assertThat(lxcfs.isLiveIn(after)).isTrue();
       assertThat(lxcfs.mountsIn(after)).isEqualTo(mountsBefore.get(container));
       assertThat(container.exec("head", "-1", "/proc/meminfo")).startsWith("MemTotal:");
     }
-    assertThat(procMountsOfTheAgent()).isEqualTo(agentsProcMounts);
   }
 
   @Test
