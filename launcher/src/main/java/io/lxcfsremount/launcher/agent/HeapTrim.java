@@ -12,7 +12,17 @@ import java.time.Duration;
  * together, not with the full pass waiting.
  */
 public final class HeapTrim implements WatchListener {
+  private final Runnable fullCollection;
   private boolean passed;
+
+  /** Trims with {@link System#gc()}. */
+  public HeapTrim() {
+    this(System::gc);
+  }
+
+  HeapTrim(Runnable fullCollection) {
+    this.fullCollection = fullCollection;
+  }
 
   @Override
   public void passCompleted(ReconcileReport report, Duration recovery) {
@@ -23,7 +33,7 @@ public final class HeapTrim implements WatchListener {
   public void asleep() {
     if (passed) {
       passed = false;
-      System.gc();
+      fullCollection.run();
     }
   }
 }
