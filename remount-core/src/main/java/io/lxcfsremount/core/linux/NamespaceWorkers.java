@@ -87,6 +87,12 @@ final class NamespaceWorkers {
   private final AtomicInteger alive = new AtomicInteger();
 
   /**
+   * A worker could not unshare: a seccomp profile that refuses it refuses every worker, and workers
+   * readied at each look of the watcher would start and end in a loop.
+   */
+  private volatile boolean unshareRefused;
+
+  /**
    * @param home a descriptor of the mount namespace workers go back to after each visit (a
    *     descriptor setns refuses makes every worker end after its first visit)
    */
@@ -106,10 +112,11 @@ final class NamespaceWorkers {
 
   /**
    * Starts workers, with no visit yet, until {@code count} are alive; each waits {@code idleFor}
-   * for its first visit. Called ahead of a pass, so that the pass finds them started and unshared.
+   * for its first visit. Called ahead of a pass, so that the pass finds them started and unshared;
+   * none once a worker could not unshare (each visit then starts its own, and fails saying why).
    */
   void ready(int count, Duration idleFor) {
-    while (alive.get() < count) {
+    while (!unshareRefused && alive.get() < count) {
       startWorker(null, idleFor);
     }
   }
@@ -179,6 +186,7 @@ final class NamespaceWorkers {
     private void serve() {
       if (Syscalls.unshare(CLONE_FS) != 0) {
         int errno = Syscalls.errno();
+        unshareRefused = true;
         abandon();
         if (first != null) {
           first.notEntered("unshare", errno);
