@@ -28,6 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * Namespace threads that serve one container after another, against a real lxcfs restart and real
@@ -64,15 +65,10 @@ class NamespaceWorkersIT {
 
   @Test
   void oneThread_servesEachContainerInTurn_withItsOwnLiveMounts_andTheAgentsTableUnchanged()
-      throws Exception {
+      throws Throwable {
     List<String> agentsProcMounts = procMountsOfTheAgent();
-    int home = Syscalls.open("/proc/self/ns/mnt", Syscalls.O_CLOEXEC);
-    NamespaceWorkers workers = new NamespaceWorkers(home);
-    try {
-      restartAndRepairEachInTurn(workers);
-    } finally {
-      Syscalls.close(home);
-    }
+
+    NamespaceWorkers workers = repairEachInTurnFromHome(w -> {});
 
     assertThat(workers.started()).isEqualTo(1);
     assertEachContainerHasItsOwnLiveMounts();
@@ -80,20 +76,18 @@ class NamespaceWorkersIT {
   }
 
   @Test
-  void threadsReadiedAhead_serveEachContainer_andNoneIsStartedForThem() throws Exception {
+  void threadsReadiedAhead_serveEachContainer_andNoneIsStartedForThem() throws Throwable {
     List<String> agentsProcMounts = procMountsOfTheAgent();
-    int home = Syscalls.open("/proc/self/ns/mnt", Syscalls.O_CLOEXEC);
-    NamespaceWorkers workers = new NamespaceWorkers(home);
-    try {
-      workers.ready(2, Duration.ofSeconds(10));
-      workers.ready(2, Duration.ofSeconds(10));
-      await("the readied threads at home")
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> workers.idle() == 2);
-      restartAndRepairEachInTurn(workers);
-    } finally {
-      Syscalls.close(home);
-    }
+
+    NamespaceWorkers workers =
+        repairEachInTurnFromHome(
+            w -> {
+              w.ready(2, Duration.ofSeconds(10));
+              w.ready(2, Duration.ofSeconds(10));
+              await("the readied threads at home")
+                  .atMost(Duration.ofSeconds(5))
+                  .until(() -> w.idle() == 2);
+            });
 
     assertThat(workers.started()).isEqualTo(2);
     assertEachContainerHasItsOwnLiveMounts();
@@ -126,6 +120,23 @@ class NamespaceWorkersIT {
     } finally {
       Syscalls.close(notANamespace);
     }
+  }
+
+  /**
+   * Workers whose home is this mount namespace, given {@code first} to do before lxcfs restarts and
+   * each container is repaired on them in turn.
+   */
+  private NamespaceWorkers repairEachInTurnFromHome(ThrowingConsumer<NamespaceWorkers> first)
+      throws Throwable {
+    int home = Syscalls.open("/proc/self/ns/mnt", Syscalls.O_CLOEXEC);
+    NamespaceWorkers workers = new NamespaceWorkers(home);
+    try {
+      first.accept(workers);
+      restartAndRepairEachInTurn(workers);
+    } finally {
+      Syscalls.close(home);
+    }
+    return workers;
   }
 
   private void restartAndRepairEachInTurn(NamespaceWorkers workers) throws Exception {
