@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * coalesce without delaying the first repair, and a pass never starts on an lxcfs that does not
  * answer. A pass that leaves dead or skipped mounts is retried with a growing wait, up to the
  * resync period. While lxcfs is up it is probed every 2 s (each probe bounded): a wedged lxcfs
- * changes no mount table and exits no process.
+ * changes no mount table and exits no process. While it is away, for at most a minute, the threads
+ * its recovery will use are kept started.
  */
 public final class Watcher {
   private static final Logger log = LoggerFactory.getLogger(Watcher.class);
