@@ -236,6 +236,11 @@ public final class Reconciler {
     linux.readyNamespaceThreads(count, THREAD_KEEP_ALIVE);
   }
 
+  /** How many pass threads are alive, busy or idle. */
+  int passThreads() {
+    return threads.getPoolSize();
+  }
+
   /** Whether the last pass found any namespace holding lxcfs mounts. */
   public boolean knowsAny() {
     return !known.isEmpty();

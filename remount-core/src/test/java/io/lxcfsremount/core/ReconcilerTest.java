@@ -2,6 +2,7 @@ package io.lxcfsremount.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Uninterruptibles;
@@ -141,11 +142,16 @@ class ReconcilerTest {
       throws Exception {
     Reconciler reconciler = reconciler();
     reconciler.readyThreads();
+    assertThat(reconciler.passThreads()).isZero();
     assertThat(linux.namespaceThreadsReadied).isZero();
 
     reconciler.run(Reconciler.Mode.STATUS, c -> true);
+    await("the pass's threads to end, idle")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reconciler.passThreads() == 0);
     reconciler.readyThreads();
 
+    assertThat(reconciler.passThreads()).isEqualTo(1);
     assertThat(linux.namespaceThreadsReadied).isEqualTo(1);
   }
 
