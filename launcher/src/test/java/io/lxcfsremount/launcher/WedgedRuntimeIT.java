@@ -114,7 +114,7 @@ class WedgedRuntimeIT {
         result,
         "lxcfs-remount: Docker at "
             + docker.uri()
-            + " did not answer (GET /version )?within [0-9]+ s.*");
+            + " did not answer (GET /_ping )?within [0-9]+ s.*");
   }
 
   @Test

@@ -47,9 +47,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   /**
    * A runtime for the Engine at {@code host}, which it starts to reach at once, in the background:
    * setting up the transport costs a fresh JVM some 0.2 s (httpclient5 prepares TLS even for a unix
-   * socket), time the caller can spend on its own start-up meanwhile. The Engine's version is asked
-   * right away too, so that {@link #describe()}, the check that it answers, rarely waits. Only
-   * {@code host} counts; DOCKER_* variables and Docker CLI contexts are not read.
+   * socket), time the caller can spend on its own start-up meanwhile. The Engine's version (the
+   * {@code Server} header of its answer to a ping) is asked right away too, so that {@link
+   * #describe()}, the check that it answers, rarely waits. Only {@code host} counts; DOCKER_*
+   * variables and Docker CLI contexts are not read.
    *
    * @param deadline what each request may take
    */
@@ -64,11 +65,24 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   private void askVersion(EngineApi engine) {
     try {
-      String version = engine.get("/version", EngineJson::version).orElse("unknown");
+      String version = engine.server().map(DockerRuntime::versionIn).orElse("unknown");
       description.complete(NAME + " " + version + " at " + host);
     } catch (RuntimeUnavailableException | RuntimeException e) {
       description.completeExceptionally(e);
     }
+  }
+
+  /**
+   * {@code 20.10.24+dfsg1} from a {@code Server} header of {@code Docker/20.10.24+dfsg1 (linux)};
+   * the header as it is when it has no product/version.
+   */
+  static String versionIn(String server) {
+    int slash = server.indexOf('/');
+    if (slash < 0) {
+      return server;
+    }
+    int end = server.indexOf(' ', slash);
+    return server.substring(slash + 1, end < 0 ? server.length() : end);
   }
 
   @Override

@@ -30,23 +30,6 @@ final class EngineJson {
    */
   record Listed(String id, List<String> names, Map<String, String> labels, List<Bind> binds) {}
 
-  /** {@code GET /version}: the Engine's version, e.g. {@code 20.10.24+dfsg1}. */
-  static String version(byte[] json) throws IOException {
-    try (JsonParser parser = objectAt(json)) {
-      String version = "unknown";
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        parser.nextToken();
-        if (field.equals("Version")) {
-          version = parser.getValueAsString("unknown");
-        } else {
-          parser.skipChildren();
-        }
-      }
-      return version;
-    }
-  }
-
   /** {@code GET /containers/json}: the running (and paused) containers. */
   static List<Listed> containers(byte[] json) throws IOException {
     try (JsonParser parser = FACTORY.createParser(json)) {

@@ -41,10 +41,20 @@ class DockerRuntimeTest {
   }
 
   @Test
-  void describe_namesVersionAndEndpoint() throws Exception {
-    engine.answer("/version", 200, "{\"Version\":\"20.10.24\",\"ApiVersion\":\"1.41\"}");
+  void describe_namesTheVersionOfItsServerHeader_andTheEndpoint() throws Exception {
+    engine.answer("/_ping", 200, "OK");
 
     assertThat(docker.describe()).isEqualTo("docker 20.10.24 at " + engine.host());
+    assertThat(engine.requested()).containsExactly("/_ping");
+  }
+
+  @Test
+  void versionIn_isWhatFollowsTheProduct_orTheWholeHeader() {
+    assertThat(DockerRuntime.versionIn("Docker/20.10.24+dfsg1 (linux)"))
+        .isEqualTo("20.10.24+dfsg1");
+    assertThat(DockerRuntime.versionIn("Libpod/4.3.1 (linux)")).isEqualTo("4.3.1");
+    assertThat(DockerRuntime.versionIn("Docker/27.3.1")).isEqualTo("27.3.1");
+    assertThat(DockerRuntime.versionIn("an engine")).isEqualTo("an engine");
   }
 
   @Test
@@ -176,7 +186,7 @@ class DockerRuntimeTest {
             DockerRuntime.open(DockerHost.parse(wedged.uri()), RuntimeCalls.CALL_DEADLINE)) {
       assertThatThrownBy(docker::describe)
           .isInstanceOf(RuntimeNotAnsweringException.class)
-          .hasMessage("Docker at " + wedged.uri() + " did not answer GET /version within 5 s");
+          .hasMessage("Docker at " + wedged.uri() + " did not answer GET /_ping within 5 s");
       assertThatThrownBy(docker::runningContainers)
           .isInstanceOf(RuntimeNotAnsweringException.class)
           .hasMessage(

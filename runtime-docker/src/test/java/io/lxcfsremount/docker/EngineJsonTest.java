@@ -14,11 +14,6 @@ import org.junit.jupiter.api.Test;
 class EngineJsonTest {
 
   @Test
-  void version_isTheEngineVersion() throws IOException {
-    assertThat(EngineJson.version(fixture("version.json"))).isEqualTo("20.10.24+dfsg1");
-  }
-
-  @Test
   void containers_carryIdNamesAndLabels() throws IOException {
     List<EngineJson.Listed> listed = EngineJson.containers(fixture("containers.json"));
 

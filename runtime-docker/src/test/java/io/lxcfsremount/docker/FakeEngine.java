@@ -16,9 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stand-in Docker Engine on a unix socket of its own: answers GETs with canned status and JSON,
- * one request per connection, 404 for paths it does not know.
+ * one request per connection, 404 for paths it does not know. Every answer names the Engine as
+ * dockerd does, in a {@code Server} header: {@value #SERVER}.
  */
 final class FakeEngine implements AutoCloseable {
+  static final String SERVER = "Docker/20.10.24 (linux)";
+
   private final Path dir;
   private final ServerSocketChannel server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -61,7 +64,9 @@ final class FakeEngine implements AutoCloseable {
         String head =
             "HTTP/1.1 "
                 + answer.status()
-                + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                + " X\r\nServer: "
+                + SERVER
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length
                 + "\r\nConnection: close\r\n\r\n";
         client.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
