@@ -44,6 +44,14 @@ public final class Main implements Runnable {
    */
   private static final Set<String> LINUX_COMMANDS = Set.of("repair", "status", "watch");
 
+  /**
+   * picocli's built-in converters of java.time and java.sql types, which no option uses (durations
+   * have their own): picocli registers them by reflection, loading and initializing each class
+   * (java.time's build their formatters), 17 ms of every start. Regular expressions, as picocli
+   * reads them.
+   */
+  static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*";
+
   public static void main(String[] args) {
     if (args.length > 0 && LINUX_COMMANDS.contains(args[0])) {
       preloadLinuxCalls();
@@ -57,6 +65,7 @@ public final class Main implements Runnable {
     if (Architecture.of(architecture).isEmpty()) {
       return fail(ExitCode.USAGE, Architecture.unsupported(architecture));
     }
+    System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
     CommandLine commandLine = new CommandLine(new Main());
     Supplier<Object> named = args.length == 0 ? null : COMMANDS.get(args[0]);
     if (named != null) {

@@ -1,0 +1,37 @@
+package io.lxcfsremount.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+
+class MainTest {
+
+  @Test
+  void theConvertersPicocliIsToldToLeaveOut_areOfTypesNoOptionHasWithoutItsOwn() {
+    List<String> leftOut = Arrays.asList(Main.UNUSED_CONVERTERS.split(","));
+    List<String> needingOne = new ArrayList<>();
+    for (Object command :
+        List.of(
+            new Main(),
+            new RepairCommand(),
+            new StatusCommand(),
+            new WatchCommand(),
+            new WebhookCommand())) {
+      for (ArgSpec arg : new CommandLine(command).getCommandSpec().args()) {
+        for (Class<?> type : arg.auxiliaryTypes()) {
+          if (arg.converters().length == 0 && leftOut.stream().anyMatch(type.getName()::matches)) {
+            needingOne.add(arg + " (" + type.getName() + ")");
+          }
+        }
+      }
+    }
+
+    assertThat(leftOut).contains("java\\.time\\..*");
+    assertThat(needingOne).isEmpty();
+  }
+}
