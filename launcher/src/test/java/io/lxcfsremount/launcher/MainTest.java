@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 
+/** What Main sets up before picocli reads the command line. */
 class MainTest {
 
   @Test
