@@ -55,7 +55,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   private final CriEndpoint endpoint;
   private final Duration deadline;
-  private final Connecting<ManagedChannel> channel;
+  private final Connecting<CriChannel> channel;
   private final ContainerInits inits;
 
   private CriRuntime(CriEndpoint endpoint, Duration deadline, ContainerInits inits) {
@@ -218,7 +218,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   /** A stub whose calls must all have answered within the deadline from now. */
   private RuntimeServiceFutureStub stub() throws RuntimeUnavailableException {
-    ManagedChannel ready = channel.await();
+    ManagedChannel ready = channel.await().channel();
     return RuntimeServiceGrpc.newFutureStub(ready)
         .withDeadline(Deadline.after(deadline.toNanos(), TimeUnit.NANOSECONDS));
   }
@@ -238,7 +238,7 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void close() {
-    channel.close(ManagedChannel::shutdownNow);
+    channel.close(CriChannel::close);
   }
 
   @Override

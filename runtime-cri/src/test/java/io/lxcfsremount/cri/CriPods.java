@@ -1,6 +1,5 @@
 package io.lxcfsremount.cri;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.lxcfsremount.core.testing.ContainerViews;
 import io.lxcfsremount.cri.v1.ContainerConfig;
@@ -55,7 +54,7 @@ public final class CriPods implements AutoCloseable {
   private static final long DEADLINE_SECONDS = 60;
 
   private final CriEndpoint endpoint;
-  private final ManagedChannel channel;
+  private final CriChannel channel;
   private final Map<String, PodSandboxConfig> pods = new LinkedHashMap<>();
 
   private CriPods(CriEndpoint endpoint) {
@@ -210,7 +209,7 @@ public final class CriPods implements AutoCloseable {
   }
 
   private RuntimeServiceBlockingStub stub() {
-    return RuntimeServiceGrpc.newBlockingStub(channel)
+    return RuntimeServiceGrpc.newBlockingStub(channel.channel())
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -228,7 +227,7 @@ public final class CriPods implements AutoCloseable {
       }
     }
     pods.clear();
-    channel.shutdownNow();
+    channel.close();
     if (!failures.isEmpty()) {
       failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
       throw failures.get(0);

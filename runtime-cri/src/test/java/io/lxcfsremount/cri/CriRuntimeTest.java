@@ -3,6 +3,7 @@ package io.lxcfsremount.cri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -40,9 +41,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +75,27 @@ class CriRuntimeTest {
     assertThat(cri.describe())
         .isEqualTo("containerd v1.7.2 (CRI v1) at unix://" + dir.resolve("cri.sock"));
     assertThat(cri.name()).isEqualTo("cri");
+  }
+
+  @Test
+  void close_endsTheThreadOfItsEventLoop() throws Exception {
+    Set<Thread> others = eventLoopThreads();
+    CriRuntime cri = CriRuntime.open(serve(fake).endpoint(), DEADLINE);
+    cri.describe();
+    assertThat(eventLoopThreads()).as("its event loop's thread").hasSizeGreaterThan(others.size());
+
+    cri.close();
+
+    // A thread left waiting in epoll_wait would hold the JVM's exit for 300 ms.
+    await("the thread of the closed runtime's event loop to end")
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> others.containsAll(eventLoopThreads()));
+  }
+
+  private static Set<Thread> eventLoopThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("cri-event-loop"))
+        .collect(Collectors.toSet());
   }
 
   @Test
