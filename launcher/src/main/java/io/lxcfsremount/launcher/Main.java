@@ -31,7 +31,7 @@ public final class Main implements Runnable {
    * the version alone, and all of them otherwise (for the usage, and the suggestions for a misspelt
    * one).
    */
-  private static final Map<String, Supplier<Object>> COMMANDS =
+  static final Map<String, Supplier<Object>> COMMANDS =
       ImmutableMap.of(
           "repair", RepairCommand::new,
           "status", StatusCommand::new,

@@ -16,13 +16,9 @@ class MainTest {
   void theConvertersPicocliIsToldToLeaveOut_areOfTypesNoOptionHasWithoutItsOwn() {
     List<String> leftOut = Arrays.asList(Main.UNUSED_CONVERTERS.split(","));
     List<String> needingOne = new ArrayList<>();
-    for (Object command :
-        List.of(
-            new Main(),
-            new RepairCommand(),
-            new StatusCommand(),
-            new WatchCommand(),
-            new WebhookCommand())) {
+    List<Object> commands = new ArrayList<>(List.of(new Main()));
+    Main.COMMANDS.values().forEach(command -> commands.add(command.get()));
+    for (Object command : commands) {
       for (ArgSpec arg : new CommandLine(command).getCommandSpec().args()) {
         for (Class<?> type : arg.auxiliaryTypes()) {
           if (arg.converters().length == 0 && leftOut.stream().anyMatch(type.getName()::matches)) {
@@ -34,5 +30,12 @@ class MainTest {
 
     assertThat(leftOut).contains("java\\.time\\..*");
     assertThat(needingOne).isEmpty();
+  }
+
+  @Test
+  void theCommandLine_tellsPicocliToLeaveThemOut() {
+    Main.run("--version");
+
+    assertThat(System.getProperty("picocli.converters.excludes")).isEqualTo(Main.UNUSED_CONVERTERS);
   }
 }
