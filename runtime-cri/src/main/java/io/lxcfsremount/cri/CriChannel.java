@@ -27,6 +27,13 @@ final class CriChannel implements AutoCloseable {
   /** The event loop has nothing to finish once the channel is shut down. */
   private static final Duration LOOP_SHUTDOWN = Duration.ofSeconds(1);
 
+  /**
+   * netty's switch for the JFR events of its buffer pool, by the name grpc-netty-shaded reads. They
+   * are on by default, and netty's first buffer then starts JFR's registry of event types: 30 ms of
+   * the first call to a CRI runtime, which a one-shot pass waits for. Left as it is when set.
+   */
+  static final String NETTY_JFR_EVENTS = "io.grpc.netty.shaded.io.netty.jfr.enabled";
+
   private final ManagedChannel channel;
   private final EventLoopGroup loop;
 
@@ -37,6 +44,9 @@ final class CriChannel implements AutoCloseable {
 
   /** Opens a channel; nothing connects until the first call. */
   static CriChannel open(CriEndpoint endpoint) {
+    if (System.getProperty(NETTY_JFR_EVENTS) == null) {
+      System.setProperty(NETTY_JFR_EVENTS, "false");
+    }
     EventLoopGroup loop =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("cri-event-loop", true), EpollIoHandler.newFactory());
