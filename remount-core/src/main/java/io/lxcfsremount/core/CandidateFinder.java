@@ -8,12 +8,15 @@ import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
 import io.lxcfsremount.core.runtime.RuntimeCalls;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Step 2 of the reconcile pass: the mount namespaces to look at, each with its container. Runtimes
@@ -54,6 +57,8 @@ public final class CandidateFinder {
     Map<Long, Candidate> byNamespace = new LinkedHashMap<>();
     List<Candidate> exited = new ArrayList<>();
     OptionalLong own = proc.mountNamespace("self");
+    CompletableFuture<Map<Long, Long>> namespaces =
+        new MountNamespaceScan(proc).firstPidByNamespaceMeanwhile();
     for (RuntimeCalls.Answer<List<Container>> answer :
         calls.ask(runtimes, ContainerRuntime::runningContainers)) {
       if (!answer.answered()) {
@@ -76,17 +81,32 @@ public final class CandidateFinder {
         }
       }
     }
-    addUnclaimed(byNamespace);
+    addUnclaimed(byNamespace, swept(namespaces));
     List<Candidate> candidates = new ArrayList<>(byNamespace.values());
     candidates.addAll(exited);
     return new Candidates(candidates, warnings);
   }
 
-  private void addUnclaimed(Map<Long, Candidate> byNamespace) throws IOException {
+  /** The namespace sweep's answer, or the IOException it met. */
+  private static Map<Long, Long> swept(CompletableFuture<Map<Long, Long>> namespaces)
+      throws IOException {
+    try {
+      return namespaces.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException unreadable) {
+        throw unreadable.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * @param namespaces the first PID of every mount namespace but the agent's, by namespace
+   */
+  private void addUnclaimed(Map<Long, Candidate> byNamespace, Map<Long, Long> namespaces) {
     Map<Long, Container> ownerByPidNamespace = containersByPidNamespace(byNamespace.values());
     ProcScanRuntime scan = new ProcScanRuntime(proc);
-    for (Map.Entry<Long, Long> entry :
-        new MountNamespaceScan(proc).firstPidByNamespace().entrySet()) {
+    for (Map.Entry<Long, Long> entry : namespaces.entrySet()) {
       long namespace = entry.getKey();
       long pid = entry.getValue();
       if (byNamespace.containsKey(namespace)) {

@@ -12,6 +12,7 @@ import io.lxcfsremount.core.runtime.RuntimeCalls;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,17 @@ class CandidateFinderTest {
         finder(List.of(runtime(WEB), runtime(sameAsWeb)), false).find().candidates();
 
     assertThat(candidates).extracting(Candidate::container).containsOnly(WEB);
+  }
+
+  @Test
+  void find_whereProcCannotBeListed_failsWithWhatTheSweepMet() {
+    CandidateFinder finder =
+        new CandidateFinder(
+            new ProcFs(proc.resolve("absent")), List.of(runtime(WEB)), true, new RuntimeCalls());
+
+    assertThatThrownBy(finder::find)
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("absent");
   }
 
   private CandidateFinder finder(List<ContainerRuntime> runtimes, boolean includeUnclaimed) {

@@ -1,7 +1,6 @@
 package io.lxcfsremount.core.proc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class ContainerInits {
     }
     Map<String, List<ProcessStat>> roots = new HashMap<>();
     for (Map.Entry<Long, String> member : containerOf.entrySet()) {
-      Optional<ProcessStat> stat = stat(files, member.getKey());
+      Optional<ProcessStat> stat = files.stat(member.getKey());
       if (stat.isPresent() && !member.getValue().equals(containerOf.get(stat.get().parent()))) {
         roots.computeIfAbsent(member.getValue(), id -> new ArrayList<>()).add(stat.get());
       }
@@ -78,13 +77,7 @@ public final class ContainerInits {
    * request and the scan take the time of the slower, not of both.
    */
   public CompletableFuture<Map<String, Long>> scanMeanwhile() {
-    return CompletableFuture.supplyAsync(
-        this::scan,
-        task -> {
-          Thread thread = new Thread(task, "proc-scan");
-          thread.setDaemon(true);
-          thread.start();
-        });
+    return OwnThread.supply("proc-scan", this::scan);
   }
 
   /** The one process that started first, unless two share that clock tick. */
@@ -100,18 +93,5 @@ public final class ContainerInits {
       }
     }
     return first == null || tie ? Optional.empty() : Optional.of(first.pid());
-  }
-
-  private static Optional<ProcessStat> stat(ProcessFiles files, long pid) {
-    int length = files.read(pid, "stat");
-    if (length <= 0) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          ProcessStat.parse(pid, new String(files.bytes(), 0, length, StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -1,9 +1,11 @@
 package io.lxcfsremount.core.proc;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Finds every mount namespace on the host that is not the agent's own, by reading /proc/PID/ns/mnt.
@@ -29,5 +31,23 @@ public final class MountNamespaceScan {
       }
     }
     return firstPid;
+  }
+
+  /**
+   * Starts {@link #firstPidByNamespace()} on a thread of its own and returns at once, so that a
+   * pass sweeps /proc while the runtimes answer rather than after them: on a node of thousands of
+   * processes the sweep takes tens of milliseconds. Where the sweep would throw, the future fails
+   * with an {@link UncheckedIOException}.
+   */
+  public CompletableFuture<Map<Long, Long>> firstPidByNamespaceMeanwhile() {
+    return OwnThread.supply(
+        "namespace-scan",
+        () -> {
+          try {
+            return firstPidByNamespace();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 }

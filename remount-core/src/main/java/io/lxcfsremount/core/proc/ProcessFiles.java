@@ -2,8 +2,10 @@ package io.lxcfsremount.core.proc;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Reads small files of many processes ({@code /proc/PID/cgroup}, {@code stat}) into one buffer,
@@ -40,6 +42,20 @@ final class ProcessFiles {
       return length;
     } catch (IOException e) {
       return -1;
+    }
+  }
+
+  /** The {@code stat} of process {@code pid}, if it is still there. */
+  Optional<ProcessStat> stat(long pid) {
+    int length = read(pid, "stat");
+    if (length <= 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          ProcessStat.parse(pid, new String(buffer, 0, length, StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 }

@@ -52,6 +52,14 @@ class LxcfsProcessFinderTest {
   }
 
   @Test
+  void takesOnlyTheNameLxcfs_notOneThatStartsWithIt() throws IOException {
+    process(40, 1, 20, "lxcfs-helper", "lxcfs-helper", DIR);
+    process(41, 1, 21, "lxcf", "lxcf", DIR);
+
+    assertThat(finder().find(DIR)).isEmpty();
+  }
+
+  @Test
   void findsNothing_whenNoLxcfsServesTheFolder() throws IOException {
     process(1, 0, 10, "systemd", "/sbin/init");
 
