@@ -99,10 +99,10 @@ public final class ProcFs {
 
   /**
    * The command name in {@code process}'s {@code comm}: at most 15 bytes and a newline. Read into a
-   * buffer of that size: a scan reads one per process, and {@link Files#readString} starts a /proc
-   * file, which has no size, with 8 KiB.
+   * buffer of that size: the /proc scan names each namespace it finds by one, and {@link
+   * Files#readString} starts a /proc file, which has no size, with 8 KiB.
    */
-  static String readCommand(Path process) throws IOException {
+  private static String readCommand(Path process) throws IOException {
     byte[] buffer = new byte[32];
     try (InputStream in = Files.newInputStream(process.resolve("comm"))) {
       int length = in.readNBytes(buffer, 0, buffer.length);
