@@ -521,6 +521,12 @@ public final class Reconciler {
       Set<String> again = new HashSet<>();
       for (Attempt attempt : inspection.unverified()) {
         Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
+        if (!attempt.succeeded() && attempt.mayPass(instead) && liveAt(after, attempt, lxcfs)) {
+          // Replaced since the pass read it, and by the live lxcfs: a mount propagated from the
+          // host's folder into the container. What a retry would read; none is needed.
+          reports.add(attempt.replacedByTheLive());
+          continue;
+        }
         reports.add(attempt.report(instead));
         if (attempt.mayPass(instead)) {
           again.add(attempt.target());
@@ -560,16 +566,20 @@ public final class Reconciler {
       return misplaced;
     }
     for (Attempt attempt : attempts.stream().filter(Attempt::succeeded).toList()) {
-      Optional<MountInfo> top = after.get().topAt(attempt.target());
-      boolean live =
-          top.isPresent()
-              && top.get().fsType().equals(Lxcfs.FS_TYPE)
-              && top.get().device().equals(lxcfs.generation());
-      if (!live) {
+      if (!liveAt(after, attempt, lxcfs)) {
+        Optional<MountInfo> top = after.get().topAt(attempt.target());
         misplaced.put(attempt.target(), top.map(m -> m.fsType() + " " + m.device()).orElse("gone"));
       }
     }
     return misplaced;
+  }
+
+  /** Whether the table {@code after}, when read, shows the live lxcfs on top at the target. */
+  private static boolean liveAt(Optional<MountTable> after, Attempt attempt, Lxcfs lxcfs) {
+    Optional<MountInfo> top = after.flatMap(table -> table.topAt(attempt.target()));
+    return top.isPresent()
+        && top.get().fsType().equals(Lxcfs.FS_TYPE)
+        && top.get().device().equals(lxcfs.generation());
   }
 
   /**

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.NamespaceRebind;
+import io.lxcfsremount.core.linux.RebindOutcome;
 import io.lxcfsremount.core.linux.Strategy;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.mount.Device;
@@ -99,6 +101,44 @@ class ReconcilerTest {
             tuple("/proc/uptime", "verify: top mount at /proc/uptime is fuse.lxcfs 0:41"));
     assertThat(linux.jobs).hasSize(4);
     assertThat(report.summary().nothingDead()).isFalse();
+  }
+
+  @Test
+  void aMountReplacedByTheLiveLxcfsSinceItWasRead_isHealthy_withoutARetry() throws Exception {
+    // The host's folder propagates into the container: the new lxcfs replaced the dead mount at
+    // /proc/uptime after the pass read it, so the mount-ID check there finds another mount.
+    linux
+        .failing("/proc/uptime", new RebindOutcome("mount ID check", "/proc/uptime", Errnos.ESTALE))
+        .onRebind(
+            rebind -> {
+              showLiveAt(rebind);
+              showLiveAt("/proc/uptime");
+            });
+
+    ReconcileReport report = reconciler().run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(mounts(report))
+        .extracting(MountReport::target, MountReport::state)
+        .containsExactlyInAnyOrder(
+            tuple("/proc/cpuinfo", MountState.HEALTHY),
+            tuple("/proc/meminfo", MountState.REPAIRED),
+            tuple("/proc/uptime", MountState.HEALTHY));
+    assertThat(linux.pinned).as("no retry").containsExactly(CONTAINER);
+    assertThat(report.summary().nothingDead()).isTrue();
+  }
+
+  @Test
+  void aMountReplacedSinceItWasRead_byWhatIsNotTheLiveLxcfs_isTriedOnceMore() throws Exception {
+    linux
+        .failing("/proc/uptime", new RebindOutcome("mount ID check", "/proc/uptime", Errnos.ESTALE))
+        .onRebind(this::showLiveAt);
+
+    reconciler().run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(linux.pinned).containsExactly(CONTAINER, CONTAINER);
+    assertThat(linux.jobs)
+        .extracting(NamespaceRebind::target)
+        .containsExactlyInAnyOrder("/proc/meminfo", "/proc/uptime", "/proc/uptime");
   }
 
   @Test
@@ -229,14 +269,17 @@ class ReconcilerTest {
 
   /** What the kernel shows after a rebind: the live lxcfs on top at its target. */
   private void showLiveAt(NamespaceRebind rebind) {
+    showLiveAt(rebind.target());
+  }
+
+  private void showLiveAt(String target) {
     Path table = root.resolve(CONTAINER + "/mountinfo");
     try {
       String lines = Files.readString(table);
       Files.writeString(
           table,
           lines.replace(
-              " 0:41 " + rebind.target() + " " + rebind.target() + " ",
-              " 0:50 " + rebind.target() + " " + rebind.target() + " "));
+              " 0:41 " + target + " " + target + " ", " 0:50 " + target + " " + target + " "));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -76,6 +76,14 @@ public record Attempt(
         : report(done, null);
   }
 
+  /**
+   * Its report when its calls failed but the verifying read shows the live lxcfs at its target: the
+   * mount was replaced meanwhile by another, as a mount propagated from the host's folder is.
+   */
+  public MountReport replacedByTheLive() {
+    return new MountReport(target, file, readOnly, MountState.HEALTHY, null, null);
+  }
+
   private MountReport report(MountState state, String reason) {
     return new MountReport(target, file, readOnly, state, strategy, reason);
   }

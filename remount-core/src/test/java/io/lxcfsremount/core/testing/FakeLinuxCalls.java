@@ -31,6 +31,10 @@ public final class FakeLinuxCalls implements LinuxCalls {
   // A pass calls from several threads at once.
   public final List<String> cloned = Collections.synchronizedList(new ArrayList<>());
   public final List<NamespaceRebind> jobs = Collections.synchronizedList(new ArrayList<>());
+
+  /** The processes pinned, once for each time a pass went to them: a retry pins afresh. */
+  public final List<Long> pinned = Collections.synchronizedList(new ArrayList<>());
+
   public volatile int namespaceThreadsReadied;
 
   /** Calls whose clones are on {@code live}. */
@@ -58,6 +62,7 @@ public final class FakeLinuxCalls implements LinuxCalls {
 
   @Override
   public Fd pidfdOpen(long pid) {
+    pinned.add(pid);
     return new Fd(-1);
   }
 
