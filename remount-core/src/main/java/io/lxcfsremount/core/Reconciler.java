@@ -21,6 +21,7 @@ import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.proc.ProcFs;
 import io.lxcfsremount.core.repair.Attempt;
 import io.lxcfsremount.core.repair.Rebinder;
+import io.lxcfsremount.core.repair.Shown;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -33,7 +34,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -516,19 +516,12 @@ public final class Reconciler {
     Candidate candidate = inspection.report().candidate();
     try {
       Optional<MountTable> after = readAfter(candidate, inspection.unverified());
-      Map<String, String> misplaced = misplaced(after, lxcfs, inspection.unverified());
       List<MountReport> reports = new ArrayList<>(inspection.report().mounts());
       Set<String> again = new HashSet<>();
       for (Attempt attempt : inspection.unverified()) {
-        Optional<String> instead = Optional.ofNullable(misplaced.get(attempt.target()));
-        if (!attempt.succeeded() && attempt.mayPass(instead) && liveAt(after, attempt, lxcfs)) {
-          // Replaced since the pass read it, and by the live lxcfs: a mount propagated from the
-          // host's folder into the container. What a retry would read; none is needed.
-          reports.add(attempt.replacedByTheLive());
-          continue;
-        }
-        reports.add(attempt.report(instead));
-        if (attempt.mayPass(instead)) {
+        Optional<Shown> shown = after.map(table -> shownAt(table, attempt.target(), lxcfs));
+        reports.add(attempt.report(shown));
+        if (attempt.mayPass(shown)) {
           again.add(attempt.target());
         }
       }
@@ -555,31 +548,16 @@ public final class Reconciler {
     }
   }
 
-  /**
-   * @return by target, what the table {@code after} shows there instead of the live lxcfs, for each
-   *     attempt whose calls succeeded and that the table does not show; nothing when not read
-   */
-  private static Map<String, String> misplaced(
-      Optional<MountTable> after, Lxcfs lxcfs, List<Attempt> attempts) {
-    Map<String, String> misplaced = new HashMap<>();
-    if (after.isEmpty()) {
-      return misplaced;
-    }
-    for (Attempt attempt : attempts.stream().filter(Attempt::succeeded).toList()) {
-      if (!liveAt(after, attempt, lxcfs)) {
-        Optional<MountInfo> top = after.get().topAt(attempt.target());
-        misplaced.put(attempt.target(), top.map(m -> m.fsType() + " " + m.device()).orElse("gone"));
-      }
-    }
-    return misplaced;
-  }
-
-  /** Whether the table {@code after}, when read, shows the live lxcfs on top at the target. */
-  private static boolean liveAt(Optional<MountTable> after, Attempt attempt, Lxcfs lxcfs) {
-    Optional<MountInfo> top = after.flatMap(table -> table.topAt(attempt.target()));
-    return top.isPresent()
-        && top.get().fsType().equals(Lxcfs.FS_TYPE)
-        && top.get().device().equals(lxcfs.generation());
+  /** What {@code table} shows at {@code target}: the live lxcfs on top, or what instead. */
+  private static Shown shownAt(MountTable table, String target, Lxcfs lxcfs) {
+    Optional<MountInfo> top = table.topAt(target);
+    boolean live =
+        top.isPresent()
+            && top.get().fsType().equals(Lxcfs.FS_TYPE)
+            && top.get().device().equals(lxcfs.generation());
+    return live
+        ? Shown.LIVE
+        : new Shown(top.map(m -> m.fsType() + " " + m.device()).orElse("gone"));
   }
 
   /**

@@ -44,44 +44,50 @@ public record Attempt(
 
   /**
    * Whether it failed for a reason that may pass (a race lost to another namespace's repair, a
-   * target that moved): worth one more try, alone. {@code misplaced} as for {@link #report}.
+   * target that moved): worth one more try, alone. {@code shown} as for {@link #report}.
    */
-  public boolean mayPass(Optional<String> misplaced) {
+  public boolean mayPass(Optional<Shown> shown) {
     if (succeeded()) {
-      return misplaced.isPresent();
+      return shown.isPresent() && !shown.get().live();
     }
-    return outcome != null && alive && MAY_PASS.contains(outcome.errno());
+    return failedForAPassingReason() && !replacedByTheLive(shown);
   }
 
   /**
    * Its report.
    *
-   * @param misplaced for a mount whose calls succeeded, what the container's table shows at the
-   *     target instead of the live lxcfs; empty when it shows the live lxcfs (or was not read)
+   * @param shown what the verifying read of the container's table shows at the target; empty when
+   *     the table was not read (none of the container's repairs succeeded)
    */
-  public MountReport report(Optional<String> misplaced) {
+  public MountReport report(Optional<Shown> shown) {
     if (refused != null) {
       return report(MountState.FAILED, refused);
+    }
+    if (replacedByTheLive(shown)) {
+      // What a retry would find: the mount read was replaced since by the live lxcfs itself, as
+      // one propagated from the host's folder into the container is.
+      return new MountReport(target, file, readOnly, MountState.HEALTHY, null, null);
     }
     if (!outcome.done()) {
       return alive
           ? report(MountState.FAILED, outcome.describe(cloneOf))
           : report(MountState.SKIPPED, "process exited");
     }
-    if (misplaced.isPresent()) {
-      return report(MountState.FAILED, "verify: top mount at " + target + " is " + misplaced.get());
+    if (shown.isPresent() && !shown.get().live()) {
+      return report(
+          MountState.FAILED, "verify: top mount at " + target + " is " + shown.get().instead());
     }
     return outcome.stacked()
         ? report(MountState.STACKED, "the dead mount is locked in place: the live one covers it")
         : report(done, null);
   }
 
-  /**
-   * Its report when its calls failed but the verifying read shows the live lxcfs at its target: the
-   * mount was replaced meanwhile by another, as a mount propagated from the host's folder is.
-   */
-  public MountReport replacedByTheLive() {
-    return new MountReport(target, file, readOnly, MountState.HEALTHY, null, null);
+  private boolean failedForAPassingReason() {
+    return outcome != null && !outcome.done() && alive && MAY_PASS.contains(outcome.errno());
+  }
+
+  private boolean replacedByTheLive(Optional<Shown> shown) {
+    return failedForAPassingReason() && shown.isPresent() && shown.get().live();
   }
 
   private MountReport report(MountState state, String reason) {

@@ -92,7 +92,7 @@ class RebinderTest {
       throws Exception {
     List<Attempt> attempts = repair(new FakeLinuxCalls(LIVE));
 
-    Optional<String> instead = Optional.of("fuse.lxcfs 0:41");
+    Optional<Shown> instead = Optional.of(new Shown("fuse.lxcfs 0:41"));
     assertThat(attempts.get(0).report(instead).state()).isEqualTo(MountState.FAILED);
     assertThat(attempts.get(0).report(instead).reason())
         .isEqualTo("verify: top mount at /proc/meminfo is fuse.lxcfs 0:41");
