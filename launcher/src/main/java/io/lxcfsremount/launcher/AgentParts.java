@@ -30,17 +30,18 @@ final class AgentParts implements AutoCloseable {
    */
   AgentParts(CommonOptions options) {
     this.options = options;
-    if (options.lxcfsTimeout.isZero()) {
+    if (options.lxcfsTimeout().isZero()) {
       throw new UsageException("--lxcfs-timeout must be longer than 0s");
     }
-    this.locator = new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir), options.lxcfsTimeout, linux);
-    if (options.parallelism < 1) {
-      throw new UsageException("--parallelism must be at least 1, not " + options.parallelism);
+    this.locator =
+        new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir()), options.lxcfsTimeout(), linux);
+    if (options.parallelism() < 1) {
+      throw new UsageException("--parallelism must be at least 1, not " + options.parallelism());
     }
     this.runtimes = Runtimes.start(options);
     try {
       // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
-      this.strategy = options.strategy.resolve();
+      this.strategy = options.strategy().resolve();
       runtimes.check();
     } catch (RuntimeException e) {
       runtimes.close();
@@ -76,7 +77,7 @@ final class AgentParts implements AutoCloseable {
         runtimes.finder(proc),
         new Rebinder(strategy, linux),
         linux,
-        options.parallelism,
+        options.parallelism(),
         Ticker.systemTicker(),
         Reconciler.CONTAINER_TIMEOUT);
   }

@@ -3,8 +3,8 @@ package io.lxcfsremount.launcher;
 import io.lxcfsremount.launcher.logging.LoggingOptions;
 import io.lxcfsremount.launcher.report.ReportFormat;
 import java.time.Duration;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The flags every command takes. Each also reads from an LXCFS_REMOUNT_* environment variable. */
 final class CommonOptions {
@@ -17,81 +17,140 @@ final class CommonOptions {
     PROC
   }
 
-  @Option(
-      names = "--lxcfs-dir",
-      paramLabel = "DIR",
-      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}",
-      description =
-          "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
-  String lxcfsDir;
+  private final OptionSpec lxcfsDir =
+      OptionSpec.builder("--lxcfs-dir")
+          .paramLabel("DIR")
+          .type(String.class)
+          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
+          .description(
+              "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
+          .build();
 
   // lxcfs answers a stat in microseconds even under load; a wedged one (stopped, looping) never.
-  @Option(
-      names = "--lxcfs-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}",
-      converter = DurationConverter.class,
-      description =
-          "How long lxcfs may take to answer a probe before it counts as not answering"
-              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
-  Duration lxcfsTimeout;
+  private final OptionSpec lxcfsTimeout =
+      OptionSpec.builder("--lxcfs-timeout")
+          .paramLabel("DURATION")
+          .type(Duration.class)
+          .converters(new DurationConverter())
+          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}")
+          .description(
+              "How long lxcfs may take to answer a probe before it counts as not answering"
+                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
+          .build();
 
-  @Option(
-      names = "--runtime",
-      paramLabel = "RUNTIME",
-      defaultValue = "${env:LXCFS_REMOUNT_RUNTIME:-auto}",
-      description =
-          "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
-              + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
-              + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
-  RuntimeChoice runtime;
+  private final OptionSpec runtime =
+      OptionSpec.builder("--runtime")
+          .paramLabel("RUNTIME")
+          .type(RuntimeChoice.class)
+          .defaultValue("${env:LXCFS_REMOUNT_RUNTIME:-auto}")
+          .description(
+              "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
+                  + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
+                  + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
+          .build();
 
-  @Option(
-      names = "--docker-host",
-      paramLabel = "URL",
-      defaultValue =
-          "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}",
-      description =
-          "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST, else"
-              + " DOCKER_HOST).")
-  String dockerHost;
+  private final OptionSpec dockerHost =
+      OptionSpec.builder("--docker-host")
+          .paramLabel("URL")
+          .type(String.class)
+          .defaultValue(
+              "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}")
+          .description(
+              "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST,"
+                  + " else DOCKER_HOST).")
+          .build();
 
-  @Option(
-      names = "--output",
-      paramLabel = "FORMAT",
-      defaultValue = "${env:LXCFS_REMOUNT_OUTPUT:-table}",
-      description =
-          "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_OUTPUT).")
-  ReportFormat output;
+  private final OptionSpec output =
+      OptionSpec.builder("--output")
+          .paramLabel("FORMAT")
+          .type(ReportFormat.class)
+          .defaultValue("${env:LXCFS_REMOUNT_OUTPUT:-table}")
+          .description(
+              "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env"
+                  + " LXCFS_REMOUNT_OUTPUT).")
+          .build();
 
-  @Mixin LoggingOptions logging;
+  private final LoggingOptions logging = new LoggingOptions();
 
-  @Option(
-      names = "--strategy",
-      paramLabel = "STRATEGY",
-      defaultValue = "${env:LXCFS_REMOUNT_STRATEGY:-auto}",
-      converter = StrategyChoice.Converter.class,
-      description =
-          "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or classic"
-              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
-  StrategyChoice strategy;
+  private final OptionSpec strategy =
+      OptionSpec.builder("--strategy")
+          .paramLabel("STRATEGY")
+          .type(StrategyChoice.class)
+          .converters(new StrategyChoice.Converter())
+          .defaultValue("${env:LXCFS_REMOUNT_STRATEGY:-auto}")
+          .description(
+              "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or"
+                  + " classic (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
+          .build();
 
   // More than the CPUs: a container's repair mostly sleeps in the kernel (each detach waits for an
   // RCU grace period), and concurrent detaches share grace periods.
-  @Option(
-      names = "--parallelism",
-      paramLabel = "N",
-      defaultValue = "${env:LXCFS_REMOUNT_PARALLELISM:-16}",
-      description =
-          "Containers handled at once (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_PARALLELISM).")
-  int parallelism;
+  private final OptionSpec parallelism =
+      OptionSpec.builder("--parallelism")
+          .paramLabel("N")
+          .type(int.class)
+          .defaultValue("${env:LXCFS_REMOUNT_PARALLELISM:-16}")
+          .description(
+              "Containers handled at once (default: ${DEFAULT-VALUE}; env"
+                  + " LXCFS_REMOUNT_PARALLELISM).")
+          .build();
 
-  @Option(
-      names = "--cri-endpoint",
-      paramLabel = "ENDPOINT",
-      defaultValue = "${env:LXCFS_REMOUNT_CRI_ENDPOINT}",
-      description =
-          "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd, CRI-O"
-              + " and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
-  String criEndpoint;
+  private final OptionSpec criEndpoint =
+      OptionSpec.builder("--cri-endpoint")
+          .paramLabel("ENDPOINT")
+          .type(String.class)
+          .defaultValue("${env:LXCFS_REMOUNT_CRI_ENDPOINT}")
+          .description(
+              "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd,"
+                  + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
+          .build();
+
+  void addTo(CommandSpec command) {
+    command
+        .addOption(lxcfsDir)
+        .addOption(lxcfsTimeout)
+        .addOption(runtime)
+        .addOption(dockerHost)
+        .addOption(output)
+        .addOption(strategy)
+        .addOption(parallelism)
+        .addOption(criEndpoint);
+    logging.addTo(command);
+  }
+
+  String lxcfsDir() {
+    return lxcfsDir.getValue();
+  }
+
+  Duration lxcfsTimeout() {
+    return lxcfsTimeout.getValue();
+  }
+
+  RuntimeChoice runtime() {
+    return runtime.getValue();
+  }
+
+  String dockerHost() {
+    return dockerHost.getValue();
+  }
+
+  ReportFormat output() {
+    return output.getValue();
+  }
+
+  LoggingOptions logging() {
+    return logging;
+  }
+
+  StrategyChoice strategy() {
+    return strategy.getValue();
+  }
+
+  int parallelism() {
+    return parallelism.getValue();
+  }
+
+  String criEndpoint() {
+    return criEndpoint.getValue();
+  }
 }

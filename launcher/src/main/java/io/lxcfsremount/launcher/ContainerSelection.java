@@ -1,20 +1,26 @@
 package io.lxcfsremount.launcher;
 
-import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --container}, for the commands that can be limited to some containers. */
 final class ContainerSelection {
+  private final OptionSpec containers =
+      OptionSpec.builder("--container")
+          .paramLabel("ID_OR_NAME")
+          .type(List.class)
+          .auxiliaryTypes(String.class)
+          .description(
+              "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
+          .build();
 
-  @Option(
-      names = "--container",
-      paramLabel = "ID_OR_NAME",
-      description =
-          "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-  List<String> containers = new ArrayList<>();
+  void addTo(CommandSpec command) {
+    command.addOption(containers);
+  }
 
   ContainerFilter filter() {
-    return new ContainerFilter(containers);
+    List<String> named = containers.getValue();
+    return new ContainerFilter(named == null ? List.of() : named);
   }
 }

@@ -13,30 +13,27 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code lxcfs-remount} command line. */
-@Command(
-    name = "lxcfs-remount",
-    description = "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class)
+/**
+ * The {@code lxcfs-remount} command line. Its commands are built in code, not declared with
+ * picocli's annotations: reading those makes the JDK generate a class for each annotation type and
+ * picocli reflect over every field and method, about 35 ms of a repair (README, Benchmarks).
+ */
 public final class Main implements Runnable {
   private static final String PREFIX = "lxcfs-remount: ";
 
   /**
-   * The commands. picocli reads a command's options by reflection when the command is added, which
-   * costs a short process a good part of its start-up: only the command named is added, none for
-   * the version alone, and all of them otherwise (for the usage, and the suggestions for a misspelt
-   * one).
+   * The commands. Only the command named is built, none for the version alone, and all of them
+   * otherwise (for the usage, and the suggestions for a misspelt one).
    */
-  static final Map<String, Supplier<Object>> COMMANDS =
+  static final Map<String, Supplier<CommandSpec>> COMMANDS =
       ImmutableMap.of(
-          "repair", RepairCommand::new,
-          "status", StatusCommand::new,
-          "watch", WatchCommand::new,
-          "webhook", WebhookCommand::new);
+          "repair", () -> new RepairCommand().spec(),
+          "status", () -> new StatusCommand().spec(),
+          "watch", () -> new WatchCommand().spec(),
+          "webhook", () -> new WebhookCommand().spec());
 
   /**
    * The commands that make Linux calls. Not the webhook, which runs where jnr may not load (no
@@ -52,6 +49,9 @@ public final class Main implements Runnable {
    */
   static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*";
 
+  /** This command as picocli sees it, for a usage error of its own. */
+  private CommandSpec spec;
+
   public static void main(String[] args) {
     if (args.length > 0 && LINUX_COMMANDS.contains(args[0])) {
       preloadLinuxCalls();
@@ -66,8 +66,8 @@ public final class Main implements Runnable {
       return fail(ExitCode.USAGE, Architecture.unsupported(architecture));
     }
     System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
-    CommandLine commandLine = new CommandLine(new Main());
-    Supplier<Object> named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    CommandLine commandLine = new CommandLine(spec());
+    Supplier<CommandSpec> named = args.length == 0 ? null : COMMANDS.get(args[0]);
     if (named != null) {
       commandLine.addSubcommand(args[0], named.get());
     } else if (!versionOnly(args)) {
@@ -145,10 +145,23 @@ public final class Main implements Runnable {
     return exitCode;
   }
 
+  /** The top command, which only answers --help and --version; its commands are added to it. */
+  static CommandSpec spec() {
+    Main main = new Main();
+    main.spec =
+        CommandSpec.wrapWithoutInspection(main)
+            .name("lxcfs-remount")
+            .versionProvider(new Version());
+    main.spec
+        .usageMessage()
+        .description("Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.");
+    return StandardHelp.addTo(main.spec);
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: repair, status, watch, webhook");
+        spec.commandLine(), "a command is required: repair, status, watch, webhook");
   }
 
   /** The version Maven built, from the jar's resources. */

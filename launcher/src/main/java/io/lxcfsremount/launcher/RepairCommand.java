@@ -11,42 +11,51 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code lxcfs-remount repair}: one pass that re-binds every dead lxcfs mount. */
-@Command(
-    name = "repair",
-    description = "Re-bind every dead lxcfs mount in every running container, once.",
-    mixinStandardHelpOptions = true)
 final class RepairCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RepairCommand.class);
 
-  @Mixin CommonOptions options;
+  private final CommonOptions options = new CommonOptions();
 
-  @Option(
-      names = "--dry-run",
-      defaultValue = "${env:LXCFS_REMOUNT_DRY_RUN:-false}",
-      description = "Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
-  boolean dryRun;
+  private final OptionSpec dryRun =
+      OptionSpec.builder("--dry-run")
+          .type(boolean.class)
+          .defaultValue("${env:LXCFS_REMOUNT_DRY_RUN:-false}")
+          .description("Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
+          .build();
 
-  @Option(
-      names = "--wait",
-      paramLabel = "DURATION",
-      defaultValue = "${env:LXCFS_REMOUNT_WAIT:-0s}",
-      converter = DurationConverter.class,
-      description =
-          "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
-              + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
-  Duration wait;
+  private final OptionSpec wait =
+      OptionSpec.builder("--wait")
+          .paramLabel("DURATION")
+          .type(Duration.class)
+          .converters(new DurationConverter())
+          .defaultValue("${env:LXCFS_REMOUNT_WAIT:-0s}")
+          .description(
+              "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
+                  + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
+          .build();
 
-  @Mixin ContainerSelection selection;
+  private final ContainerSelection selection = new ContainerSelection();
+
+  /** The command, built in code ({@link Main#COMMANDS}). */
+  CommandSpec spec() {
+    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("repair");
+    command
+        .usageMessage()
+        .description("Re-bind every dead lxcfs mount in every running container, once.");
+    options.addTo(command);
+    command.addOption(dryRun).addOption(wait);
+    selection.addTo(command);
+    return StandardHelp.addTo(command);
+  }
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options.logging);
-    if (dryRun) {
+    Logging.configure(options.logging());
+    if (dryRun()) {
       Privileges.require("repair --dry-run", Privileges.CAP_SYS_PTRACE);
     } else {
       Privileges.require(
@@ -58,6 +67,7 @@ final class RepairCommand implements Callable<Integer> {
   }
 
   private int repair(AgentParts agent) throws Exception {
+    Duration wait = firstWait();
     if (!wait.isZero()) {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
       if (lxcfs.filter(Lxcfs::healthy).isEmpty()) {
@@ -77,12 +87,22 @@ final class RepairCommand implements Callable<Integer> {
     ReconcileReport report;
     try {
       report =
-          agent.reconciler().run(dryRun ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
+          agent
+              .reconciler()
+              .run(dryRun() ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
     } catch (LxcfsUnavailableException e) {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
-    Reports.print(report, options.output, System.out);
+    Reports.print(report, options.output(), System.out);
     return filter.exitCode(ExitCode.of(report));
+  }
+
+  private boolean dryRun() {
+    return dryRun.getValue();
+  }
+
+  private Duration firstWait() {
+    return wait.getValue();
   }
 
   private static String lastSeen(Lxcfs lxcfs) {

@@ -9,23 +9,28 @@ import io.lxcfsremount.launcher.report.Reports;
 import io.lxcfsremount.launcher.report.RuntimeDescription;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lxcfs-remount status}: a read-only report of every container's lxcfs mounts. */
-@Command(
-    name = "status",
-    description = "Report every container's lxcfs mounts, healthy or stale. Changes nothing.",
-    mixinStandardHelpOptions = true)
 final class StatusCommand implements Callable<Integer> {
+  private final CommonOptions options = new CommonOptions();
 
-  @Mixin CommonOptions options;
+  private final ContainerSelection selection = new ContainerSelection();
 
-  @Mixin ContainerSelection selection;
+  /** The command, built in code ({@link Main#COMMANDS}). */
+  CommandSpec spec() {
+    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("status");
+    command
+        .usageMessage()
+        .description("Report every container's lxcfs mounts, healthy or stale. Changes nothing.");
+    options.addTo(command);
+    selection.addTo(command);
+    return StandardHelp.addTo(command);
+  }
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options.logging);
+    Logging.configure(options.logging());
     Privileges.require("status", Privileges.CAP_SYS_PTRACE);
     ContainerFilter filter = selection.filter();
     ReconcileReport report;
@@ -38,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    Reports.print(report, runtimes, options.output, System.out);
+    Reports.print(report, runtimes, options.output(), System.out);
     return filter.exitCode(ExitCode.of(report));
   }
 }

@@ -34,16 +34,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code lxcfs-remount watch}: the node agent, repairing by itself every time lxcfs restarts. */
-@Command(
-    name = "watch",
-    description =
-        "Watch lxcfs and repair every container each time it restarts; serve /metrics, /healthz and /readyz.",
-    mixinStandardHelpOptions = true)
 final class WatchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
 
@@ -54,67 +48,94 @@ final class WatchCommand implements Callable<Integer> {
     FALSE
   }
 
-  @Mixin CommonOptions options;
+  private final CommonOptions options = new CommonOptions();
 
-  @Option(
-      names = "--resync",
-      paramLabel = "DURATION",
-      defaultValue = "${env:LXCFS_REMOUNT_RESYNC:-60s}",
-      converter = DurationConverter.class,
-      description =
-          "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RESYNC).")
-  Duration resync;
+  private final OptionSpec resync =
+      OptionSpec.builder("--resync")
+          .paramLabel("DURATION")
+          .type(Duration.class)
+          .converters(new DurationConverter())
+          .defaultValue("${env:LXCFS_REMOUNT_RESYNC:-60s}")
+          .description(
+              "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env"
+                  + " LXCFS_REMOUNT_RESYNC).")
+          .build();
 
-  @Option(
-      names = "--listen",
-      paramLabel = "HOST:PORT",
-      defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}",
-      converter = ListenAddress.class,
-      description =
-          "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-  InetSocketAddress listen;
+  private final OptionSpec listen =
+      OptionSpec.builder("--listen")
+          .paramLabel("HOST:PORT")
+          .type(InetSocketAddress.class)
+          .converters(new ListenAddress())
+          .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}")
+          .description(
+              "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env"
+                  + " LXCFS_REMOUNT_LISTEN).")
+          .build();
 
-  @Option(
-      names = "--kubernetes-events",
-      paramLabel = "auto|true|false",
-      arity = "0..1",
-      fallbackValue = "true",
-      defaultValue = "${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}",
-      description =
-          "Post Events on the pods of repaired containers; auto = when running inside a cluster"
-              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
-  KubernetesEvents kubernetesEvents;
+  private final OptionSpec kubernetesEvents =
+      OptionSpec.builder("--kubernetes-events")
+          .paramLabel("auto|true|false")
+          .type(KubernetesEvents.class)
+          .arity("0..1")
+          .fallbackValue("true")
+          .defaultValue("${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}")
+          .description(
+              "Post Events on the pods of repaired containers; auto = when running inside a"
+                  + " cluster (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
+          .build();
 
-  @Option(
-      names = "--abort-wedged",
-      paramLabel = "DURATION",
-      defaultValue = "${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}",
-      converter = DurationConverter.class,
-      description =
-          "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its readers"
-              + " get an error instead of hanging; 0s = never (default: ${DEFAULT-VALUE};"
-              + " env LXCFS_REMOUNT_ABORT_WEDGED).")
-  Duration abortWedged;
+  private final OptionSpec abortWedged =
+      OptionSpec.builder("--abort-wedged")
+          .paramLabel("DURATION")
+          .type(Duration.class)
+          .converters(new DurationConverter())
+          .defaultValue("${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}")
+          .description(
+              "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its"
+                  + " readers get an error instead of hanging; 0s = never (default:"
+                  + " ${DEFAULT-VALUE}; env LXCFS_REMOUNT_ABORT_WEDGED).")
+          .build();
 
-  @Option(
-      names = "--node-name",
-      paramLabel = "NAME",
-      defaultValue = "${env:NODE_NAME:-}",
-      description =
-          "This node's name, the reporting instance of Events (default: env NODE_NAME, else the host name).")
-  String nodeName;
+  private final OptionSpec nodeName =
+      OptionSpec.builder("--node-name")
+          .paramLabel("NAME")
+          .type(String.class)
+          .defaultValue("${env:NODE_NAME:-}")
+          .description(
+              "This node's name, the reporting instance of Events (default: env NODE_NAME, else"
+                  + " the host name).")
+          .build();
 
-  @Mixin ContainerSelection selection;
+  private final ContainerSelection selection = new ContainerSelection();
+
+  /** The command, built in code ({@link Main#COMMANDS}). */
+  CommandSpec spec() {
+    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("watch");
+    command
+        .usageMessage()
+        .description(
+            "Watch lxcfs and repair every container each time it restarts; serve /metrics,"
+                + " /healthz and /readyz.");
+    options.addTo(command);
+    command
+        .addOption(resync)
+        .addOption(listen)
+        .addOption(kubernetesEvents)
+        .addOption(abortWedged)
+        .addOption(nodeName);
+    selection.addTo(command);
+    return StandardHelp.addTo(command);
+  }
 
   @Override
   public Integer call() throws Exception {
-    Logging.configure(options.logging);
+    Logging.configure(options.logging());
     Privileges.require(
         "watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
-    if (resync.isZero()) {
+    if (resync().isZero()) {
       throw new UsageException("--resync must be longer than 0s");
     }
-    if (abortWedged.isNegative()) {
+    if (abortWedged().isNegative()) {
       throw new UsageException("--abort-wedged must not be negative");
     }
     Readiness readiness = new Readiness();
@@ -142,10 +163,10 @@ final class WatchCommand implements Callable<Integer> {
 
   private HealthServer serve(AgentMetrics metrics, Readiness readiness, Liveness liveness) {
     try {
-      return HealthServer.start(listen, metrics.registry(), readiness, liveness);
+      return HealthServer.start(listen(), metrics.registry(), readiness, liveness);
     } catch (IOException e) {
       throw new UsageException(
-          "--listen " + ListenAddress.text(listen) + ": cannot listen: " + e.getMessage(), e);
+          "--listen " + ListenAddress.text(listen()) + ": cannot listen: " + e.getMessage(), e);
     }
   }
 
@@ -158,7 +179,7 @@ final class WatchCommand implements Callable<Integer> {
       HealthServer http,
       CountDownLatch stopped)
       throws Exception {
-    Preflight.warnings(options.strategy).forEach(warning -> log.warn("{}", warning));
+    Preflight.warnings(options.strategy()).forEach(warning -> log.warn("{}", warning));
     if (events != null) {
       listeners.add(events);
     }
@@ -171,18 +192,18 @@ final class WatchCommand implements Callable<Integer> {
             agent.linux(),
             wakeups,
             new Listeners(listeners),
-            resync,
-            abortWedged.isZero()
+            resync(),
+            abortWedged().isZero()
                 ? WedgedLxcfsAborter.never()
-                : WedgedLxcfsAborter.after(abortWedged, Ticker.systemTicker()),
+                : WedgedLxcfsAborter.after(abortWedged(), Ticker.systemTicker()),
             Ticker.systemTicker());
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
     log.info(
         "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
         agent.locator().dir(),
-        options.runtime.name().toLowerCase(Locale.ROOT),
-        resync.toSeconds(),
+        options.runtime().name().toLowerCase(Locale.ROOT),
+        resync().toSeconds(),
         http.port(),
         events != null ? "on" : "off");
     try {
@@ -191,6 +212,18 @@ final class WatchCommand implements Callable<Integer> {
     } finally {
       stopped.countDown();
     }
+  }
+
+  private Duration resync() {
+    return resync.getValue();
+  }
+
+  private InetSocketAddress listen() {
+    return listen.getValue();
+  }
+
+  private Duration abortWedged() {
+    return abortWedged.getValue();
   }
 
   private static void stopOnSignal(Watcher watcher, CountDownLatch stopped) {
@@ -204,7 +237,8 @@ final class WatchCommand implements Callable<Integer> {
 
   /** Whether to post Events: asked for, or (auto) running inside a cluster. */
   private boolean kubernetesEvents() {
-    return switch (kubernetesEvents) {
+    KubernetesEvents wanted = kubernetesEvents.getValue();
+    return switch (wanted) {
       case AUTO -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
       case TRUE -> true;
       case FALSE -> false;
@@ -212,8 +246,9 @@ final class WatchCommand implements Callable<Integer> {
   }
 
   private String nodeName() {
-    if (!nodeName.isEmpty()) {
-      return nodeName;
+    String named = nodeName.getValue();
+    if (!named.isEmpty()) {
+      return named;
     }
     try {
       return InetAddress.getLocalHost().getHostName();

@@ -26,133 +26,193 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code lxcfs-remount webhook}: the admission webhook that gives opted-in pods the lxcfs files.
  */
-@Command(
-    name = "webhook",
-    description =
-        "Serve the mutating admission webhook (POST /mutate, /mutate-namespace) that mounts the"
-            + " lxcfs files into every container of opted-in pods.",
-    mixinStandardHelpOptions = true)
 final class WebhookCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(WebhookCommand.class);
 
   /** How often a self-managed replica makes sure its CA is still in the caBundle. */
   private static final Duration REPUBLISH = Duration.ofMinutes(5);
 
-  @Option(
-      names = "--listen",
-      paramLabel = "HOST:PORT",
-      defaultValue = "${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}",
-      converter = ListenAddress.class,
-      description = "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-  InetSocketAddress listen;
+  private final OptionSpec listen =
+      OptionSpec.builder("--listen")
+          .paramLabel("HOST:PORT")
+          .type(InetSocketAddress.class)
+          .converters(new ListenAddress())
+          .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}")
+          .description(
+              "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
+          .build();
 
-  @Option(
-      names = "--tls-cert-file",
-      paramLabel = "FILE",
-      defaultValue = "${env:LXCFS_REMOUNT_TLS_CERT_FILE}",
-      description =
-          "The server certificate (PEM, chain after it), read again when it changes"
-              + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
-  Path certificateFile;
+  private final OptionSpec certificateFile =
+      OptionSpec.builder("--tls-cert-file")
+          .paramLabel("FILE")
+          .type(Path.class)
+          .defaultValue("${env:LXCFS_REMOUNT_TLS_CERT_FILE}")
+          .description(
+              "The server certificate (PEM, chain after it), read again when it changes"
+                  + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
+          .build();
 
-  @Option(
-      names = "--tls-private-key-file",
-      paramLabel = "FILE",
-      defaultValue = "${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}",
-      description =
-          "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
-  Path keyFile;
+  private final OptionSpec keyFile =
+      OptionSpec.builder("--tls-private-key-file")
+          .paramLabel("FILE")
+          .type(Path.class)
+          .defaultValue("${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}")
+          .description(
+              "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env"
+                  + " LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
+          .build();
 
-  @Option(
-      names = "--self-managed-tls",
-      defaultValue = "${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}",
-      description =
-          "Instead of certificate files: make a CA and certificate at start and add the CA to the"
-              + " caBundle of --webhook-configuration (env LXCFS_REMOUNT_SELF_MANAGED_TLS).")
-  boolean selfManaged;
+  private final OptionSpec selfManaged =
+      OptionSpec.builder("--self-managed-tls")
+          .type(boolean.class)
+          .defaultValue("${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}")
+          .description(
+              "Instead of certificate files: make a CA and certificate at start and add the CA to"
+                  + " the caBundle of --webhook-configuration (env"
+                  + " LXCFS_REMOUNT_SELF_MANAGED_TLS).")
+          .build();
 
-  @Option(
-      names = "--webhook-configuration",
-      paramLabel = "NAME",
-      defaultValue = "${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}",
-      description =
-          "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
-              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
-  String webhookConfiguration;
+  private final OptionSpec webhookConfiguration =
+      OptionSpec.builder("--webhook-configuration")
+          .paramLabel("NAME")
+          .type(String.class)
+          .defaultValue("${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}")
+          .description(
+              "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
+                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
+          .build();
 
-  @Option(
-      names = "--service",
-      paramLabel = "NAME.NAMESPACE",
-      defaultValue = "${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}",
-      description =
-          "The Service the API server calls, named in the --self-managed-tls certificate"
-              + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
-  String service;
+  private final OptionSpec service =
+      OptionSpec.builder("--service")
+          .paramLabel("NAME.NAMESPACE")
+          .type(String.class)
+          .defaultValue("${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}")
+          .description(
+              "The Service the API server calls, named in the --self-managed-tls certificate"
+                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
+          .build();
 
-  @Option(
-      names = "--lxcfs-dir",
-      paramLabel = "DIR",
-      defaultValue = "${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}",
-      description =
-          "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
-  String lxcfsDir;
+  private final OptionSpec lxcfsDir =
+      OptionSpec.builder("--lxcfs-dir")
+          .paramLabel("DIR")
+          .type(String.class)
+          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
+          .description(
+              "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env"
+                  + " LXCFS_REMOUNT_LXCFS_DIR).")
+          .build();
 
-  @Option(
-      names = "--exclude-namespace",
-      paramLabel = "NAMESPACE",
-      split = ",",
-      defaultValue = "${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}",
-      description =
-          "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
-              + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
-  List<String> excludedNamespaces;
+  private final OptionSpec excludedNamespaces =
+      OptionSpec.builder("--exclude-namespace")
+          .paramLabel("NAMESPACE")
+          .type(List.class)
+          .auxiliaryTypes(String.class)
+          .splitRegex(",")
+          .defaultValue("${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}")
+          .description(
+              "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
+                  + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
+          .build();
 
-  @Mixin LoggingOptions logging;
+  private final LoggingOptions logging = new LoggingOptions();
+
+  /** The command, built in code ({@link Main#COMMANDS}). */
+  CommandSpec spec() {
+    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("webhook");
+    command
+        .usageMessage()
+        .description(
+            "Serve the mutating admission webhook (POST /mutate, /mutate-namespace) that mounts"
+                + " the lxcfs files into every container of opted-in pods.");
+    command
+        .addOption(listen)
+        .addOption(certificateFile)
+        .addOption(keyFile)
+        .addOption(selfManaged)
+        .addOption(webhookConfiguration)
+        .addOption(service)
+        .addOption(lxcfsDir)
+        .addOption(excludedNamespaces);
+    logging.addTo(command);
+    return StandardHelp.addTo(command);
+  }
 
   @Override
   public Integer call() throws Exception {
     Logging.configure(logging);
-    if (!lxcfsDir.startsWith("/")) {
+    if (!lxcfsDir().startsWith("/")) {
       throw new UsageException(
-          "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir);
+          "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir());
     }
-    boolean files = certificateFile != null || keyFile != null;
-    if (files == selfManaged || (files && (certificateFile == null || keyFile == null))) {
+    boolean files = certificateFile() != null || keyFile() != null;
+    if (files == selfManaged() || (files && (certificateFile() == null || keyFile() == null))) {
       throw new UsageException(
           "give --tls-cert-file and --tls-private-key-file, or --self-managed-tls");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient kubernetes = selfManaged ? new KubernetesClientBuilder().build() : null) {
-      ServerCertificate certificate = selfManaged ? selfManaged(kubernetes) : files();
-      AdmissionHandler handler = new AdmissionHandler(lxcfsDir, Set.copyOf(excludedNamespaces));
+    try (KubernetesClient kubernetes =
+        selfManaged() ? new KubernetesClientBuilder().build() : null) {
+      ServerCertificate certificate = selfManaged() ? selfManagedCertificate(kubernetes) : files();
+      AdmissionHandler handler = new AdmissionHandler(lxcfsDir(), Set.copyOf(excludedNamespaces()));
       WebhookServer server;
       try {
-        server = WebhookServer.start(listen, certificate, handler);
+        server = WebhookServer.start(listen(), certificate, handler);
       } catch (IOException e) {
         throw new UsageException(
-            "--listen " + ListenAddress.text(listen) + ": cannot listen: " + e.getMessage(), e);
+            "--listen " + ListenAddress.text(listen()) + ": cannot listen: " + e.getMessage(), e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
       log.info(
           "serving admission reviews on port {} (lxcfs at {}, {})",
           server.port(),
-          lxcfsDir,
-          selfManaged
-              ? "self-managed certificate, CA in " + webhookConfiguration
-              : "certificate from " + certificateFile);
+          lxcfsDir(),
+          selfManaged()
+              ? "self-managed certificate, CA in " + webhookConfiguration()
+              : "certificate from " + certificateFile());
       try (server) {
         stopped.await();
       }
       log.info("stopped");
     }
     return ExitCode.CLEAN;
+  }
+
+  private InetSocketAddress listen() {
+    return listen.getValue();
+  }
+
+  Path certificateFile() {
+    return certificateFile.getValue();
+  }
+
+  Path keyFile() {
+    return keyFile.getValue();
+  }
+
+  boolean selfManaged() {
+    return selfManaged.getValue();
+  }
+
+  String webhookConfiguration() {
+    return webhookConfiguration.getValue();
+  }
+
+  String service() {
+    return service.getValue();
+  }
+
+  private String lxcfsDir() {
+    return lxcfsDir.getValue();
+  }
+
+  private List<String> excludedNamespaces() {
+    return excludedNamespaces.getValue();
   }
 
   private static String rootCause(Throwable e) {
@@ -165,13 +225,14 @@ final class WebhookCommand implements Callable<Integer> {
 
   private ServerCertificate files() {
     try {
-      return CertificateFiles.load(certificateFile, keyFile, Ticker.systemTicker());
+      return CertificateFiles.load(certificateFile(), keyFile(), Ticker.systemTicker());
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     }
   }
 
-  private ServerCertificate selfManaged(KubernetesClient kubernetes) {
+  private ServerCertificate selfManagedCertificate(KubernetesClient kubernetes) {
+    String service = service();
     int dot = service.indexOf('.');
     if (dot <= 0 || dot == service.length() - 1) {
       throw new UsageException("--service must be NAME.NAMESPACE, not " + service);
@@ -183,13 +244,13 @@ final class WebhookCommand implements Callable<Integer> {
             List.of(service + ".svc", name + "." + namespace, service + ".svc.cluster.local"),
             Clock.systemUTC());
     CaBundlePublisher publisher =
-        new CaBundlePublisher(kubernetes, webhookConfiguration, Clock.systemUTC());
+        new CaBundlePublisher(kubernetes, webhookConfiguration(), Clock.systemUTC());
     try {
       publisher.publish(issued.ca());
     } catch (RuntimeException e) {
       throw new UsageException(
           "cannot add the CA to the caBundle of mutatingwebhookconfiguration "
-              + webhookConfiguration
+              + webhookConfiguration()
               + ": "
               + rootCause(e),
           e);
@@ -206,7 +267,7 @@ final class WebhookCommand implements Callable<Integer> {
           try {
             publisher.publish(issued.ca());
           } catch (RuntimeException e) {
-            log.warn("cannot check the caBundle of {}: {}", webhookConfiguration, e.getMessage());
+            log.warn("cannot check the caBundle of {}: {}", webhookConfiguration(), e.getMessage());
           }
         },
         REPUBLISH.toSeconds(),

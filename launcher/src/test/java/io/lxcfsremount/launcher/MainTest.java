@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** What Main sets up before picocli reads the command line. */
 class MainTest {
@@ -16,10 +16,10 @@ class MainTest {
   void theConvertersPicocliIsToldToLeaveOut_areOfTypesNoOptionHasWithoutItsOwn() {
     List<String> leftOut = Arrays.asList(Main.UNUSED_CONVERTERS.split(","));
     List<String> needingOne = new ArrayList<>();
-    List<Object> commands = new ArrayList<>(List.of(new Main()));
+    List<CommandSpec> commands = new ArrayList<>(List.of(Main.spec()));
     Main.COMMANDS.values().forEach(command -> commands.add(command.get()));
-    for (Object command : commands) {
-      for (ArgSpec arg : new CommandLine(command).getCommandSpec().args()) {
+    for (CommandSpec command : commands) {
+      for (ArgSpec arg : command.args()) {
         for (Class<?> type : arg.auxiliaryTypes()) {
           if (arg.converters().length == 0 && leftOut.stream().anyMatch(type.getName()::matches)) {
             needingOne.add(arg + " (" + type.getName() + ")");

@@ -18,7 +18,8 @@ public final class Logging {
   private Logging() {}
 
   public static void configure(LoggingOptions options) {
-    configure((LoggerContext) LoggerFactory.getILoggerFactory(), options.format, options.verbose);
+    configure(
+        (LoggerContext) LoggerFactory.getILoggerFactory(), options.format(), options.verbose());
   }
 
   /**
