@@ -30,18 +30,20 @@ final class AgentParts implements AutoCloseable {
    */
   AgentParts(CommonOptions options) {
     this.options = options;
-    if (options.lxcfsTimeout().isZero()) {
+    if (options.lxcfsTimeout.value().isZero()) {
       throw new UsageException("--lxcfs-timeout must be longer than 0s");
     }
     this.locator =
-        new LxcfsLocator(proc, lxcfsDir(options.lxcfsDir()), options.lxcfsTimeout(), linux);
-    if (options.parallelism() < 1) {
-      throw new UsageException("--parallelism must be at least 1, not " + options.parallelism());
+        new LxcfsLocator(
+            proc, lxcfsDir(options.lxcfsDir.value()), options.lxcfsTimeout.value(), linux);
+    if (options.parallelism.value() < 1) {
+      throw new UsageException(
+          "--parallelism must be at least 1, not " + options.parallelism.value());
     }
     this.runtimes = Runtimes.start(options);
     try {
       // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
-      this.strategy = options.strategy().resolve();
+      this.strategy = options.strategy.value().resolve();
       runtimes.check();
     } catch (RuntimeException e) {
       runtimes.close();
@@ -77,7 +79,7 @@ final class AgentParts implements AutoCloseable {
         runtimes.finder(proc),
         new Rebinder(strategy, linux),
         linux,
-        options.parallelism(),
+        options.parallelism.value(),
         Ticker.systemTicker(),
         Reconciler.CONTAINER_TIMEOUT);
   }

@@ -17,140 +17,116 @@ final class CommonOptions {
     PROC
   }
 
-  private final OptionSpec lxcfsDir =
-      OptionSpec.builder("--lxcfs-dir")
-          .paramLabel("DIR")
-          .type(String.class)
-          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
-          .description(
-              "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
-          .build();
+  final TypedOption<String> lxcfsDir =
+      new TypedOption<>(
+          OptionSpec.builder("--lxcfs-dir")
+              .paramLabel("DIR")
+              .type(String.class)
+              .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
+              .description(
+                  "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
+              .build());
 
   // lxcfs answers a stat in microseconds even under load; a wedged one (stopped, looping) never.
-  private final OptionSpec lxcfsTimeout =
-      OptionSpec.builder("--lxcfs-timeout")
-          .paramLabel("DURATION")
-          .type(Duration.class)
-          .converters(new DurationConverter())
-          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}")
-          .description(
-              "How long lxcfs may take to answer a probe before it counts as not answering"
-                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
-          .build();
+  final TypedOption<Duration> lxcfsTimeout =
+      new TypedOption<>(
+          OptionSpec.builder("--lxcfs-timeout")
+              .paramLabel("DURATION")
+              .type(Duration.class)
+              .converters(new DurationConverter())
+              .defaultValue("${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}")
+              .description(
+                  "How long lxcfs may take to answer a probe before it counts as not answering"
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
+              .build());
 
-  private final OptionSpec runtime =
-      OptionSpec.builder("--runtime")
-          .paramLabel("RUNTIME")
-          .type(RuntimeChoice.class)
-          .defaultValue("${env:LXCFS_REMOUNT_RUNTIME:-auto}")
-          .description(
-              "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
-                  + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
-                  + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
-          .build();
+  final TypedOption<RuntimeChoice> runtime =
+      new TypedOption<>(
+          OptionSpec.builder("--runtime")
+              .paramLabel("RUNTIME")
+              .type(RuntimeChoice.class)
+              .defaultValue("${env:LXCFS_REMOUNT_RUNTIME:-auto}")
+              .description(
+                  "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
+                      + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
+                      + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
+              .build());
 
-  private final OptionSpec dockerHost =
-      OptionSpec.builder("--docker-host")
-          .paramLabel("URL")
-          .type(String.class)
-          .defaultValue(
-              "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}")
-          .description(
-              "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST,"
-                  + " else DOCKER_HOST).")
-          .build();
+  final TypedOption<String> dockerHost =
+      new TypedOption<>(
+          OptionSpec.builder("--docker-host")
+              .paramLabel("URL")
+              .type(String.class)
+              .defaultValue(
+                  "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}")
+              .description(
+                  "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST,"
+                      + " else DOCKER_HOST).")
+              .build());
 
-  private final OptionSpec output =
-      OptionSpec.builder("--output")
-          .paramLabel("FORMAT")
-          .type(ReportFormat.class)
-          .defaultValue("${env:LXCFS_REMOUNT_OUTPUT:-table}")
-          .description(
-              "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env"
-                  + " LXCFS_REMOUNT_OUTPUT).")
-          .build();
+  final TypedOption<ReportFormat> output =
+      new TypedOption<>(
+          OptionSpec.builder("--output")
+              .paramLabel("FORMAT")
+              .type(ReportFormat.class)
+              .defaultValue("${env:LXCFS_REMOUNT_OUTPUT:-table}")
+              .description(
+                  "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env"
+                      + " LXCFS_REMOUNT_OUTPUT).")
+              .build());
 
   private final LoggingOptions logging = new LoggingOptions();
 
-  private final OptionSpec strategy =
-      OptionSpec.builder("--strategy")
-          .paramLabel("STRATEGY")
-          .type(StrategyChoice.class)
-          .converters(new StrategyChoice.Converter())
-          .defaultValue("${env:LXCFS_REMOUNT_STRATEGY:-auto}")
-          .description(
-              "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or"
-                  + " classic (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
-          .build();
+  final TypedOption<StrategyChoice> strategy =
+      new TypedOption<>(
+          OptionSpec.builder("--strategy")
+              .paramLabel("STRATEGY")
+              .type(StrategyChoice.class)
+              .converters(new StrategyChoice.Converter())
+              .defaultValue("${env:LXCFS_REMOUNT_STRATEGY:-auto}")
+              .description(
+                  "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or"
+                      + " classic (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
+              .build());
 
   // More than the CPUs: a container's repair mostly sleeps in the kernel (each detach waits for an
   // RCU grace period), and concurrent detaches share grace periods.
-  private final OptionSpec parallelism =
-      OptionSpec.builder("--parallelism")
-          .paramLabel("N")
-          .type(int.class)
-          .defaultValue("${env:LXCFS_REMOUNT_PARALLELISM:-16}")
-          .description(
-              "Containers handled at once (default: ${DEFAULT-VALUE}; env"
-                  + " LXCFS_REMOUNT_PARALLELISM).")
-          .build();
+  final TypedOption<Integer> parallelism =
+      new TypedOption<>(
+          OptionSpec.builder("--parallelism")
+              .paramLabel("N")
+              .type(int.class)
+              .defaultValue("${env:LXCFS_REMOUNT_PARALLELISM:-16}")
+              .description(
+                  "Containers handled at once (default: ${DEFAULT-VALUE}; env"
+                      + " LXCFS_REMOUNT_PARALLELISM).")
+              .build());
 
-  private final OptionSpec criEndpoint =
-      OptionSpec.builder("--cri-endpoint")
-          .paramLabel("ENDPOINT")
-          .type(String.class)
-          .defaultValue("${env:LXCFS_REMOUNT_CRI_ENDPOINT}")
-          .description(
-              "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd,"
-                  + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
-          .build();
+  final TypedOption<String> criEndpoint =
+      new TypedOption<>(
+          OptionSpec.builder("--cri-endpoint")
+              .paramLabel("ENDPOINT")
+              .type(String.class)
+              .defaultValue("${env:LXCFS_REMOUNT_CRI_ENDPOINT}")
+              .description(
+                  "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd,"
+                      + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
+              .build());
 
   void addTo(CommandSpec command) {
     command
-        .addOption(lxcfsDir)
-        .addOption(lxcfsTimeout)
-        .addOption(runtime)
-        .addOption(dockerHost)
-        .addOption(output)
-        .addOption(strategy)
-        .addOption(parallelism)
-        .addOption(criEndpoint);
+        .addOption(lxcfsDir.spec())
+        .addOption(lxcfsTimeout.spec())
+        .addOption(runtime.spec())
+        .addOption(dockerHost.spec())
+        .addOption(output.spec())
+        .addOption(strategy.spec())
+        .addOption(parallelism.spec())
+        .addOption(criEndpoint.spec());
     logging.addTo(command);
-  }
-
-  String lxcfsDir() {
-    return lxcfsDir.getValue();
-  }
-
-  Duration lxcfsTimeout() {
-    return lxcfsTimeout.getValue();
-  }
-
-  RuntimeChoice runtime() {
-    return runtime.getValue();
-  }
-
-  String dockerHost() {
-    return dockerHost.getValue();
-  }
-
-  ReportFormat output() {
-    return output.getValue();
   }
 
   LoggingOptions logging() {
     return logging;
-  }
-
-  StrategyChoice strategy() {
-    return strategy.getValue();
-  }
-
-  int parallelism() {
-    return parallelism.getValue();
-  }
-
-  String criEndpoint() {
-    return criEndpoint.getValue();
   }
 }

@@ -6,21 +6,22 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --container}, for the commands that can be limited to some containers. */
 final class ContainerSelection {
-  private final OptionSpec containers =
-      OptionSpec.builder("--container")
-          .paramLabel("ID_OR_NAME")
-          .type(List.class)
-          .auxiliaryTypes(String.class)
-          .description(
-              "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-          .build();
+  private final TypedOption<List<String>> containers =
+      new TypedOption<>(
+          OptionSpec.builder("--container")
+              .paramLabel("ID_OR_NAME")
+              .type(List.class)
+              .auxiliaryTypes(String.class)
+              .description(
+                  "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
+              .build());
 
   void addTo(CommandSpec command) {
-    command.addOption(containers);
+    command.addOption(containers.spec());
   }
 
   ContainerFilter filter() {
-    List<String> named = containers.getValue();
+    List<String> named = containers.value();
     return new ContainerFilter(named == null ? List.of() : named);
   }
 }

@@ -20,23 +20,26 @@ final class RepairCommand implements Callable<Integer> {
 
   private final CommonOptions options = new CommonOptions();
 
-  private final OptionSpec dryRun =
-      OptionSpec.builder("--dry-run")
-          .type(boolean.class)
-          .defaultValue("${env:LXCFS_REMOUNT_DRY_RUN:-false}")
-          .description("Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
-          .build();
+  private final TypedOption<Boolean> dryRun =
+      new TypedOption<>(
+          OptionSpec.builder("--dry-run")
+              .type(boolean.class)
+              .defaultValue("${env:LXCFS_REMOUNT_DRY_RUN:-false}")
+              .description(
+                  "Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
+              .build());
 
-  private final OptionSpec wait =
-      OptionSpec.builder("--wait")
-          .paramLabel("DURATION")
-          .type(Duration.class)
-          .converters(new DurationConverter())
-          .defaultValue("${env:LXCFS_REMOUNT_WAIT:-0s}")
-          .description(
-              "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
-                  + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
-          .build();
+  private final TypedOption<Duration> wait =
+      new TypedOption<>(
+          OptionSpec.builder("--wait")
+              .paramLabel("DURATION")
+              .type(Duration.class)
+              .converters(new DurationConverter())
+              .defaultValue("${env:LXCFS_REMOUNT_WAIT:-0s}")
+              .description(
+                  "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
+                      + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
+              .build());
 
   private final ContainerSelection selection = new ContainerSelection();
 
@@ -47,7 +50,7 @@ final class RepairCommand implements Callable<Integer> {
         .usageMessage()
         .description("Re-bind every dead lxcfs mount in every running container, once.");
     options.addTo(command);
-    command.addOption(dryRun).addOption(wait);
+    command.addOption(dryRun.spec()).addOption(wait.spec());
     selection.addTo(command);
     return StandardHelp.addTo(command);
   }
@@ -55,7 +58,7 @@ final class RepairCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(options.logging());
-    if (dryRun()) {
+    if (dryRun.value()) {
       Privileges.require("repair --dry-run", Privileges.CAP_SYS_PTRACE);
     } else {
       Privileges.require(
@@ -67,7 +70,7 @@ final class RepairCommand implements Callable<Integer> {
   }
 
   private int repair(AgentParts agent) throws Exception {
-    Duration wait = firstWait();
+    Duration wait = this.wait.value();
     if (!wait.isZero()) {
       Optional<Lxcfs> lxcfs = agent.waiter().awaitHealthy(wait);
       if (lxcfs.filter(Lxcfs::healthy).isEmpty()) {
@@ -89,20 +92,12 @@ final class RepairCommand implements Callable<Integer> {
       report =
           agent
               .reconciler()
-              .run(dryRun() ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
+              .run(dryRun.value() ? Reconciler.Mode.DRY_RUN : Reconciler.Mode.REPAIR, filter);
     } catch (LxcfsUnavailableException e) {
       return Main.fail(e.mounted() ? ExitCode.NO_LXCFS : ExitCode.USAGE, e.getMessage());
     }
-    Reports.print(report, options.output(), System.out);
+    Reports.print(report, options.output.value(), System.out);
     return filter.exitCode(ExitCode.of(report));
-  }
-
-  private boolean dryRun() {
-    return dryRun.getValue();
-  }
-
-  private Duration firstWait() {
-    return wait.getValue();
   }
 
   private static String lastSeen(Lxcfs lxcfs) {

@@ -53,7 +53,7 @@ final class Runtimes implements AutoCloseable {
    * @throws UsageException for a malformed endpoint
    */
   static Runtimes start(CommonOptions options) {
-    return switch (options.runtime()) {
+    return switch (options.runtime.value()) {
       case PROC -> new Runtimes(List.of(), List.of(), true);
       case DOCKER -> new Runtimes(open(List.of(docker(options))), List.of(), false);
       case CRI -> new Runtimes(open(cri(options)), List.of(), false);
@@ -83,7 +83,7 @@ final class Runtimes implements AutoCloseable {
 
   private static List<CriProvider> cri(CommonOptions options) {
     try {
-      return CriProvider.at(options.criEndpoint());
+      return CriProvider.at(options.criEndpoint.value());
     } catch (IllegalArgumentException e) {
       throw new UsageException("--cri-endpoint: " + e.getMessage());
     }
@@ -91,7 +91,7 @@ final class Runtimes implements AutoCloseable {
 
   private static DockerProvider docker(CommonOptions options) {
     try {
-      return DockerProvider.at(options.dockerHost());
+      return DockerProvider.at(options.dockerHost.value());
     } catch (IllegalArgumentException e) {
       throw new UsageException("--docker-host: " + e.getMessage());
     }

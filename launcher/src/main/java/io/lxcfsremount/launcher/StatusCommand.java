@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     } catch (LxcfsUnavailableException e) {
       return Main.fail(ExitCode.USAGE, e.getMessage());
     }
-    Reports.print(report, runtimes, options.output(), System.out);
+    Reports.print(report, runtimes, options.output.value(), System.out);
     return filter.exitCode(ExitCode.of(report));
   }
 }

@@ -50,61 +50,66 @@ final class WatchCommand implements Callable<Integer> {
 
   private final CommonOptions options = new CommonOptions();
 
-  private final OptionSpec resync =
-      OptionSpec.builder("--resync")
-          .paramLabel("DURATION")
-          .type(Duration.class)
-          .converters(new DurationConverter())
-          .defaultValue("${env:LXCFS_REMOUNT_RESYNC:-60s}")
-          .description(
-              "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env"
-                  + " LXCFS_REMOUNT_RESYNC).")
-          .build();
+  private final TypedOption<Duration> resync =
+      new TypedOption<>(
+          OptionSpec.builder("--resync")
+              .paramLabel("DURATION")
+              .type(Duration.class)
+              .converters(new DurationConverter())
+              .defaultValue("${env:LXCFS_REMOUNT_RESYNC:-60s}")
+              .description(
+                  "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env"
+                      + " LXCFS_REMOUNT_RESYNC).")
+              .build());
 
-  private final OptionSpec listen =
-      OptionSpec.builder("--listen")
-          .paramLabel("HOST:PORT")
-          .type(InetSocketAddress.class)
-          .converters(new ListenAddress())
-          .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}")
-          .description(
-              "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env"
-                  + " LXCFS_REMOUNT_LISTEN).")
-          .build();
+  private final TypedOption<InetSocketAddress> listen =
+      new TypedOption<>(
+          OptionSpec.builder("--listen")
+              .paramLabel("HOST:PORT")
+              .type(InetSocketAddress.class)
+              .converters(new ListenAddress())
+              .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}")
+              .description(
+                  "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env"
+                      + " LXCFS_REMOUNT_LISTEN).")
+              .build());
 
-  private final OptionSpec kubernetesEvents =
-      OptionSpec.builder("--kubernetes-events")
-          .paramLabel("auto|true|false")
-          .type(KubernetesEvents.class)
-          .arity("0..1")
-          .fallbackValue("true")
-          .defaultValue("${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}")
-          .description(
-              "Post Events on the pods of repaired containers; auto = when running inside a"
-                  + " cluster (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
-          .build();
+  private final TypedOption<KubernetesEvents> kubernetesEvents =
+      new TypedOption<>(
+          OptionSpec.builder("--kubernetes-events")
+              .paramLabel("auto|true|false")
+              .type(KubernetesEvents.class)
+              .arity("0..1")
+              .fallbackValue("true")
+              .defaultValue("${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}")
+              .description(
+                  "Post Events on the pods of repaired containers; auto = when running inside a"
+                      + " cluster (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
+              .build());
 
-  private final OptionSpec abortWedged =
-      OptionSpec.builder("--abort-wedged")
-          .paramLabel("DURATION")
-          .type(Duration.class)
-          .converters(new DurationConverter())
-          .defaultValue("${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}")
-          .description(
-              "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its"
-                  + " readers get an error instead of hanging; 0s = never (default:"
-                  + " ${DEFAULT-VALUE}; env LXCFS_REMOUNT_ABORT_WEDGED).")
-          .build();
+  private final TypedOption<Duration> abortWedged =
+      new TypedOption<>(
+          OptionSpec.builder("--abort-wedged")
+              .paramLabel("DURATION")
+              .type(Duration.class)
+              .converters(new DurationConverter())
+              .defaultValue("${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}")
+              .description(
+                  "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its"
+                      + " readers get an error instead of hanging; 0s = never (default:"
+                      + " ${DEFAULT-VALUE}; env LXCFS_REMOUNT_ABORT_WEDGED).")
+              .build());
 
-  private final OptionSpec nodeName =
-      OptionSpec.builder("--node-name")
-          .paramLabel("NAME")
-          .type(String.class)
-          .defaultValue("${env:NODE_NAME:-}")
-          .description(
-              "This node's name, the reporting instance of Events (default: env NODE_NAME, else"
-                  + " the host name).")
-          .build();
+  private final TypedOption<String> nodeName =
+      new TypedOption<>(
+          OptionSpec.builder("--node-name")
+              .paramLabel("NAME")
+              .type(String.class)
+              .defaultValue("${env:NODE_NAME:-}")
+              .description(
+                  "This node's name, the reporting instance of Events (default: env NODE_NAME, else"
+                      + " the host name).")
+              .build());
 
   private final ContainerSelection selection = new ContainerSelection();
 
@@ -118,11 +123,11 @@ final class WatchCommand implements Callable<Integer> {
                 + " /healthz and /readyz.");
     options.addTo(command);
     command
-        .addOption(resync)
-        .addOption(listen)
-        .addOption(kubernetesEvents)
-        .addOption(abortWedged)
-        .addOption(nodeName);
+        .addOption(resync.spec())
+        .addOption(listen.spec())
+        .addOption(kubernetesEvents.spec())
+        .addOption(abortWedged.spec())
+        .addOption(nodeName.spec());
     selection.addTo(command);
     return StandardHelp.addTo(command);
   }
@@ -132,10 +137,10 @@ final class WatchCommand implements Callable<Integer> {
     Logging.configure(options.logging());
     Privileges.require(
         "watch", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
-    if (resync().isZero()) {
+    if (resync.value().isZero()) {
       throw new UsageException("--resync must be longer than 0s");
     }
-    if (abortWedged().isNegative()) {
+    if (abortWedged.value().isNegative()) {
       throw new UsageException("--abort-wedged must not be negative");
     }
     Readiness readiness = new Readiness();
@@ -150,9 +155,9 @@ final class WatchCommand implements Callable<Integer> {
       List<WatchListener> listeners =
           new ArrayList<>(List.of(metrics, readiness, liveness, new PassLog(), new HeapTrim()));
       try (KubernetesClient kubernetes =
-              kubernetesEvents() ? new KubernetesClientBuilder().build() : null;
+              postsEvents() ? new KubernetesClientBuilder().build() : null;
           PodEvents events =
-              kubernetes == null ? null : new PodEvents(kubernetes, nodeName(), Clock.systemUTC());
+              kubernetes == null ? null : new PodEvents(kubernetes, thisNode(), Clock.systemUTC());
           WatchEvents wakeups = WatchEvents.open(agent.proc().selfMountinfo().toString());
           HealthServer http = serve(metrics, readiness, liveness)) {
         watch(agent, reconciler, listeners, events, wakeups, http, stopped);
@@ -163,10 +168,11 @@ final class WatchCommand implements Callable<Integer> {
 
   private HealthServer serve(AgentMetrics metrics, Readiness readiness, Liveness liveness) {
     try {
-      return HealthServer.start(listen(), metrics.registry(), readiness, liveness);
+      return HealthServer.start(listen.value(), metrics.registry(), readiness, liveness);
     } catch (IOException e) {
       throw new UsageException(
-          "--listen " + ListenAddress.text(listen()) + ": cannot listen: " + e.getMessage(), e);
+          "--listen " + ListenAddress.text(listen.value()) + ": cannot listen: " + e.getMessage(),
+          e);
     }
   }
 
@@ -179,7 +185,7 @@ final class WatchCommand implements Callable<Integer> {
       HealthServer http,
       CountDownLatch stopped)
       throws Exception {
-    Preflight.warnings(options.strategy()).forEach(warning -> log.warn("{}", warning));
+    Preflight.warnings(options.strategy.value()).forEach(warning -> log.warn("{}", warning));
     if (events != null) {
       listeners.add(events);
     }
@@ -192,18 +198,18 @@ final class WatchCommand implements Callable<Integer> {
             agent.linux(),
             wakeups,
             new Listeners(listeners),
-            resync(),
-            abortWedged().isZero()
+            resync.value(),
+            abortWedged.value().isZero()
                 ? WedgedLxcfsAborter.never()
-                : WedgedLxcfsAborter.after(abortWedged(), Ticker.systemTicker()),
+                : WedgedLxcfsAborter.after(abortWedged.value(), Ticker.systemTicker()),
             Ticker.systemTicker());
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopOnSignal(watcher, stopped), "shutdown"));
     log.info(
         "watching lxcfs at {} (runtime {}, resync {} s, http on port {}, kubernetes events {})",
         agent.locator().dir(),
-        options.runtime().name().toLowerCase(Locale.ROOT),
-        resync().toSeconds(),
+        options.runtime.value().name().toLowerCase(Locale.ROOT),
+        resync.value().toSeconds(),
         http.port(),
         events != null ? "on" : "off");
     try {
@@ -212,18 +218,6 @@ final class WatchCommand implements Callable<Integer> {
     } finally {
       stopped.countDown();
     }
-  }
-
-  private Duration resync() {
-    return resync.getValue();
-  }
-
-  private InetSocketAddress listen() {
-    return listen.getValue();
-  }
-
-  private Duration abortWedged() {
-    return abortWedged.getValue();
   }
 
   private static void stopOnSignal(Watcher watcher, CountDownLatch stopped) {
@@ -236,8 +230,8 @@ final class WatchCommand implements Callable<Integer> {
   }
 
   /** Whether to post Events: asked for, or (auto) running inside a cluster. */
-  private boolean kubernetesEvents() {
-    KubernetesEvents wanted = kubernetesEvents.getValue();
+  private boolean postsEvents() {
+    KubernetesEvents wanted = kubernetesEvents.value();
     return switch (wanted) {
       case AUTO -> System.getenv("KUBERNETES_SERVICE_HOST") != null;
       case TRUE -> true;
@@ -245,8 +239,8 @@ final class WatchCommand implements Callable<Integer> {
     };
   }
 
-  private String nodeName() {
-    String named = nodeName.getValue();
+  private String thisNode() {
+    String named = nodeName.value();
     if (!named.isEmpty()) {
       return named;
     }

@@ -38,87 +38,95 @@ final class WebhookCommand implements Callable<Integer> {
   /** How often a self-managed replica makes sure its CA is still in the caBundle. */
   private static final Duration REPUBLISH = Duration.ofMinutes(5);
 
-  private final OptionSpec listen =
-      OptionSpec.builder("--listen")
-          .paramLabel("HOST:PORT")
-          .type(InetSocketAddress.class)
-          .converters(new ListenAddress())
-          .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}")
-          .description(
-              "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-          .build();
+  private final TypedOption<InetSocketAddress> listen =
+      new TypedOption<>(
+          OptionSpec.builder("--listen")
+              .paramLabel("HOST:PORT")
+              .type(InetSocketAddress.class)
+              .converters(new ListenAddress())
+              .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}")
+              .description(
+                  "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
+              .build());
 
-  private final OptionSpec certificateFile =
-      OptionSpec.builder("--tls-cert-file")
-          .paramLabel("FILE")
-          .type(Path.class)
-          .defaultValue("${env:LXCFS_REMOUNT_TLS_CERT_FILE}")
-          .description(
-              "The server certificate (PEM, chain after it), read again when it changes"
-                  + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
-          .build();
+  final TypedOption<Path> certificateFile =
+      new TypedOption<>(
+          OptionSpec.builder("--tls-cert-file")
+              .paramLabel("FILE")
+              .type(Path.class)
+              .defaultValue("${env:LXCFS_REMOUNT_TLS_CERT_FILE}")
+              .description(
+                  "The server certificate (PEM, chain after it), read again when it changes"
+                      + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
+              .build());
 
-  private final OptionSpec keyFile =
-      OptionSpec.builder("--tls-private-key-file")
-          .paramLabel("FILE")
-          .type(Path.class)
-          .defaultValue("${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}")
-          .description(
-              "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env"
-                  + " LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
-          .build();
+  final TypedOption<Path> keyFile =
+      new TypedOption<>(
+          OptionSpec.builder("--tls-private-key-file")
+              .paramLabel("FILE")
+              .type(Path.class)
+              .defaultValue("${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}")
+              .description(
+                  "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env"
+                      + " LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
+              .build());
 
-  private final OptionSpec selfManaged =
-      OptionSpec.builder("--self-managed-tls")
-          .type(boolean.class)
-          .defaultValue("${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}")
-          .description(
-              "Instead of certificate files: make a CA and certificate at start and add the CA to"
-                  + " the caBundle of --webhook-configuration (env"
-                  + " LXCFS_REMOUNT_SELF_MANAGED_TLS).")
-          .build();
+  final TypedOption<Boolean> selfManaged =
+      new TypedOption<>(
+          OptionSpec.builder("--self-managed-tls")
+              .type(boolean.class)
+              .defaultValue("${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}")
+              .description(
+                  "Instead of certificate files: make a CA and certificate at start and add the CA to"
+                      + " the caBundle of --webhook-configuration (env"
+                      + " LXCFS_REMOUNT_SELF_MANAGED_TLS).")
+              .build());
 
-  private final OptionSpec webhookConfiguration =
-      OptionSpec.builder("--webhook-configuration")
-          .paramLabel("NAME")
-          .type(String.class)
-          .defaultValue("${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}")
-          .description(
-              "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
-                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
-          .build();
+  final TypedOption<String> webhookConfiguration =
+      new TypedOption<>(
+          OptionSpec.builder("--webhook-configuration")
+              .paramLabel("NAME")
+              .type(String.class)
+              .defaultValue("${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}")
+              .description(
+                  "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
+              .build());
 
-  private final OptionSpec service =
-      OptionSpec.builder("--service")
-          .paramLabel("NAME.NAMESPACE")
-          .type(String.class)
-          .defaultValue("${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}")
-          .description(
-              "The Service the API server calls, named in the --self-managed-tls certificate"
-                  + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
-          .build();
+  final TypedOption<String> service =
+      new TypedOption<>(
+          OptionSpec.builder("--service")
+              .paramLabel("NAME.NAMESPACE")
+              .type(String.class)
+              .defaultValue("${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}")
+              .description(
+                  "The Service the API server calls, named in the --self-managed-tls certificate"
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
+              .build());
 
-  private final OptionSpec lxcfsDir =
-      OptionSpec.builder("--lxcfs-dir")
-          .paramLabel("DIR")
-          .type(String.class)
-          .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
-          .description(
-              "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env"
-                  + " LXCFS_REMOUNT_LXCFS_DIR).")
-          .build();
+  private final TypedOption<String> lxcfsDir =
+      new TypedOption<>(
+          OptionSpec.builder("--lxcfs-dir")
+              .paramLabel("DIR")
+              .type(String.class)
+              .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
+              .description(
+                  "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env"
+                      + " LXCFS_REMOUNT_LXCFS_DIR).")
+              .build());
 
-  private final OptionSpec excludedNamespaces =
-      OptionSpec.builder("--exclude-namespace")
-          .paramLabel("NAMESPACE")
-          .type(List.class)
-          .auxiliaryTypes(String.class)
-          .splitRegex(",")
-          .defaultValue("${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}")
-          .description(
-              "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
-                  + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
-          .build();
+  private final TypedOption<List<String>> excludedNamespaces =
+      new TypedOption<>(
+          OptionSpec.builder("--exclude-namespace")
+              .paramLabel("NAMESPACE")
+              .type(List.class)
+              .auxiliaryTypes(String.class)
+              .splitRegex(",")
+              .defaultValue("${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}")
+              .description(
+                  "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
+                      + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
+              .build());
 
   private final LoggingOptions logging = new LoggingOptions();
 
@@ -131,14 +139,14 @@ final class WebhookCommand implements Callable<Integer> {
             "Serve the mutating admission webhook (POST /mutate, /mutate-namespace) that mounts"
                 + " the lxcfs files into every container of opted-in pods.");
     command
-        .addOption(listen)
-        .addOption(certificateFile)
-        .addOption(keyFile)
-        .addOption(selfManaged)
-        .addOption(webhookConfiguration)
-        .addOption(service)
-        .addOption(lxcfsDir)
-        .addOption(excludedNamespaces);
+        .addOption(listen.spec())
+        .addOption(certificateFile.spec())
+        .addOption(keyFile.spec())
+        .addOption(selfManaged.spec())
+        .addOption(webhookConfiguration.spec())
+        .addOption(service.spec())
+        .addOption(lxcfsDir.spec())
+        .addOption(excludedNamespaces.spec());
     logging.addTo(command);
     return StandardHelp.addTo(command);
   }
@@ -146,73 +154,45 @@ final class WebhookCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(logging);
-    if (!lxcfsDir().startsWith("/")) {
+    if (!lxcfsDir.value().startsWith("/")) {
       throw new UsageException(
-          "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir());
+          "--lxcfs-dir must be an absolute path on the nodes, not " + lxcfsDir.value());
     }
-    boolean files = certificateFile() != null || keyFile() != null;
-    if (files == selfManaged() || (files && (certificateFile() == null || keyFile() == null))) {
+    boolean files = certificateFile.value() != null || keyFile.value() != null;
+    if (files == selfManaged.value()
+        || (files && (certificateFile.value() == null || keyFile.value() == null))) {
       throw new UsageException(
           "give --tls-cert-file and --tls-private-key-file, or --self-managed-tls");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient kubernetes =
-        selfManaged() ? new KubernetesClientBuilder().build() : null) {
-      ServerCertificate certificate = selfManaged() ? selfManagedCertificate(kubernetes) : files();
-      AdmissionHandler handler = new AdmissionHandler(lxcfsDir(), Set.copyOf(excludedNamespaces()));
+        selfManaged.value() ? new KubernetesClientBuilder().build() : null) {
+      ServerCertificate certificate =
+          selfManaged.value() ? selfManagedCertificate(kubernetes) : files();
+      AdmissionHandler handler =
+          new AdmissionHandler(lxcfsDir.value(), Set.copyOf(excludedNamespaces.value()));
       WebhookServer server;
       try {
-        server = WebhookServer.start(listen(), certificate, handler);
+        server = WebhookServer.start(listen.value(), certificate, handler);
       } catch (IOException e) {
         throw new UsageException(
-            "--listen " + ListenAddress.text(listen()) + ": cannot listen: " + e.getMessage(), e);
+            "--listen " + ListenAddress.text(listen.value()) + ": cannot listen: " + e.getMessage(),
+            e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
       log.info(
           "serving admission reviews on port {} (lxcfs at {}, {})",
           server.port(),
-          lxcfsDir(),
-          selfManaged()
-              ? "self-managed certificate, CA in " + webhookConfiguration()
-              : "certificate from " + certificateFile());
+          lxcfsDir.value(),
+          selfManaged.value()
+              ? "self-managed certificate, CA in " + webhookConfiguration.value()
+              : "certificate from " + certificateFile.value());
       try (server) {
         stopped.await();
       }
       log.info("stopped");
     }
     return ExitCode.CLEAN;
-  }
-
-  private InetSocketAddress listen() {
-    return listen.getValue();
-  }
-
-  Path certificateFile() {
-    return certificateFile.getValue();
-  }
-
-  Path keyFile() {
-    return keyFile.getValue();
-  }
-
-  boolean selfManaged() {
-    return selfManaged.getValue();
-  }
-
-  String webhookConfiguration() {
-    return webhookConfiguration.getValue();
-  }
-
-  String service() {
-    return service.getValue();
-  }
-
-  private String lxcfsDir() {
-    return lxcfsDir.getValue();
-  }
-
-  private List<String> excludedNamespaces() {
-    return excludedNamespaces.getValue();
   }
 
   private static String rootCause(Throwable e) {
@@ -225,14 +205,14 @@ final class WebhookCommand implements Callable<Integer> {
 
   private ServerCertificate files() {
     try {
-      return CertificateFiles.load(certificateFile(), keyFile(), Ticker.systemTicker());
+      return CertificateFiles.load(certificateFile.value(), keyFile.value(), Ticker.systemTicker());
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     }
   }
 
   private ServerCertificate selfManagedCertificate(KubernetesClient kubernetes) {
-    String service = service();
+    String service = this.service.value();
     int dot = service.indexOf('.');
     if (dot <= 0 || dot == service.length() - 1) {
       throw new UsageException("--service must be NAME.NAMESPACE, not " + service);
@@ -244,13 +224,13 @@ final class WebhookCommand implements Callable<Integer> {
             List.of(service + ".svc", name + "." + namespace, service + ".svc.cluster.local"),
             Clock.systemUTC());
     CaBundlePublisher publisher =
-        new CaBundlePublisher(kubernetes, webhookConfiguration(), Clock.systemUTC());
+        new CaBundlePublisher(kubernetes, webhookConfiguration.value(), Clock.systemUTC());
     try {
       publisher.publish(issued.ca());
     } catch (RuntimeException e) {
       throw new UsageException(
           "cannot add the CA to the caBundle of mutatingwebhookconfiguration "
-              + webhookConfiguration()
+              + webhookConfiguration.value()
               + ": "
               + rootCause(e),
           e);
@@ -267,7 +247,10 @@ final class WebhookCommand implements Callable<Integer> {
           try {
             publisher.publish(issued.ca());
           } catch (RuntimeException e) {
-            log.warn("cannot check the caBundle of {}: {}", webhookConfiguration(), e.getMessage());
+            log.warn(
+                "cannot check the caBundle of {}: {}",
+                webhookConfiguration.value(),
+                e.getMessage());
           }
         },
         REPUBLISH.toSeconds(),

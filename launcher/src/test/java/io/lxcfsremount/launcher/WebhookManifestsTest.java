@@ -163,9 +163,9 @@ class WebhookManifestsTest {
     String secretName = serving.get("spec", "secretName");
     String mountPath = pod.getContainers().get(0).getVolumeMounts().get(0).getMountPath();
 
-    assertThat(command.selfManaged()).isFalse();
-    assertThat(command.certificateFile()).isEqualTo(Path.of(mountPath, "tls.crt"));
-    assertThat(command.keyFile()).isEqualTo(Path.of(mountPath, "tls.key"));
+    assertThat(command.selfManaged.value()).isFalse();
+    assertThat(command.certificateFile.value()).isEqualTo(Path.of(mountPath, "tls.crt"));
+    assertThat(command.keyFile.value()).isEqualTo(Path.of(mountPath, "tls.key"));
     assertThat(pod.getVolumes().get(0).getSecret().getSecretName()).isEqualTo(secretName);
     assertThat(
             only(objects, MutatingWebhookConfiguration.class)
@@ -188,10 +188,11 @@ class WebhookManifestsTest {
     ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
     ServiceAccount account = only(objects, ServiceAccount.class);
 
-    assertThat(command.selfManaged()).isTrue();
-    assertThat(command.certificateFile()).isNull();
-    assertThat(command.webhookConfiguration()).isEqualTo(configuration.getMetadata().getName());
-    assertThat(command.service()).isEqualTo(serviceHost(objects));
+    assertThat(command.selfManaged.value()).isTrue();
+    assertThat(command.certificateFile.value()).isNull();
+    assertThat(command.webhookConfiguration.value())
+        .isEqualTo(configuration.getMetadata().getName());
+    assertThat(command.service.value()).isEqualTo(serviceHost(objects));
     assertThat(role.getRules()).hasSize(1);
     PolicyRule rule = role.getRules().get(0);
     assertThat(rule.getApiGroups()).containsExactly("admissionregistration.k8s.io");
