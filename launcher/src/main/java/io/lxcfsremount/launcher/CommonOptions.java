@@ -114,15 +114,16 @@ final class CommonOptions {
               .build());
 
   void addTo(CommandSpec command) {
-    command
-        .addOption(lxcfsDir.spec())
-        .addOption(lxcfsTimeout.spec())
-        .addOption(runtime.spec())
-        .addOption(dockerHost.spec())
-        .addOption(output.spec())
-        .addOption(strategy.spec())
-        .addOption(parallelism.spec())
-        .addOption(criEndpoint.spec());
+    TypedOption.addTo(
+        command,
+        lxcfsDir,
+        lxcfsTimeout,
+        runtime,
+        dockerHost,
+        output,
+        strategy,
+        parallelism,
+        criEndpoint);
     logging.addTo(command);
   }
 

@@ -149,13 +149,12 @@ public final class Main implements Runnable {
   static CommandSpec spec() {
     Main main = new Main();
     main.spec =
-        CommandSpec.wrapWithoutInspection(main)
-            .name("lxcfs-remount")
+        CommandSpecs.of(
+                main,
+                "lxcfs-remount",
+                "Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.")
             .versionProvider(new Version());
-    main.spec
-        .usageMessage()
-        .description("Re-binds dead lxcfs mounts inside running containers after lxcfs restarts.");
-    return StandardHelp.addTo(main.spec);
+    return main.spec;
   }
 
   @Override

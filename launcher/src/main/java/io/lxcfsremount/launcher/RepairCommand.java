@@ -45,14 +45,13 @@ final class RepairCommand implements Callable<Integer> {
 
   /** The command, built in code ({@link Main#COMMANDS}). */
   CommandSpec spec() {
-    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("repair");
-    command
-        .usageMessage()
-        .description("Re-bind every dead lxcfs mount in every running container, once.");
+    CommandSpec command =
+        CommandSpecs.of(
+            this, "repair", "Re-bind every dead lxcfs mount in every running container, once.");
     options.addTo(command);
-    command.addOption(dryRun.spec()).addOption(wait.spec());
+    TypedOption.addTo(command, dryRun, wait);
     selection.addTo(command);
-    return StandardHelp.addTo(command);
+    return command;
   }
 
   @Override

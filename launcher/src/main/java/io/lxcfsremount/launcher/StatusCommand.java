@@ -19,13 +19,14 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The command, built in code ({@link Main#COMMANDS}). */
   CommandSpec spec() {
-    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("status");
-    command
-        .usageMessage()
-        .description("Report every container's lxcfs mounts, healthy or stale. Changes nothing.");
+    CommandSpec command =
+        CommandSpecs.of(
+            this,
+            "status",
+            "Report every container's lxcfs mounts, healthy or stale. Changes nothing.");
     options.addTo(command);
     selection.addTo(command);
-    return StandardHelp.addTo(command);
+    return command;
   }
 
   @Override

@@ -115,21 +115,16 @@ final class WatchCommand implements Callable<Integer> {
 
   /** The command, built in code ({@link Main#COMMANDS}). */
   CommandSpec spec() {
-    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("watch");
-    command
-        .usageMessage()
-        .description(
+    CommandSpec command =
+        CommandSpecs.of(
+            this,
+            "watch",
             "Watch lxcfs and repair every container each time it restarts; serve /metrics,"
                 + " /healthz and /readyz.");
     options.addTo(command);
-    command
-        .addOption(resync.spec())
-        .addOption(listen.spec())
-        .addOption(kubernetesEvents.spec())
-        .addOption(abortWedged.spec())
-        .addOption(nodeName.spec());
+    TypedOption.addTo(command, resync, listen, kubernetesEvents, abortWedged, nodeName);
     selection.addTo(command);
-    return StandardHelp.addTo(command);
+    return command;
   }
 
   @Override

@@ -132,23 +132,24 @@ final class WebhookCommand implements Callable<Integer> {
 
   /** The command, built in code ({@link Main#COMMANDS}). */
   CommandSpec spec() {
-    CommandSpec command = CommandSpec.wrapWithoutInspection(this).name("webhook");
-    command
-        .usageMessage()
-        .description(
+    CommandSpec command =
+        CommandSpecs.of(
+            this,
+            "webhook",
             "Serve the mutating admission webhook (POST /mutate, /mutate-namespace) that mounts"
                 + " the lxcfs files into every container of opted-in pods.");
-    command
-        .addOption(listen.spec())
-        .addOption(certificateFile.spec())
-        .addOption(keyFile.spec())
-        .addOption(selfManaged.spec())
-        .addOption(webhookConfiguration.spec())
-        .addOption(service.spec())
-        .addOption(lxcfsDir.spec())
-        .addOption(excludedNamespaces.spec());
+    TypedOption.addTo(
+        command,
+        listen,
+        certificateFile,
+        keyFile,
+        selfManaged,
+        webhookConfiguration,
+        service,
+        lxcfsDir,
+        excludedNamespaces);
     logging.addTo(command);
-    return StandardHelp.addTo(command);
+    return command;
   }
 
   @Override
