@@ -92,7 +92,8 @@ class SystemdUnitsIT {
   /**
    * scripts/lxcfs-remount dumps a class-data archive after the first repair or status, and later
    * runs map it: under -Xshare:on the JVM refuses to start rather than run without an archive, and
-   * the agent's own classes (which the JDK's archive lacks) are loaded from it.
+   * the agent's own classes (which the JDK's archive lacks) are loaded from it. A run that only
+   * prints its help, before, makes none: it would hold none of a pass's classes.
    */
   @Test
   void theHook_makesAClassDataArchiveOnItsFirstRun_thatItsNextRunMaps() throws Exception {
@@ -105,6 +106,12 @@ class SystemdUnitsIT {
     Path archive = folder.resolve("lxcfs-remount.jsa");
     Path loaded = folder.resolve("classes-loaded.log");
     try {
+      Process help =
+          start(List.of(command.get(0), "status", "--help"), "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
+      assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(help.exitValue()).as(Files.readString(log)).isZero();
+      assertThat(archive).doesNotExist();
+
       lxcfs.restart();
       Process first = start(command, "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
       assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
