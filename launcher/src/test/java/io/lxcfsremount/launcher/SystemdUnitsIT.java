@@ -107,7 +107,8 @@ class SystemdUnitsIT {
     Path loaded = folder.resolve("classes-loaded.log");
     try {
       Process help =
-          start(List.of(command.get(0), "status", "--help"), "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
+          start(
+              List.of(command.get(0), "status", "--help"), "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive);
       assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(help.exitValue()).as(Files.readString(log)).isZero();
       assertThat(archive).doesNotExist();
