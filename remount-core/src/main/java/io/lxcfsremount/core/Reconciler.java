@@ -533,12 +533,12 @@ public final class Reconciler {
   }
 
   /**
-   * Step 5's read: the container's lxcfs mounts after its repairs; empty when none of them
-   * succeeded, or the process has exited since.
+   * Step 5's read: the container's lxcfs mounts after its repairs; empty when none of its attempts
+   * needs it, or the process has exited since.
    */
   private Optional<MountTable> readAfter(Candidate candidate, List<Attempt> attempts)
       throws IOException {
-    if (attempts.stream().noneMatch(Attempt::succeeded)) {
+    if (attempts.stream().noneMatch(Attempt::needsTheTable)) {
       return Optional.empty();
     }
     try {

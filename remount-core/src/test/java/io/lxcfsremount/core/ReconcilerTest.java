@@ -126,6 +126,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void everyMountReplacedByTheLiveLxcfsSinceItWasRead_isHealthy_withoutARetry() throws Exception {
+    // None of the container's calls succeeds: the verifying read is still made, and tells why.
+    RebindOutcome replaced = new RebindOutcome("mount ID check", "", Errnos.ESTALE);
+    linux
+        .failing("/proc/meminfo", replaced)
+        .failing("/proc/uptime", replaced)
+        .meanwhile(
+            () -> {
+              showLiveAt("/proc/meminfo");
+              showLiveAt("/proc/uptime");
+            });
+
+    ReconcileReport report = reconciler().run(Reconciler.Mode.REPAIR, c -> true);
+
+    assertThat(mounts(report))
+        .filteredOn(m -> m.target().equals("/proc/meminfo") || m.target().equals("/proc/uptime"))
+        .extracting(MountReport::state)
+        .containsExactly(MountState.HEALTHY, MountState.HEALTHY);
+    assertThat(linux.pinned).as("no retry").containsExactly(CONTAINER);
+  }
+
+  @Test
   void aMountReplacedSinceItWasRead_byWhatIsNotTheLiveLxcfs_isTriedOnceMore() throws Exception {
     linux
         .failing("/proc/uptime", new RebindOutcome("mount ID check", "/proc/uptime", Errnos.ESTALE))

@@ -43,6 +43,15 @@ public record Attempt(
   }
 
   /**
+   * Whether the verifying read of the container's table decides its state: its calls succeeded (is
+   * the mount on top?), or failed for a reason that may pass (was the mount replaced by the live
+   * lxcfs meanwhile?).
+   */
+  public boolean needsTheTable() {
+    return succeeded() || failedForAPassingReason();
+  }
+
+  /**
    * Whether it failed for a reason that may pass (a race lost to another namespace's repair, a
    * target that moved): worth one more try, alone. {@code shown} as for {@link #report}.
    */
@@ -50,14 +59,14 @@ public record Attempt(
     if (succeeded()) {
       return shown.isPresent() && !shown.get().live();
     }
-    return failedForAPassingReason() && !replacedByTheLive(shown);
+    return failedForAPassingReason() && !showsTheLive(shown);
   }
 
   /**
    * Its report.
    *
    * @param shown what the verifying read of the container's table shows at the target; empty when
-   *     the table was not read (none of the container's repairs succeeded)
+   *     the table was not read (no attempt of the container {@link #needsTheTable})
    */
   public MountReport report(Optional<Shown> shown) {
     if (refused != null) {
@@ -87,7 +96,11 @@ public record Attempt(
   }
 
   private boolean replacedByTheLive(Optional<Shown> shown) {
-    return failedForAPassingReason() && shown.isPresent() && shown.get().live();
+    return failedForAPassingReason() && showsTheLive(shown);
+  }
+
+  private static boolean showsTheLive(Optional<Shown> shown) {
+    return shown.isPresent() && shown.get().live();
   }
 
   private MountReport report(MountState state, String reason) {

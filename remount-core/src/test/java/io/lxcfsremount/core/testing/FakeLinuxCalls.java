@@ -28,6 +28,7 @@ public final class FakeLinuxCalls implements LinuxCalls {
   private final Map<String, RebindOutcome> failing = new HashMap<>();
   private final Map<String, Integer> deadConnections = new HashMap<>();
   private Consumer<NamespaceRebind> kernel = rebind -> {};
+  private Runnable meanwhile = () -> {};
   // A pass calls from several threads at once.
   public final List<String> cloned = Collections.synchronizedList(new ArrayList<>());
   public final List<NamespaceRebind> jobs = Collections.synchronizedList(new ArrayList<>());
@@ -51,6 +52,12 @@ public final class FakeLinuxCalls implements LinuxCalls {
   /** What a rebind that works does besides: e.g. the change a fixture mount table shows. */
   public FakeLinuxCalls onRebind(Consumer<NamespaceRebind> effect) {
     kernel = effect;
+    return this;
+  }
+
+  /** What changes in a container after the pass read its table and before its rebinds. */
+  public FakeLinuxCalls meanwhile(Runnable change) {
+    meanwhile = change;
     return this;
   }
 
@@ -102,6 +109,7 @@ public final class FakeLinuxCalls implements LinuxCalls {
 
   @Override
   public List<RebindOutcome> inNamespace(Fd pidfd, List<NamespaceRebind> rebinds) {
+    meanwhile.run();
     jobs.addAll(rebinds);
     List<RebindOutcome> outcomes = new ArrayList<>();
     for (NamespaceRebind rebind : rebinds) {
