@@ -18,100 +18,92 @@ final class CommonOptions {
   }
 
   final TypedOption<String> lxcfsDir =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--lxcfs-dir")
               .paramLabel("DIR")
-              .type(String.class)
               .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
               .description(
-                  "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR).")
-              .build());
+                  "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR)."));
 
   // lxcfs answers a stat in microseconds even under load; a wedged one (stopped, looping) never.
   final TypedOption<Duration> lxcfsTimeout =
-      new TypedOption<>(
+      TypedOption.of(
+          Duration.class,
           OptionSpec.builder("--lxcfs-timeout")
               .paramLabel("DURATION")
-              .type(Duration.class)
               .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}")
               .description(
                   "How long lxcfs may take to answer a probe before it counts as not answering"
-                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT).")
-              .build());
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_TIMEOUT)."));
 
   final TypedOption<RuntimeChoice> runtime =
-      new TypedOption<>(
+      TypedOption.of(
+          RuntimeChoice.class,
           OptionSpec.builder("--runtime")
               .paramLabel("RUNTIME")
-              .type(RuntimeChoice.class)
               .defaultValue("${env:LXCFS_REMOUNT_RUNTIME:-auto}")
               .description(
                   "Where containers come from: ${COMPLETION-CANDIDATES}. auto uses every runtime that"
                       + " answers, the CRI runtimes first, then Docker, and scans /proc for every other"
-                      + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME).")
-              .build());
+                      + " mount namespace (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_RUNTIME)."));
 
   final TypedOption<String> dockerHost =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--docker-host")
               .paramLabel("URL")
-              .type(String.class)
               .defaultValue(
                   "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}")
               .description(
                   "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST,"
-                      + " else DOCKER_HOST).")
-              .build());
+                      + " else DOCKER_HOST)."));
 
   final TypedOption<ReportFormat> output =
-      new TypedOption<>(
+      TypedOption.of(
+          ReportFormat.class,
           OptionSpec.builder("--output")
               .paramLabel("FORMAT")
-              .type(ReportFormat.class)
               .defaultValue("${env:LXCFS_REMOUNT_OUTPUT:-table}")
               .description(
                   "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_OUTPUT).")
-              .build());
+                      + " LXCFS_REMOUNT_OUTPUT)."));
 
   private final LoggingOptions logging = new LoggingOptions();
 
   final TypedOption<StrategyChoice> strategy =
-      new TypedOption<>(
+      TypedOption.of(
+          StrategyChoice.class,
           OptionSpec.builder("--strategy")
               .paramLabel("STRATEGY")
-              .type(StrategyChoice.class)
               .converters(new StrategyChoice.Converter())
               .defaultValue("${env:LXCFS_REMOUNT_STRATEGY:-auto}")
               .description(
                   "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or"
-                      + " classic (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY).")
-              .build());
+                      + " classic (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_STRATEGY)."));
 
   // More than the CPUs: a container's repair mostly sleeps in the kernel (each detach waits for an
   // RCU grace period), and concurrent detaches share grace periods.
   final TypedOption<Integer> parallelism =
-      new TypedOption<>(
+      TypedOption.of(
+          int.class,
           OptionSpec.builder("--parallelism")
               .paramLabel("N")
-              .type(int.class)
               .defaultValue("${env:LXCFS_REMOUNT_PARALLELISM:-16}")
               .description(
                   "Containers handled at once (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_PARALLELISM).")
-              .build());
+                      + " LXCFS_REMOUNT_PARALLELISM)."));
 
   final TypedOption<String> criEndpoint =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--cri-endpoint")
               .paramLabel("ENDPOINT")
-              .type(String.class)
               .defaultValue("${env:LXCFS_REMOUNT_CRI_ENDPOINT}")
               .description(
                   "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd,"
-                      + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT).")
-              .build());
+                      + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT)."));
 
   void addTo(CommandSpec command) {
     TypedOption.addTo(

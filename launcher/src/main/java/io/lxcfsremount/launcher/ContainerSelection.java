@@ -7,14 +7,12 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code --container}, for the commands that can be limited to some containers. */
 final class ContainerSelection {
   private final TypedOption<List<String>> containers =
-      new TypedOption<>(
+      TypedOption.repeatable(
+          String.class,
           OptionSpec.builder("--container")
               .paramLabel("ID_OR_NAME")
-              .type(List.class)
-              .auxiliaryTypes(String.class)
               .description(
-                  "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable.")
-              .build());
+                  "Only this container: id or id prefix, name, pod (namespace/name) or PID. Repeatable."));
 
   void addTo(CommandSpec command) {
     command.addOption(containers.spec());

@@ -21,25 +21,23 @@ final class RepairCommand implements Callable<Integer> {
   private final CommonOptions options = new CommonOptions();
 
   private final TypedOption<Boolean> dryRun =
-      new TypedOption<>(
+      TypedOption.of(
+          boolean.class,
           OptionSpec.builder("--dry-run")
-              .type(boolean.class)
               .defaultValue("${env:LXCFS_REMOUNT_DRY_RUN:-false}")
               .description(
-                  "Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN).")
-              .build());
+                  "Report what would be repaired; change nothing (env LXCFS_REMOUNT_DRY_RUN)."));
 
   private final TypedOption<Duration> wait =
-      new TypedOption<>(
+      TypedOption.of(
+          Duration.class,
           OptionSpec.builder("--wait")
               .paramLabel("DURATION")
-              .type(Duration.class)
               .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_WAIT:-0s}")
               .description(
                   "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"
-                      + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT).")
-              .build());
+                      + " lxcfs.service (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WAIT)."));
 
   private final ContainerSelection selection = new ContainerSelection();
 

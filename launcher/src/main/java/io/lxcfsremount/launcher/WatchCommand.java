@@ -51,65 +51,60 @@ final class WatchCommand implements Callable<Integer> {
   private final CommonOptions options = new CommonOptions();
 
   private final TypedOption<Duration> resync =
-      new TypedOption<>(
+      TypedOption.of(
+          Duration.class,
           OptionSpec.builder("--resync")
               .paramLabel("DURATION")
-              .type(Duration.class)
               .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_RESYNC:-60s}")
               .description(
                   "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_RESYNC).")
-              .build());
+                      + " LXCFS_REMOUNT_RESYNC)."));
 
   private final TypedOption<InetSocketAddress> listen =
-      new TypedOption<>(
+      TypedOption.of(
+          InetSocketAddress.class,
           OptionSpec.builder("--listen")
               .paramLabel("HOST:PORT")
-              .type(InetSocketAddress.class)
               .converters(new ListenAddress())
               .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}")
               .description(
                   "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_LISTEN).")
-              .build());
+                      + " LXCFS_REMOUNT_LISTEN)."));
 
   private final TypedOption<KubernetesEvents> kubernetesEvents =
-      new TypedOption<>(
+      TypedOption.of(
+          KubernetesEvents.class,
           OptionSpec.builder("--kubernetes-events")
               .paramLabel("auto|true|false")
-              .type(KubernetesEvents.class)
               .arity("0..1")
               .fallbackValue("true")
               .defaultValue("${env:LXCFS_REMOUNT_KUBERNETES_EVENTS:-auto}")
               .description(
                   "Post Events on the pods of repaired containers; auto = when running inside a"
-                      + " cluster (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS).")
-              .build());
+                      + " cluster (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_KUBERNETES_EVENTS)."));
 
   private final TypedOption<Duration> abortWedged =
-      new TypedOption<>(
+      TypedOption.of(
+          Duration.class,
           OptionSpec.builder("--abort-wedged")
               .paramLabel("DURATION")
-              .type(Duration.class)
               .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}")
               .description(
                   "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its"
                       + " readers get an error instead of hanging; 0s = never (default:"
-                      + " ${DEFAULT-VALUE}; env LXCFS_REMOUNT_ABORT_WEDGED).")
-              .build());
+                      + " ${DEFAULT-VALUE}; env LXCFS_REMOUNT_ABORT_WEDGED)."));
 
   private final TypedOption<String> nodeName =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--node-name")
               .paramLabel("NAME")
-              .type(String.class)
               .defaultValue("${env:NODE_NAME:-}")
               .description(
                   "This node's name, the reporting instance of Events (default: env NODE_NAME, else"
-                      + " the host name).")
-              .build());
+                      + " the host name)."));
 
   private final ContainerSelection selection = new ContainerSelection();
 

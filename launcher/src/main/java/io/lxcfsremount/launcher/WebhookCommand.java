@@ -39,94 +39,85 @@ final class WebhookCommand implements Callable<Integer> {
   private static final Duration REPUBLISH = Duration.ofMinutes(5);
 
   private final TypedOption<InetSocketAddress> listen =
-      new TypedOption<>(
+      TypedOption.of(
+          InetSocketAddress.class,
           OptionSpec.builder("--listen")
               .paramLabel("HOST:PORT")
-              .type(InetSocketAddress.class)
               .converters(new ListenAddress())
               .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}")
               .description(
-                  "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN).")
-              .build());
+                  "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN)."));
 
   final TypedOption<Path> certificateFile =
-      new TypedOption<>(
+      TypedOption.of(
+          Path.class,
           OptionSpec.builder("--tls-cert-file")
               .paramLabel("FILE")
-              .type(Path.class)
               .defaultValue("${env:LXCFS_REMOUNT_TLS_CERT_FILE}")
               .description(
                   "The server certificate (PEM, chain after it), read again when it changes"
-                      + " (env LXCFS_REMOUNT_TLS_CERT_FILE).")
-              .build());
+                      + " (env LXCFS_REMOUNT_TLS_CERT_FILE)."));
 
   final TypedOption<Path> keyFile =
-      new TypedOption<>(
+      TypedOption.of(
+          Path.class,
           OptionSpec.builder("--tls-private-key-file")
               .paramLabel("FILE")
-              .type(Path.class)
               .defaultValue("${env:LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE}")
               .description(
                   "Its private key (PEM: PKCS#8, PKCS#1 or SEC 1) (env"
-                      + " LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE).")
-              .build());
+                      + " LXCFS_REMOUNT_TLS_PRIVATE_KEY_FILE)."));
 
   final TypedOption<Boolean> selfManaged =
-      new TypedOption<>(
+      TypedOption.of(
+          boolean.class,
           OptionSpec.builder("--self-managed-tls")
-              .type(boolean.class)
               .defaultValue("${env:LXCFS_REMOUNT_SELF_MANAGED_TLS:-false}")
               .description(
                   "Instead of certificate files: make a CA and certificate at start and add the CA to"
                       + " the caBundle of --webhook-configuration (env"
-                      + " LXCFS_REMOUNT_SELF_MANAGED_TLS).")
-              .build());
+                      + " LXCFS_REMOUNT_SELF_MANAGED_TLS)."));
 
   final TypedOption<String> webhookConfiguration =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--webhook-configuration")
               .paramLabel("NAME")
-              .type(String.class)
               .defaultValue("${env:LXCFS_REMOUNT_WEBHOOK_CONFIGURATION:-lxcfs-remount-webhook}")
               .description(
                   "The MutatingWebhookConfiguration whose caBundle --self-managed-tls fills"
-                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION).")
-              .build());
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_WEBHOOK_CONFIGURATION)."));
 
   final TypedOption<String> service =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--service")
               .paramLabel("NAME.NAMESPACE")
-              .type(String.class)
               .defaultValue("${env:LXCFS_REMOUNT_SERVICE:-lxcfs-remount-webhook.lxcfs}")
               .description(
                   "The Service the API server calls, named in the --self-managed-tls certificate"
-                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE).")
-              .build());
+                      + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE)."));
 
   private final TypedOption<String> lxcfsDir =
-      new TypedOption<>(
+      TypedOption.of(
+          String.class,
           OptionSpec.builder("--lxcfs-dir")
               .paramLabel("DIR")
-              .type(String.class)
               .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
               .description(
                   "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_LXCFS_DIR).")
-              .build());
+                      + " LXCFS_REMOUNT_LXCFS_DIR)."));
 
   private final TypedOption<List<String>> excludedNamespaces =
-      new TypedOption<>(
+      TypedOption.repeatable(
+          String.class,
           OptionSpec.builder("--exclude-namespace")
               .paramLabel("NAMESPACE")
-              .type(List.class)
-              .auxiliaryTypes(String.class)
               .splitRegex(",")
               .defaultValue("${env:LXCFS_REMOUNT_EXCLUDE_NAMESPACE:-kube-system,lxcfs}")
               .description(
                   "Namespaces whose pods are never mutated (default: ${DEFAULT-VALUE};"
-                      + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE).")
-              .build());
+                      + " env LXCFS_REMOUNT_EXCLUDE_NAMESPACE)."));
 
   private final LoggingOptions logging = new LoggingOptions();
 
