@@ -3,7 +3,6 @@ package io.lxcfsremount.core;
 import com.google.common.base.Stopwatch;
 import com.google.common.base.Ticker;
 import io.lxcfsremount.core.bounded.AbandonableCalls;
-import io.lxcfsremount.core.bounded.Durations;
 import io.lxcfsremount.core.linux.Errnos;
 import io.lxcfsremount.core.linux.Fd;
 import io.lxcfsremount.core.linux.LinuxCalls;
@@ -42,15 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -97,11 +87,9 @@ public final class Reconciler {
   private final LinuxCalls linux;
   private final int parallelism;
   private final Ticker ticker;
-  private final Duration containerTimeout;
   private final AbandonableCalls probes = new AbandonableCalls("lxcfs-remount-probe", 8);
 
-  /** The threads of the passes: {@link #passThreads}. */
-  private final ThreadPoolExecutor threads;
+  private final PassThreads threads;
 
   /** The generations seen at the lxcfs folder: a mount on one of them that is not live is dead. */
   private final Set<Device> generationsSeen = ConcurrentHashMap.newKeySet();
@@ -128,33 +116,7 @@ public final class Reconciler {
     this.linux = linux;
     this.parallelism = parallelism;
     this.ticker = ticker;
-    this.containerTimeout = containerTimeout;
-    this.threads = passThreads(parallelism);
-  }
-
-  /**
-   * The threads of the passes, reused from one step and one pass to the next: a pass that started
-   * its own each time spent more on starting and ending them (and on their first touch of memory)
-   * than on reading the 100 tables it verifies. Up to {@code parallelism} of them may be started
-   * ahead ({@link #readyThreads}); any idle for {@link #THREAD_KEEP_ALIVE} end. Unbounded: a pass
-   * runs at most {@code parallelism} at once, and a thread stuck in a call that never returns is
-   * left behind, never waited for.
-   */
-  private static ThreadPoolExecutor passThreads(int parallelism) {
-    ThreadPoolExecutor threads =
-        new ThreadPoolExecutor(
-            parallelism,
-            Integer.MAX_VALUE,
-            THREAD_KEEP_ALIVE.toMillis(),
-            TimeUnit.MILLISECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "reconcile");
-              thread.setDaemon(true);
-              return thread;
-            });
-    threads.allowCoreThreadTimeOut(true);
-    return threads;
+    this.threads = new PassThreads(parallelism, containerTimeout, THREAD_KEEP_ALIVE);
   }
 
   /**
@@ -230,15 +192,13 @@ public final class Reconciler {
    */
   public void readyThreads() {
     int count = Math.min(parallelism, known.size());
-    while (threads.getPoolSize() < count && threads.prestartCoreThread()) {
-      // Each call starts one.
-    }
+    threads.ready(count);
     linux.readyNamespaceThreads(count, THREAD_KEEP_ALIVE);
   }
 
   /** How many pass threads are alive, busy or idle. */
   int passThreads() {
-    return threads.getPoolSize();
+    return threads.alive();
   }
 
   /** Whether the last pass found any namespace holding lxcfs mounts. */
@@ -568,13 +528,17 @@ public final class Reconciler {
    */
   private List<Inspection> inspect(List<Namespace> namespaces, Pass pass, Mode mode) {
     List<Inspection> inspected =
-        inParallel(namespaces, Namespace::candidate, n -> reconcile(n, pass, mode, target -> true));
+        threads.map(
+            namespaces,
+            n -> reconcile(n, pass, mode, target -> true),
+            (n, why) -> failed(n.candidate(), why));
     // Only the namespaces that made repairs have anything to verify; the others are done already.
     Iterator<Inspection> verified =
-        inParallel(
+        threads
+            .map(
                 inspected.stream().filter(i -> !i.unverified().isEmpty()).toList(),
-                i -> i.report().candidate(),
-                i -> verify(i, pass.lxcfs()))
+                i -> verify(i, pass.lxcfs()),
+                (i, why) -> failed(i.report().candidate(), why))
             .iterator();
     List<Inspection> settled = new ArrayList<>();
     for (Inspection made : inspected) {
@@ -588,61 +552,7 @@ public final class Reconciler {
     return settled;
   }
 
-  /**
-   * {@code work} on each of {@code namespaces}, on at most {@code parallelism} threads, each taking
-   * the next namespace not yet taken.
-   */
-  private <T> List<Inspection> inParallel(
-      List<T> namespaces, Function<T, Candidate> candidateOf, Function<T, Inspection> work) {
-    if (namespaces.isEmpty()) {
-      return List.of();
-    }
-    List<FutureTask<Inspection>> tasks =
-        namespaces.stream().map(n -> new FutureTask<>(() -> work.apply(n))).toList();
-    AtomicInteger taken = new AtomicInteger();
-    Runnable runner =
-        () -> {
-          for (int i = taken.getAndIncrement(); i < tasks.size(); i = taken.getAndIncrement()) {
-            tasks.get(i).run();
-          }
-        };
-    int runners = Math.min(parallelism, tasks.size());
-    List<Future<?>> running = new ArrayList<>();
-    // As long as waves of containers that each took the whole timeout would take, then no longer.
-    long waves = (tasks.size() + runners - 1) / runners;
-    long deadline = System.nanoTime() + containerTimeout.multipliedBy(waves).toNanos();
-    try {
-      for (int i = 0; i < runners; i++) {
-        running.add(threads.submit(runner));
-      }
-      List<Inspection> reports = new ArrayList<>();
-      for (int i = 0; i < tasks.size(); i++) {
-        reports.add(await(tasks.get(i), candidateOf.apply(namespaces.get(i)), deadline));
-      }
-      return reports;
-    } finally {
-      // Out of time: no namespace is started any more, and the threads still at one interrupted.
-      taken.set(tasks.size());
-      running.forEach(r -> r.cancel(true));
-    }
-  }
-
-  private Inspection await(Future<Inspection> future, Candidate candidate, long deadline) {
-    try {
-      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      return Inspection.settled(
-          ContainerReport.failed(
-              candidate,
-              "timed out: no result within "
-                  + Durations.text(containerTimeout)
-                  + " per container (something in it does not answer)"));
-    } catch (ExecutionException e) {
-      return Inspection.settled(ContainerReport.failed(candidate, String.valueOf(e.getCause())));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Inspection.settled(ContainerReport.failed(candidate, "interrupted"));
-    }
+  private static Inspection failed(Candidate candidate, String why) {
+    return Inspection.settled(ContainerReport.failed(candidate, why));
   }
 }
