@@ -9,6 +9,7 @@ import io.lxcfsremount.core.linux.LinuxCalls;
 import io.lxcfsremount.core.linux.LinuxException;
 import io.lxcfsremount.core.lxcfs.DeadConnections;
 import io.lxcfsremount.core.lxcfs.Lxcfs;
+import io.lxcfsremount.core.lxcfs.LxcfsBinds;
 import io.lxcfsremount.core.lxcfs.LxcfsLocator;
 import io.lxcfsremount.core.lxcfs.LxcfsMount;
 import io.lxcfsremount.core.lxcfs.LxcfsNotAnsweringException;
@@ -30,7 +31,6 @@ import io.lxcfsremount.core.runtime.Candidate;
 import io.lxcfsremount.core.runtime.Container;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -337,7 +337,7 @@ public final class Reconciler {
     try (Fd pidfd = linux.pidfdOpen(candidate.pid())) {
       Optional<MountTable> remembered = namespace.table();
       List<Bind> binds =
-          remembered.isPresent() ? List.of() : lxcfsBinds(candidate.container(), lxcfs);
+          remembered.isPresent() ? List.of() : LxcfsBinds.of(candidate.container(), lxcfs);
       MountTable table = remembered.isPresent() ? remembered.get() : lxcfsMounts(candidate, binds);
       // The table is the pinned process's only if that process still runs now, and the namespace
       // it is in, which the repair will enter, only if it is still the one found.
@@ -351,7 +351,7 @@ public final class Reconciler {
       List<LxcfsMount> mounts =
           LxcfsMount.in(table, lxcfs, m -> pass.dead().isDead(candidate.pid(), m));
       List<LxcfsMount> stale = mounts.stream().filter(LxcfsMount::stale).toList();
-      List<MissingMount> missing = missing(binds, table, lxcfs);
+      List<MissingMount> missing = LxcfsBinds.missing(binds, table, lxcfs);
       List<MountReport> reports = new ArrayList<>();
       mounts.stream()
           .filter(m -> !m.stale())
@@ -398,49 +398,6 @@ public final class Reconciler {
     return MountTable.read(
         proc.mountinfo(candidate.pid()),
         Lxcfs.MOUNTS.alsoAt(binds.stream().map(Bind::target).collect(Collectors.toSet())));
-  }
-
-  /**
-   * The binds from the lxcfs folder that the container's runtime says it was created with, and
-   * those its pod's webhook record adds (read-only, as the webhook mounts them), their paths
-   * normalized as mountinfo writes them.
-   */
-  private static List<Bind> lxcfsBinds(Container container, Lxcfs lxcfs) {
-    List<Bind> binds = new ArrayList<>();
-    Set<String> targets = new HashSet<>();
-    for (Bind bind : container.binds()) {
-      String source = normalized(bind.source());
-      if (source.equals(lxcfs.dir()) || source.startsWith(lxcfs.dir() + "/")) {
-        binds.add(new Bind(source, normalized(bind.target()), bind.readOnly()));
-        targets.add(normalized(bind.target()));
-      }
-    }
-    for (String path : container.injected()) {
-      String target = normalized(path);
-      if (target.startsWith("/") && targets.add(target)) {
-        binds.add(new Bind(normalized(lxcfs.dir() + target), target, true));
-      }
-    }
-    return binds;
-  }
-
-  private static String normalized(String path) {
-    return Path.of(path).normalize().toString();
-  }
-
-  /**
-   * The lxcfs binds that have nothing at their target: no lxcfs mount of any instance, and no mount
-   * of the container's own (which wins).
-   */
-  private static List<MissingMount> missing(List<Bind> binds, MountTable table, Lxcfs lxcfs) {
-    List<MissingMount> missing = new ArrayList<>();
-    for (Bind bind : binds) {
-      if (table.topAt(bind.target()).isEmpty()) {
-        String file = bind.source().substring(lxcfs.dir().length());
-        missing.add(new MissingMount(bind.target(), file.isEmpty() ? "/" : file, bind.readOnly()));
-      }
-    }
-    return missing;
   }
 
   private static MountReport report(MissingMount mount, MountState state) {
