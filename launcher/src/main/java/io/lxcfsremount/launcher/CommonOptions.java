@@ -57,8 +57,8 @@ final class CommonOptions {
               .defaultValue(
                   "${env:LXCFS_REMOUNT_DOCKER_HOST:-${env:DOCKER_HOST:-unix:///var/run/docker.sock}}")
               .description(
-                  "The Docker Engine API (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_DOCKER_HOST,"
-                      + " else DOCKER_HOST)."));
+                  "The Docker Engine API (env LXCFS_REMOUNT_DOCKER_HOST, else DOCKER_HOST;"
+                      + " default: ${DEFAULT-VALUE})."));
 
   final TypedOption<ReportFormat> output =
       TypedOption.of(
