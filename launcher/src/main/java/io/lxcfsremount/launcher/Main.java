@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -28,18 +27,19 @@ public final class Main implements Runnable {
    * The commands. Only the command named is built, none for the version alone, and all of them
    * otherwise (for the usage, and the suggestions for a misspelt one).
    */
-  static final Map<String, Supplier<CommandSpec>> COMMANDS =
+  static final Map<String, Command> COMMANDS =
       ImmutableMap.of(
-          "repair", () -> new RepairCommand().spec(),
-          "status", () -> new StatusCommand().spec(),
-          "watch", () -> new WatchCommand().spec(),
-          "webhook", () -> new WebhookCommand().spec());
+          "repair", new Command(() -> new RepairCommand().spec(), true),
+          "status", new Command(() -> new StatusCommand().spec(), true),
+          "watch", new Command(() -> new WatchCommand().spec(), true),
+          "webhook", new Command(() -> new WebhookCommand().spec(), false));
 
   /**
-   * The commands that make Linux calls. Not the webhook, which runs where jnr may not load (no
-   * writable temp folder); nor --help, --version or a usage error, which would only wait for it.
+   * A command: how to build it, and whether it makes Linux calls, for which jnr is then loaded on a
+   * thread of its own as it starts. Not the webhook, which runs where jnr may not load (no writable
+   * temp folder); nor --help, --version or a usage error, which would only wait for it.
    */
-  private static final Set<String> LINUX_COMMANDS = Set.of("repair", "status", "watch");
+  record Command(Supplier<CommandSpec> spec, boolean makesLinuxCalls) {}
 
   /**
    * picocli's built-in converters of java.time and java.sql types, which no option uses (durations
@@ -53,7 +53,8 @@ public final class Main implements Runnable {
   private CommandSpec spec;
 
   public static void main(String[] args) {
-    if (args.length > 0 && LINUX_COMMANDS.contains(args[0])) {
+    Command named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    if (named != null && named.makesLinuxCalls()) {
       preloadLinuxCalls();
     }
     System.exit(run(args));
@@ -67,11 +68,11 @@ public final class Main implements Runnable {
     }
     System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
     CommandLine commandLine = new CommandLine(spec());
-    Supplier<CommandSpec> named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    Command named = args.length == 0 ? null : COMMANDS.get(args[0]);
     if (named != null) {
-      commandLine.addSubcommand(args[0], named.get());
+      commandLine.addSubcommand(args[0], named.spec().get());
     } else if (!versionOnly(args)) {
-      COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+      COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.spec().get()));
     }
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler(

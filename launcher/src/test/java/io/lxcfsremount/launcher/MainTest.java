@@ -17,7 +17,7 @@ class MainTest {
     List<String> leftOut = Arrays.asList(Main.UNUSED_CONVERTERS.split(","));
     List<String> needingOne = new ArrayList<>();
     List<CommandSpec> commands = new ArrayList<>(List.of(Main.spec()));
-    Main.COMMANDS.values().forEach(command -> commands.add(command.get()));
+    Main.COMMANDS.values().forEach(command -> commands.add(command.spec().get()));
     for (CommandSpec command : commands) {
       for (ArgSpec arg : command.args()) {
         for (Class<?> type : arg.auxiliaryTypes()) {
