@@ -17,14 +17,7 @@ final class CommonOptions {
     PROC
   }
 
-  final TypedOption<String> lxcfsDir =
-      TypedOption.of(
-          String.class,
-          OptionSpec.builder("--lxcfs-dir")
-              .paramLabel("DIR")
-              .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
-              .description(
-                  "Where lxcfs is mounted (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR)."));
+  final TypedOption<String> lxcfsDir = lxcfsDir("Where lxcfs is mounted");
 
   // lxcfs answers a stat in microseconds even under load; a wedged one (stopped, looping) never.
   final TypedOption<Duration> lxcfsTimeout =
@@ -32,7 +25,6 @@ final class CommonOptions {
           Duration.class,
           OptionSpec.builder("--lxcfs-timeout")
               .paramLabel("DURATION")
-              .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_LXCFS_TIMEOUT:-3s}")
               .description(
                   "How long lxcfs may take to answer a probe before it counts as not answering"
@@ -77,7 +69,6 @@ final class CommonOptions {
           StrategyChoice.class,
           OptionSpec.builder("--strategy")
               .paramLabel("STRATEGY")
-              .converters(new StrategyChoice.Converter())
               .defaultValue("${env:LXCFS_REMOUNT_STRATEGY:-auto}")
               .description(
                   "How to re-bind: auto (the best the kernel allows), atomic-swap, detach-attach or"
@@ -104,6 +95,16 @@ final class CommonOptions {
               .description(
                   "The CRI runtime's socket, unix:///PATH (default: the standard sockets of containerd,"
                       + " CRI-O and cri-dockerd; env LXCFS_REMOUNT_CRI_ENDPOINT)."));
+
+  /** {@code --lxcfs-dir}, described as {@code where}: here, or (the webhook's) on the nodes. */
+  static TypedOption<String> lxcfsDir(String where) {
+    return TypedOption.of(
+        String.class,
+        OptionSpec.builder("--lxcfs-dir")
+            .paramLabel("DIR")
+            .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
+            .description(where + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LXCFS_DIR)."));
+  }
 
   void addTo(CommandSpec command) {
     TypedOption.addTo(

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
   private CommandSpec spec;
 
   public static void main(String[] args) {
-    Command named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    Command named = named(args);
     if (named != null && named.makesLinuxCalls()) {
       preloadLinuxCalls();
     }
@@ -68,7 +68,7 @@ public final class Main implements Runnable {
     }
     System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
     CommandLine commandLine = new CommandLine(spec());
-    Command named = args.length == 0 ? null : COMMANDS.get(args[0]);
+    Command named = named(args);
     if (named != null) {
       commandLine.addSubcommand(args[0], named.spec().get());
     } else if (!versionOnly(args)) {
@@ -93,6 +93,11 @@ public final class Main implements Runnable {
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return fail(ExitCode.UNEXPECTED, "unexpected failure: " + rootCause(e));
     }
+  }
+
+  /** The command the first argument names; null for none. */
+  private static Command named(String... args) {
+    return args.length == 0 ? null : COMMANDS.get(args[0]);
   }
 
   /** {@code --version} or {@code -V} alone, which the top command answers by itself. */

@@ -33,7 +33,6 @@ final class RepairCommand implements Callable<Integer> {
           Duration.class,
           OptionSpec.builder("--wait")
               .paramLabel("DURATION")
-              .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_WAIT:-0s}")
               .description(
                   "First wait up to DURATION for a healthy lxcfs, e.g. 30s as systemd ExecStartPost= of"

@@ -55,7 +55,6 @@ final class WatchCommand implements Callable<Integer> {
           Duration.class,
           OptionSpec.builder("--resync")
               .paramLabel("DURATION")
-              .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_RESYNC:-60s}")
               .description(
                   "A full pass at least this often, as a safety net (default: ${DEFAULT-VALUE}; env"
@@ -66,7 +65,6 @@ final class WatchCommand implements Callable<Integer> {
           InetSocketAddress.class,
           OptionSpec.builder("--listen")
               .paramLabel("HOST:PORT")
-              .converters(new ListenAddress())
               .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-127.0.0.1:9477}")
               .description(
                   "Where to serve /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; env"
@@ -89,7 +87,6 @@ final class WatchCommand implements Callable<Integer> {
           Duration.class,
           OptionSpec.builder("--abort-wedged")
               .paramLabel("DURATION")
-              .converters(new DurationConverter())
               .defaultValue("${env:LXCFS_REMOUNT_ABORT_WEDGED:-0s}")
               .description(
                   "Abort the FUSE connection of an lxcfs that has not answered for DURATION, so its"

@@ -43,7 +43,6 @@ final class WebhookCommand implements Callable<Integer> {
           InetSocketAddress.class,
           OptionSpec.builder("--listen")
               .paramLabel("HOST:PORT")
-              .converters(new ListenAddress())
               .defaultValue("${env:LXCFS_REMOUNT_LISTEN:-0.0.0.0:8443}")
               .description(
                   "Where to serve HTTPS (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_LISTEN)."));
@@ -99,14 +98,7 @@ final class WebhookCommand implements Callable<Integer> {
                       + " (default: ${DEFAULT-VALUE}; env LXCFS_REMOUNT_SERVICE)."));
 
   private final TypedOption<String> lxcfsDir =
-      TypedOption.of(
-          String.class,
-          OptionSpec.builder("--lxcfs-dir")
-              .paramLabel("DIR")
-              .defaultValue("${env:LXCFS_REMOUNT_LXCFS_DIR:-/var/lib/lxcfs}")
-              .description(
-                  "Where lxcfs is mounted on the nodes (default: ${DEFAULT-VALUE}; env"
-                      + " LXCFS_REMOUNT_LXCFS_DIR)."));
+      CommonOptions.lxcfsDir("Where lxcfs is mounted on the nodes");
 
   private final TypedOption<List<String>> excludedNamespaces =
       TypedOption.repeatable(

@@ -49,9 +49,9 @@ final class PassThreads {
     threads.allowCoreThreadTimeOut(true);
   }
 
-  /** Starts threads until {@code count} (at most {@code parallelism}) are alive. */
+  /** Starts threads until {@code count} are alive, or {@code parallelism} (the core) are. */
   void ready(int count) {
-    while (threads.getPoolSize() < Math.min(parallelism, count) && threads.prestartCoreThread()) {
+    while (threads.getPoolSize() < count && threads.prestartCoreThread()) {
       // Each call starts one.
     }
   }
