@@ -13,10 +13,15 @@
  * after the detach on a kernel without MOVE_MOUNT_BENEATH) and the dead one detached (umount2);
  * setns home. Then, timed apart, one read of each namespace's mount table, as the agent verifies.
  * Prints one line: "REPAIR_MS VERIFY_MS MOUNTS FAILED".
+ *
+ * RECOVERY_FLOOR_THREADS=N (default 1) mends the namespaces from N threads, each taking the next
+ * one left, as the agent's namespace workers do (--parallelism, 16 by default): the floor under the
+ * agent's own concurrency, where the mount calls contend for the kernel's namespace lock.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,6 +182,29 @@ static int mend(struct namespace *ns, const char *dir, int home) {
   return failed;
 }
 
+/* The namespaces to mend, each taken by the first thread free. */
+struct work {
+  struct namespace *namespaces;
+  int count;
+  const char *dir;
+  int home;
+  int next;
+  int failed;
+};
+
+/* One mending thread: its own fs_struct (setns refuses a thread that shares it), then namespaces
+ * until none is left. */
+static void *mend_each(void *arg) {
+  struct work *work = arg;
+  if (unshare(CLONE_FS) != 0) {
+    fail("unshare", "CLONE_FS");
+  }
+  for (int i; (i = __atomic_fetch_add(&work->next, 1, __ATOMIC_RELAXED)) < work->count;) {
+    __atomic_fetch_add(&work->failed, mend(&work->namespaces[i], work->dir, work->home), __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: recovery-floor LXCFS_DIR PID...\n");
@@ -201,10 +229,24 @@ int main(int argc, char **argv) {
     find_dead(&namespaces[i], live);
     mounts += namespaces[i].count;
   }
-  long long start = now_ns();
-  for (int i = 0; i < count; i++) {
-    failed += mend(&namespaces[i], dir, home);
+  const char *threads_env = getenv("RECOVERY_FLOOR_THREADS");
+  int threads = threads_env ? atoi(threads_env) : 1;
+  if (threads < 1 || threads > 64) {
+    fprintf(stderr, "recovery-floor: RECOVERY_FLOOR_THREADS must be 1-64, not %s\n", threads_env);
+    return 2;
   }
+  struct work work = {.namespaces = namespaces, .count = count, .dir = dir, .home = home};
+  pthread_t menders[64];
+  long long start = now_ns();
+  for (int t = 0; t < threads; t++) {
+    if (pthread_create(&menders[t], NULL, mend_each, &work) != 0) {
+      fail("pthread_create", "mender");
+    }
+  }
+  for (int t = 0; t < threads; t++) {
+    pthread_join(menders[t], NULL);
+  }
+  failed = work.failed;
   long long mended = now_ns();
   for (int i = 0; i < count; i++) {
     read_table(namespaces[i].pid);
