@@ -16,7 +16,9 @@
  *
  * RECOVERY_FLOOR_THREADS=N (default 1) mends the namespaces from N threads, each taking the next
  * one left, as the agent's namespace workers do (--parallelism, 16 by default): the floor under the
- * agent's own concurrency, where the mount calls contend for the kernel's namespace lock.
+ * agent's own concurrency, where the mount calls contend for the kernel's namespace lock. As the
+ * agent does, a namespace where a call failed (concurrent, move_mount beneath now and then answers
+ * ENOENT) is mended once more when every thread is done, alone, from a fresh read of its table.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,6 +65,7 @@ struct dead_mount {
 struct namespace {
   const char *pid;
   int count;
+  int failed;
   struct dead_mount mounts[16];
 };
 
@@ -119,6 +122,20 @@ static void find_dead(struct namespace *ns, const char *live) {
   }
 }
 
+/* How many lxcfs mounts of process pid are on the live device. */
+static int live_mounts(const char *pid, const char *live) {
+  char device[64];
+  int count = 0;
+  read_table(pid);
+  for (char *line = strtok(table, "\n"); line; line = strtok(NULL, "\n")) {
+    if (strstr(line, " - fuse.lxcfs ")) {
+      field(line, 2, device, sizeof device);
+      count += strcmp(device, live) == 0;
+    }
+  }
+  return count;
+}
+
 /* Refuses a process in this program's own mount namespace: binding there would cover the host's. */
 static void require_own_namespace(const char *pid) {
   char path[64], theirs[64] = "", ours[64] = "";
@@ -165,6 +182,10 @@ static int mend(struct namespace *ns, const char *dir, int home) {
     } else if (syscall(SYS_move_mount, trees[i], "", target, "",
                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH | MOVE_MOUNT_BENEATH) == 0) {
       failed += syscall(SYS_umount2, mount->target, DETACH | NOFOLLOW) != 0;
+    } else if (errno != EINVAL) {
+      /* Not a kernel without MOVE_MOUNT_BENEATH: the dead mount is left in place, as the agent
+       * leaves it, for the retry. */
+      failed++;
     } else if (syscall(SYS_umount2, mount->target, DETACH | NOFOLLOW) != 0 ||
                syscall(SYS_move_mount, trees[i], "", target, "",
                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
@@ -189,7 +210,6 @@ struct work {
   const char *dir;
   int home;
   int next;
-  int failed;
 };
 
 /* One mending thread: its own fs_struct (setns refuses a thread that shares it), then namespaces
@@ -200,7 +220,7 @@ static void *mend_each(void *arg) {
     fail("unshare", "CLONE_FS");
   }
   for (int i; (i = __atomic_fetch_add(&work->next, 1, __ATOMIC_RELAXED)) < work->count;) {
-    __atomic_fetch_add(&work->failed, mend(&work->namespaces[i], work->dir, work->home), __ATOMIC_RELAXED);
+    work->namespaces[i].failed = mend(&work->namespaces[i], work->dir, work->home);
   }
   return NULL;
 }
@@ -246,7 +266,16 @@ int main(int argc, char **argv) {
   for (int t = 0; t < threads; t++) {
     pthread_join(menders[t], NULL);
   }
-  failed = work.failed;
+  for (int i = 0; i < count; i++) {
+    if (namespaces[i].failed != 0) {
+      int dead = namespaces[i].count;
+      namespaces[i].count = 0;
+      find_dead(&namespaces[i], live);
+      failed += mend(&namespaces[i], dir, home);
+      /* A mount detached and not attached again is no longer dead, but missing. */
+      failed += live_mounts(namespaces[i].pid, live) < dead;
+    }
+  }
   long long mended = now_ns();
   for (int i = 0; i < count; i++) {
     read_table(namespaces[i].pid);
