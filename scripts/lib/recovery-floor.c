@@ -65,6 +65,7 @@ struct dead_mount {
 struct namespace {
   const char *pid;
   int count;
+  int live;
   int failed;
   struct dead_mount mounts[16];
 };
@@ -100,16 +101,23 @@ static uint64_t attributes_of(const char *options) {
   return attributes;
 }
 
-/* The dead lxcfs mounts of process ns->pid: those not on the live device. */
+/* The dead lxcfs mounts of process ns->pid, those not on the live device, from a fresh read of its
+ * table; and how many are on it. */
 static void find_dead(struct namespace *ns, const char *live) {
   char device[64], id[32], options[256];
+  ns->count = 0;
+  ns->live = 0;
   read_table(ns->pid);
   for (char *line = strtok(table, "\n"); line; line = strtok(NULL, "\n")) {
     if (!strstr(line, " - fuse.lxcfs ")) {
       continue;
     }
     field(line, 2, device, sizeof device);
-    if (strcmp(device, live) == 0 || ns->count == 16) {
+    if (strcmp(device, live) == 0) {
+      ns->live++;
+      continue;
+    }
+    if (ns->count == 16) {
       continue;
     }
     struct dead_mount *mount = &ns->mounts[ns->count++];
@@ -120,20 +128,6 @@ static void find_dead(struct namespace *ns, const char *live) {
     mount->mount_id = strtoull(id, NULL, 10);
     mount->attributes = attributes_of(options);
   }
-}
-
-/* How many lxcfs mounts of process pid are on the live device. */
-static int live_mounts(const char *pid, const char *live) {
-  char device[64];
-  int count = 0;
-  read_table(pid);
-  for (char *line = strtok(table, "\n"); line; line = strtok(NULL, "\n")) {
-    if (strstr(line, " - fuse.lxcfs ")) {
-      field(line, 2, device, sizeof device);
-      count += strcmp(device, live) == 0;
-    }
-  }
-  return count;
 }
 
 /* Refuses a process in this program's own mount namespace: binding there would cover the host's. */
@@ -268,12 +262,12 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < count; i++) {
     if (namespaces[i].failed != 0) {
-      int dead = namespaces[i].count;
-      namespaces[i].count = 0;
+      int wanted = namespaces[i].live + namespaces[i].count;
       find_dead(&namespaces[i], live);
       failed += mend(&namespaces[i], dir, home);
       /* A mount detached and not attached again is no longer dead, but missing. */
-      failed += live_mounts(namespaces[i].pid, live) < dead;
+      find_dead(&namespaces[i], live);
+      failed += namespaces[i].live < wanted;
     }
   }
   long long mended = now_ns();
