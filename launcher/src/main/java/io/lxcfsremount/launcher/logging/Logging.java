@@ -3,18 +3,15 @@ package io.lxcfsremount.launcher.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /** Sets up Logback from the command line: plain lines or JSON lines, on stderr. */
 public final class Logging {
-  private static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
-
   private Logging() {}
 
   public static void configure(LoggingOptions options) {
@@ -46,9 +43,12 @@ public final class Logging {
       json.start();
       return json;
     }
-    PatternLayoutEncoder plain = new PatternLayoutEncoder();
+    PlainLineLayout line = new PlainLineLayout();
+    line.setContext(context);
+    line.start();
+    LayoutWrappingEncoder<ILoggingEvent> plain = new LayoutWrappingEncoder<>();
     plain.setContext(context);
-    plain.setPattern(PATTERN);
+    plain.setLayout(line);
     plain.start();
     return plain;
   }
