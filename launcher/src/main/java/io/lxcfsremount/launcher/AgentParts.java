@@ -25,10 +25,26 @@ final class AgentParts implements AutoCloseable {
   private final Strategy strategy;
 
   /**
+   * The parts of a command whose passes come later, or are waited for (watch, repair --wait).
+   *
    * @throws UsageException for bad flags, or a runtime named by {@code --runtime} that does not
    *     answer
    */
   AgentParts(CommonOptions options) {
+    this(options, false);
+  }
+
+  /**
+   * The parts of a command whose one pass follows at once (repair, status): the runtimes are asked
+   * for their containers as they connect, while the Linux calls load.
+   *
+   * @throws UsageException as {@link #AgentParts(CommonOptions)}
+   */
+  static AgentParts forPassAtOnce(CommonOptions options) {
+    return new AgentParts(options, true);
+  }
+
+  private AgentParts(CommonOptions options, boolean askAhead) {
     this.options = options;
     if (options.lxcfsTimeout.value().isZero()) {
       throw new UsageException("--lxcfs-timeout must be longer than 0s");
@@ -41,6 +57,9 @@ final class AgentParts implements AutoCloseable {
           "--parallelism must be at least 1, not " + options.parallelism.value());
     }
     this.runtimes = Runtimes.start(options);
+    if (askAhead) {
+      runtimes.askAhead();
+    }
     try {
       // Loading the Linux calls takes a fresh JVM a while; the runtimes connect meanwhile.
       this.strategy = options.strategy.value().resolve();

@@ -60,7 +60,8 @@ final class RepairCommand implements Callable<Integer> {
       Privileges.require(
           "repair", Privileges.CAP_SYS_ADMIN, Privileges.CAP_SYS_CHROOT, Privileges.CAP_SYS_PTRACE);
     }
-    try (AgentParts agent = new AgentParts(options)) {
+    try (AgentParts agent =
+        wait.value().isZero() ? AgentParts.forPassAtOnce(options) : new AgentParts(options)) {
       return repair(agent);
     }
   }

@@ -97,6 +97,11 @@ final class Runtimes implements AutoCloseable {
     }
   }
 
+  /** Asks every runtime started for its containers now, for the pass that follows at once. */
+  void askAhead() {
+    concat(named, found).forEach(ContainerRuntime::askAhead);
+  }
+
   /**
    * Asks every runtime what it is, all at once. A runtime that {@code --runtime} named must answer.
    * One that auto found and that does not answer is a warning now, and stays in use: every pass

@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     ContainerFilter filter = selection.filter();
     ReconcileReport report;
     List<RuntimeDescription> runtimes;
-    try (AgentParts agent = new AgentParts(options)) {
+    try (AgentParts agent = AgentParts.forPassAtOnce(options)) {
       report = agent.reconciler().run(Reconciler.Mode.STATUS, filter);
       runtimes = agent.sources();
     } catch (LxcfsNotAnsweringException e) {

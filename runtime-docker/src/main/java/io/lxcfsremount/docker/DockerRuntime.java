@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The containers of a Docker Engine, through its API: running and paused ones, each with its init
@@ -31,6 +32,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private final CompletableFuture<String> description = new CompletableFuture<>();
   private final Connecting<EngineApi> api;
   private final ContainerInits inits;
+
+  /** The containers {@link #askAhead()} asked for, until a pass takes them. */
+  private final AtomicReference<CompletableFuture<List<Container>>> askedAhead =
+      new AtomicReference<>();
 
   private DockerRuntime(DockerHost host, Duration deadline, ContainerInits inits) {
     this.host = host;
@@ -99,13 +104,22 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public String describe() throws RuntimeUnavailableException {
     api.await();
     // Asked as soon as the transport was up, and bounded by the request's own deadline.
+    return answer(description, "its version");
+  }
+
+  /**
+   * What {@code asked} answered. Not bounded here: every request behind it has its deadline, and
+   * the pass bounds its own calls ({@code RuntimeCalls}).
+   */
+  private <T> T answer(CompletableFuture<T> asked, String question)
+      throws RuntimeUnavailableException {
     try {
-      return description.get();
+      return asked.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
         throw unavailable;
       }
-      throw new IllegalStateException("asking Docker at " + host + " its version", e.getCause());
+      throw new IllegalStateException("asking Docker at " + host + " " + question, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeUnavailableException("interrupted while asking Docker at " + host, e);
@@ -113,14 +127,43 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * The running containers, paused ones included. A container that stops between the list and the
-   * look for its PID is still returned, with PID 0: the pass then reports it as skipped (process
+   * Lists the containers on a thread of its own, as soon as the transport is up, alongside the
+   * question for the version: the Engine's answer and its parsing, the /proc scan and any inspect
+   * overlap the rest of the agent's start-up (loading the Linux calls) instead of following it.
+   */
+  @Override
+  public void askAhead() {
+    CompletableFuture<List<Container>> asked = new CompletableFuture<>();
+    askedAhead.set(asked);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                asked.complete(list());
+              } catch (RuntimeUnavailableException | RuntimeException e) {
+                asked.completeExceptionally(e);
+              }
+            },
+            "docker-ahead");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * The running containers, paused ones included: those {@link #askAhead()} found, if it was called
+   * since the last call, else those of now. A container that stops between the list and the look
+   * for its PID is still returned, with PID 0: the pass then reports it as skipped (process
    * exited).
    *
    * @throws RuntimeUnavailableException when the Engine does not answer, naming the endpoint
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
+    CompletableFuture<List<Container>> ahead = askedAhead.getAndSet(null);
+    return ahead != null ? answer(ahead, "for its containers") : list();
+  }
+
+  private List<Container> list() throws RuntimeUnavailableException {
     EngineApi engine = api.await();
     CompletableFuture<Map<String, Long>> fromProc = inits.scanMeanwhile();
     List<EngineJson.Listed> listed =

@@ -152,6 +152,39 @@ class DockerRuntimeTest {
   }
 
   @Test
+  void runningContainers_takeTheListAskedAhead_once() throws Exception {
+    engine
+        .answer("/containers/json", 200, "[{\"Id\":\"early\",\"Names\":[\"/early\"]}]")
+        .answer("/containers/early/json", 200, "{\"State\":{\"Running\":false}}");
+
+    docker.askAhead();
+    await("the list asked ahead")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> engine.requested().contains("/containers/early/json"));
+    engine
+        .answer("/containers/json", 200, "[{\"Id\":\"late\",\"Names\":[\"/late\"]}]")
+        .answer("/containers/late/json", 200, "{\"State\":{\"Running\":false}}");
+
+    assertThat(docker.runningContainers()).extracting(Container::name).containsExactly("early");
+    assertThat(docker.runningContainers()).extracting(Container::name).containsExactly("late");
+    assertThat(engine.requested()).filteredOn("/containers/json"::equals).hasSize(2);
+  }
+
+  @Test
+  void anEngineError_inTheListAskedAhead_isTheSameOneLine() {
+    engine.answer("/containers/json", 500, "{\"message\":\"containerd is not running\"}");
+
+    docker.askAhead();
+
+    assertThatThrownBy(() -> docker.runningContainers())
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessage(
+            "Docker at "
+                + engine.host()
+                + " answered GET /containers/json with HTTP 500: containerd is not running");
+  }
+
+  @Test
   void anEngineError_isOneLineNamingEndpointRequestAndMessage() {
     engine.answer("/containers/json", 500, "{\"message\":\"containerd is not running\"}");
 

@@ -19,4 +19,13 @@ public interface ContainerRuntime {
    * @throws RuntimeUnavailableException when the runtime cannot be reached or answers nonsense
    */
   List<Container> runningContainers() throws RuntimeUnavailableException;
+
+  /**
+   * Starts asking for the running containers now, in the background, for a pass that follows at
+   * once: the next {@link #runningContainers()} takes that answer, however old, instead of asking
+   * again. For a short command (repair, status), whose one pass comes right after its start-up: the
+   * question is then on its way while the agent still loads. A runtime that cannot ask ahead asks
+   * when the pass does.
+   */
+  default void askAhead() {}
 }
