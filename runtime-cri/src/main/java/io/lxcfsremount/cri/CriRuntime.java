@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.lxcfsremount.core.proc.ContainerInits;
 import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.runtime.AskedAhead;
 import io.lxcfsremount.core.runtime.Bind;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
@@ -57,11 +58,13 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
   private final Duration deadline;
   private final Connecting<CriChannel> channel;
   private final ContainerInits inits;
+  private final AskedAhead ahead;
 
   private CriRuntime(CriEndpoint endpoint, Duration deadline, ContainerInits inits) {
     this.endpoint = endpoint;
     this.deadline = deadline;
     this.inits = inits;
+    this.ahead = new AskedAhead(toString(), this::list);
     this.channel = Connecting.start(toString(), "cri-connect", () -> CriChannel.open(endpoint));
   }
 
@@ -106,10 +109,21 @@ public final class CriRuntime implements ContainerRuntime, AutoCloseable {
    * injected into their containers), then every container's status at once: a node runs a hundred
    * containers, and the pass waits for the slowest answer, not for their sum. A status is verbose
    * (the runtime then writes the container's whole spec out as JSON, for the PID in it) only for a
-   * container whose init /proc did not show.
+   * container whose init /proc did not show. Those {@link #askAhead()} found, if it was called
+   * since the last call.
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
+    return ahead.takeOrList();
+  }
+
+  /** Lists the containers on a thread of its own, while the rest of the agent starts. */
+  @Override
+  public void askAhead() {
+    ahead.ask("cri-ahead");
+  }
+
+  private List<Container> list() throws RuntimeUnavailableException {
     endpoint.check();
     RuntimeServiceFutureStub stub = stub();
     ListenableFuture<ListContainersResponse> listed = stub.listContainers(runningOnly());

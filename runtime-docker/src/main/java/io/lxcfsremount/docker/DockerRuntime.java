@@ -2,6 +2,7 @@ package io.lxcfsremount.docker;
 
 import io.lxcfsremount.core.proc.ContainerInits;
 import io.lxcfsremount.core.proc.ProcFs;
+import io.lxcfsremount.core.runtime.AskedAhead;
 import io.lxcfsremount.core.runtime.Connecting;
 import io.lxcfsremount.core.runtime.Container;
 import io.lxcfsremount.core.runtime.ContainerRuntime;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The containers of a Docker Engine, through its API: running and paused ones, each with its init
@@ -33,14 +33,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private final Connecting<EngineApi> api;
   private final ContainerInits inits;
 
-  /** The containers {@link #askAhead()} asked for, until a pass takes them. */
-  private final AtomicReference<CompletableFuture<List<Container>>> askedAhead =
-      new AtomicReference<>();
+  private final AskedAhead ahead;
 
   private DockerRuntime(DockerHost host, Duration deadline, ContainerInits inits) {
     this.host = host;
     this.deadline = deadline;
     this.inits = inits;
+    this.ahead = new AskedAhead(toString(), this::list);
     this.api =
         Connecting.start(
             toString(),
@@ -104,22 +103,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public String describe() throws RuntimeUnavailableException {
     api.await();
     // Asked as soon as the transport was up, and bounded by the request's own deadline.
-    return answer(description, "its version");
-  }
-
-  /**
-   * What {@code asked} answered. Not bounded here: every request behind it has its deadline, and
-   * the pass bounds its own calls ({@code RuntimeCalls}).
-   */
-  private <T> T answer(CompletableFuture<T> asked, String question)
-      throws RuntimeUnavailableException {
     try {
-      return asked.get();
+      return description.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeUnavailableException unavailable) {
         throw unavailable;
       }
-      throw new IllegalStateException("asking Docker at " + host + " " + question, e.getCause());
+      throw new IllegalStateException("asking Docker at " + host + " its version", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeUnavailableException("interrupted while asking Docker at " + host, e);
@@ -133,20 +123,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public void askAhead() {
-    CompletableFuture<List<Container>> asked = new CompletableFuture<>();
-    askedAhead.set(asked);
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                asked.complete(list());
-              } catch (RuntimeUnavailableException | RuntimeException e) {
-                asked.completeExceptionally(e);
-              }
-            },
-            "docker-ahead");
-    thread.setDaemon(true);
-    thread.start();
+    ahead.ask("docker-ahead");
   }
 
   /**
@@ -159,8 +136,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public List<Container> runningContainers() throws RuntimeUnavailableException {
-    CompletableFuture<List<Container>> ahead = askedAhead.getAndSet(null);
-    return ahead != null ? answer(ahead, "for its containers") : list();
+    return ahead.takeOrList();
   }
 
   private List<Container> list() throws RuntimeUnavailableException {
