@@ -176,6 +176,9 @@ class DockerRuntimeTest {
     engine.answer("/containers/json", 500, "{\"message\":\"containerd is not running\"}");
 
     docker.askAhead();
+    await("the list asked ahead")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> engine.requested().contains("/containers/json"));
     Throwable askedAhead = catchThrowable(docker::runningContainers);
     Throwable askedNow = catchThrowable(docker::runningContainers);
 
