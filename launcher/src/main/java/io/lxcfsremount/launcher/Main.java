@@ -2,6 +2,7 @@ package io.lxcfsremount.launcher;
 
 import com.google.common.collect.ImmutableMap;
 import io.lxcfsremount.core.IncompletePassException;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.linux.Architecture;
 import io.lxcfsremount.core.linux.Linux;
 import java.io.IOException;
@@ -140,9 +141,7 @@ public final class Main implements Runnable {
 
   /** Loads jnr and the Linux calls while the command line is parsed and logging set up. */
   private static void preloadLinuxCalls() {
-    Thread preload = new Thread(Linux::preload, "preload");
-    preload.setDaemon(true);
-    preload.start();
+    DaemonThreads.start("preload", Linux::preload);
   }
 
   /** Prints {@code message} as the one line on stderr that explains a non-zero exit. */

@@ -3,6 +3,7 @@ package io.lxcfsremount.launcher;
 import com.google.common.base.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.launcher.agent.ListenAddress;
 import io.lxcfsremount.launcher.logging.Logging;
 import io.lxcfsremount.launcher.logging.LoggingOptions;
@@ -220,12 +221,7 @@ final class WebhookCommand implements Callable<Integer> {
           e);
     }
     ScheduledExecutorService republish =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "ca-bundle");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-bundle"));
     republish.scheduleWithFixedDelay(
         () -> {
           try {

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.bounded.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,11 +42,7 @@ final class PassThreads {
             keepAlive.toMillis(),
             TimeUnit.MILLISECONDS,
             new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "reconcile");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("reconcile"));
     threads.allowCoreThreadTimeOut(true);
   }
 

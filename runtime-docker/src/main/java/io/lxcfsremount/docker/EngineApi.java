@@ -2,6 +2,7 @@ package io.lxcfsremount.docker;
 
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.bounded.Durations;
 import io.lxcfsremount.core.runtime.RuntimeNotAnsweringException;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
@@ -40,12 +41,7 @@ final class EngineApi implements AutoCloseable {
   private final Duration deadline;
   private final DockerHttpClient http;
   private final ExecutorService requests =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "docker-request");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("docker-request"));
 
   /**
    * @param deadline what a request may take: a dockerd that accepts but hangs (stuck on its

@@ -1,5 +1,6 @@
 package io.lxcfsremount.docker;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.runtime.RuntimeUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,8 @@ final class Inspections {
       return pids;
     }
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()), Inspections::daemon);
+        Executors.newFixedThreadPool(
+            Math.min(PARALLEL, ids.size()), DaemonThreads.named("docker-inspect"));
     try {
       List<Future<Long>> futures = new ArrayList<>();
       for (String id : ids) {
@@ -60,11 +62,5 @@ final class Inspections {
 
   private static long pid(EngineApi engine, String id) throws RuntimeUnavailableException {
     return engine.get("/containers/" + id + "/json", EngineJson::inspectedPid).orElse(0L);
-  }
-
-  private static Thread daemon(Runnable task) {
-    Thread thread = new Thread(task, "docker-inspect");
-    thread.setDaemon(true);
-    return thread;
   }
 }

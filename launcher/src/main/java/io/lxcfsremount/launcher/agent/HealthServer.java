@@ -2,6 +2,7 @@ package io.lxcfsremount.launcher.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -70,14 +71,7 @@ public final class HealthServer implements AutoCloseable {
           byte[] body = (why.orElse("ready") + "\n").getBytes(StandardCharsets.UTF_8);
           respond(exchange, why.isEmpty() ? 200 : 503, "text/plain", body);
         });
-    server.setExecutor(
-        Executors.newFixedThreadPool(
-            THREADS,
-            runnable -> {
-              Thread thread = new Thread(runnable, "http");
-              thread.setDaemon(true);
-              return thread;
-            }));
+    server.setExecutor(Executors.newFixedThreadPool(THREADS, DaemonThreads.named("http")));
     server.start();
     return new HealthServer(server);
   }

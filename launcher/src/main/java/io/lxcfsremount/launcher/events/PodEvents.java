@@ -2,6 +2,7 @@ package io.lxcfsremount.launcher.events;
 
 import com.google.common.base.Throwables;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.report.ContainerReport;
 import io.lxcfsremount.core.report.MountReport;
 import io.lxcfsremount.core.report.MountState;
@@ -71,9 +72,7 @@ public final class PodEvents implements WatchListener, AutoCloseable {
     this.writer = new EventWriter(client, nodeName);
     this.queue = new EventQueue(MAX_PENDING, MAX_KNOWN, new TokenBucket(BURST, REFILL, clock));
     this.clock = clock;
-    this.poster = new Thread(this::post, "kubernetes-events");
-    poster.setDaemon(true);
-    poster.start();
+    this.poster = DaemonThreads.start("kubernetes-events", this::post);
   }
 
   @Override

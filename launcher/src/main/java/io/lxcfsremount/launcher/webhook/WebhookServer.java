@@ -3,6 +3,7 @@ package io.lxcfsremount.launcher.webhook;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,11 +68,7 @@ public final class WebhookServer implements AutoCloseable {
     ExecutorService executor =
         Executors.newFixedThreadPool(
             THREADS,
-            runnable -> {
-              Thread thread = new Thread(runnable, "webhook-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            runnable -> DaemonThreads.create("webhook-" + threads.incrementAndGet(), runnable));
     server.setExecutor(executor);
     server.start();
     return new WebhookServer(server, executor);

@@ -75,20 +75,17 @@ public final class AbandonableCalls {
               + Durations.text(timeout));
     }
     CompletableFuture<T> answer = new CompletableFuture<>();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                answer.complete(call.call());
-              } catch (Throwable t) {
-                answer.completeExceptionally(t);
-              } finally {
-                threads.release();
-              }
-            },
-            threadName);
-    thread.setDaemon(true);
-    thread.start();
+    DaemonThreads.start(
+        threadName,
+        () -> {
+          try {
+            answer.complete(call.call());
+          } catch (Throwable t) {
+            answer.completeExceptionally(t);
+          } finally {
+            threads.release();
+          }
+        });
     try {
       return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -4,6 +4,7 @@ import static io.lxcfsremount.core.linux.Syscalls.CLONE_FS;
 import static io.lxcfsremount.core.linux.Syscalls.CLONE_NEWNS;
 import static io.lxcfsremount.core.linux.Syscalls.O_CLOEXEC;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -156,8 +157,7 @@ final class NamespaceWorkers {
     private Worker(Visit first, Duration firstWait) {
       this.first = first;
       this.firstWait = firstWait;
-      this.thread = new Thread(this, "mntns-worker");
-      thread.setDaemon(true);
+      this.thread = DaemonThreads.create("mntns-worker", this);
     }
 
     /** Gives it up: whatever becomes of it, it takes no other visit. */

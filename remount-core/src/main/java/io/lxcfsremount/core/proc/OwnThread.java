@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.proc;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -12,12 +13,6 @@ final class OwnThread {
   private OwnThread() {}
 
   static <T> CompletableFuture<T> supply(String name, Supplier<T> work) {
-    return CompletableFuture.supplyAsync(
-        work,
-        task -> {
-          Thread thread = new Thread(task, name);
-          thread.setDaemon(true);
-          thread.start();
-        });
+    return CompletableFuture.supplyAsync(work, task -> DaemonThreads.start(name, task));
   }
 }

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.runtime;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,18 +34,15 @@ public final class AskedAhead {
   public void ask(String thread) {
     CompletableFuture<List<Container>> answer = new CompletableFuture<>();
     asked.set(answer);
-    Thread asking =
-        new Thread(
-            () -> {
-              try {
-                answer.complete(listing.list());
-              } catch (RuntimeUnavailableException | RuntimeException e) {
-                answer.completeExceptionally(e);
-              }
-            },
-            thread);
-    asking.setDaemon(true);
-    asking.start();
+    DaemonThreads.start(
+        thread,
+        () -> {
+          try {
+            answer.complete(listing.list());
+          } catch (RuntimeUnavailableException | RuntimeException e) {
+            answer.completeExceptionally(e);
+          }
+        });
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.lxcfsremount.core.runtime;
 
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.bounded.Durations;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -46,16 +47,13 @@ public final class Connecting<T> {
   public static <T> Connecting<T> start(
       String endpoint, String thread, SetUp<T> setUp, Consumer<T> warmUp) {
     Connecting<T> connecting = new Connecting<>(endpoint);
-    Thread background =
-        new Thread(
-            () -> {
-              if (connecting.setUp(setUp)) {
-                warmUp.accept(connecting.connection.join());
-              }
-            },
-            thread);
-    background.setDaemon(true);
-    background.start();
+    DaemonThreads.start(
+        thread,
+        () -> {
+          if (connecting.setUp(setUp)) {
+            warmUp.accept(connecting.connection.join());
+          }
+        });
     return connecting;
   }
 

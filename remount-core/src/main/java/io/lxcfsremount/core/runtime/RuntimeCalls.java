@@ -1,6 +1,7 @@
 package io.lxcfsremount.core.runtime;
 
 import com.google.common.base.Ticker;
+import io.lxcfsremount.core.bounded.DaemonThreads;
 import io.lxcfsremount.core.bounded.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,12 +65,7 @@ public final class RuntimeCalls {
   private final Map<ContainerRuntime, Silence> silent =
       Collections.synchronizedMap(new IdentityHashMap<>());
   private final ExecutorService threads =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "runtime-call");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("runtime-call"));
 
   public RuntimeCalls(Duration budget, Duration probeInterval, Ticker ticker) {
     this.budget = budget;
