@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface LinuxCalls {
 
-  /** The real calls, through jnr-ffi. */
+  /** The real calls, through jffi ({@link LibC}). */
   static LinuxCalls jnr() {
     return JnrLinuxCalls.INSTANCE;
   }

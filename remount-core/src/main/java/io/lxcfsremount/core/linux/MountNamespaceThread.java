@@ -352,7 +352,7 @@ public final class MountNamespaceThread {
 
   /**
    * Runs every call and allocation the namespace thread makes once, on bad descriptors, so that
-   * jnr's stubs, string conversions, errno access and these classes are all loaded before any
+   * jffi's call paths, string conversions, errno access and these classes are all loaded before any
    * setns.
    */
   private static void warmUp() {

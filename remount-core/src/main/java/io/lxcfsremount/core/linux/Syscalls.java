@@ -2,7 +2,6 @@ package io.lxcfsremount.core.linux;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -98,13 +97,13 @@ final class Syscalls {
   /** struct mount_attr: u64 attr_set, attr_clr, propagation, userns_fd. */
   static final int MOUNT_ATTR_SIZE = 32;
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final LibC LIBC = new LibC();
+  private static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Syscalls() {}
 
   static int errno() {
-    return RUNTIME.getLastError();
+    return LibC.errno();
   }
 
   /**
@@ -177,14 +176,14 @@ final class Syscalls {
   static int mount(String source, String target, long flags) {
     int result;
     do {
-      result = LIBC.mount(cString(source), cString(target), null, flags, null);
+      result = LIBC.mount(cString(source), cString(target), null, flags);
     } while (result < 0 && errno() == EINTR);
     return result;
   }
 
   /** Mounts a new instance of a device-less filesystem of {@code type} at {@code target}. */
   static int mountFilesystem(String type, String target) {
-    return LIBC.mount(cString(type), cString(target), cString(type), 0, null);
+    return LIBC.mount(cString(type), cString(target), cString(type), 0);
   }
 
   /** Not retried on EINTR here: the caller knows whether its wait may simply end early. */
