@@ -190,22 +190,8 @@ final class LibC {
         moveMount.in(4));
   }
 
-  /** mount_setattr(dfd, path, flags, attr, size); a null {@code attr} probes for the call. */
+  /** mount_setattr(dfd, path, flags, attr, size). */
   long syscall(long number, int dirFd, byte[] path, int flags, Pointer attr, long size) {
-    if (attr == null) {
-      return INVOKER.invokeN6O1(
-          mountSetattr.context,
-          mountSetattr.address,
-          number,
-          dirFd,
-          0,
-          flags,
-          0,
-          size,
-          path,
-          BYTES,
-          mountSetattr.in(2));
-    }
     return INVOKER.invokeN6O2(
         mountSetattr.context,
         mountSetattr.address,

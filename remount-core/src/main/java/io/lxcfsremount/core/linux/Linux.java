@@ -148,9 +148,9 @@ public final class Linux {
   /**
    * The best re-bind strategy this kernel (and any seccomp filter around the agent) allows, found
    * by calling the mount API on bad descriptors: a missing or filtered call answers ENOSYS or
-   * EPERM, an unknown flag EINVAL, a supported call EBADF (or EFAULT). The clone needs open_tree
-   * (5.2) and mount_setattr (5.12) to be given the dead mount's flags and made private; moving it
-   * beneath the dead mount needs MOVE_MOUNT_BENEATH (6.5).
+   * EPERM, an unknown flag EINVAL, a supported call EBADF (mount_setattr, given nothing to change,
+   * 0). The clone needs open_tree (5.2) and mount_setattr (5.12) to be given the dead mount's flags
+   * and made private; moving it beneath the dead mount needs MOVE_MOUNT_BENEATH (6.5).
    */
   public static Strategy bestStrategy() {
     int openTree = Syscalls.openTree(-1, "", Syscalls.AT_EMPTY_PATH) < 0 ? Syscalls.errno() : 0;
@@ -158,7 +158,11 @@ public final class Linux {
       return Strategy.CLASSIC;
     }
     int setattr =
-        Syscalls.mountSetattr(-1, "", Syscalls.AT_EMPTY_PATH, null) < 0 ? Syscalls.errno() : 0;
+        Syscalls.mountSetattr(
+                    -1, "", Syscalls.AT_EMPTY_PATH, Syscalls.allocate(Syscalls.MOUNT_ATTR_SIZE))
+                < 0
+            ? Syscalls.errno()
+            : 0;
     if (setattr == Errnos.ENOSYS || setattr == Errnos.EPERM) {
       return Strategy.CLASSIC;
     }
