@@ -36,9 +36,9 @@ public final class Main implements Runnable {
           "webhook", new Command(() -> new WebhookCommand().spec(), false));
 
   /**
-   * A command: how to build it, and whether it makes Linux calls, for which jnr is then loaded on a
-   * thread of its own as it starts. Not the webhook, which runs where jnr may not load (no writable
-   * temp folder); nor --help, --version or a usage error, which would only wait for it.
+   * A command: how to build it, and whether it makes Linux calls, for which jffi is then loaded on
+   * a thread of its own as it starts. Not the webhook, which runs where jffi may not load (no
+   * writable temp folder); nor --help, --version or a usage error, which would only wait for it.
    */
   record Command(Supplier<CommandSpec> spec, boolean makesLinuxCalls) {}
 
@@ -139,7 +139,7 @@ public final class Main implements Runnable {
     return cause;
   }
 
-  /** Loads jnr and the Linux calls while the command line is parsed and logging set up. */
+  /** Loads jffi and the Linux calls while the command line is parsed and logging set up. */
   private static void preloadLinuxCalls() {
     DaemonThreads.start("preload", Linux::preload);
   }

@@ -137,12 +137,12 @@ final class LibC {
 
   long read(int fd, Pointer buffer, long count) {
     return INVOKER.invokeN3O1(
-        read.context, read.address, fd, 0, count, buffer.array(), BYTES, read.inOut(1));
+        read.context, read.address, fd, 0, count, bytes(buffer), BYTES, read.inOut(1));
   }
 
   long write(int fd, Pointer buffer, long count) {
     return INVOKER.invokeN3O1(
-        write.context, write.address, fd, 0, count, buffer.array(), BYTES, write.in(1));
+        write.context, write.address, fd, 0, count, bytes(buffer), BYTES, write.in(1));
   }
 
   int close(int fd) {
@@ -157,7 +157,7 @@ final class LibC {
   int poll(Pointer fds, long count, int timeoutMillis) {
     return (int)
         INVOKER.invokeN3O1(
-            poll.context, poll.address, 0, count, timeoutMillis, fds.array(), BYTES, poll.inOut(0));
+            poll.context, poll.address, 0, count, timeoutMillis, bytes(fds), BYTES, poll.inOut(0));
   }
 
   /** pidfd_open(pid, flags). */
@@ -204,7 +204,7 @@ final class LibC {
         path,
         BYTES,
         mountSetattr.in(2),
-        attr.array(),
+        bytes(attr),
         BYTES,
         mountSetattr.in(4));
   }
@@ -222,7 +222,7 @@ final class LibC {
         path,
         BYTES,
         openat2.in(2),
-        how.array(),
+        bytes(how),
         BYTES,
         openat2.in(3));
   }
@@ -241,7 +241,7 @@ final class LibC {
         path,
         BYTES,
         statx.in(2),
-        buffer.array(),
+        bytes(buffer),
         BYTES,
         statx.inOut(5));
   }
@@ -282,6 +282,19 @@ final class LibC {
     ObjectParameterInfo inOut(int index) {
       return inOut[index];
     }
+  }
+
+  /**
+   * The bytes behind a struct made by {@link Syscalls#allocate}: the whole array, as the kernel
+   * sees the struct from its start. Anything else would reach the kernel as the wrong bytes.
+   */
+  private static byte[] bytes(Pointer struct) {
+    if (!struct.hasArray()
+        || struct.arrayOffset() != 0
+        || !(struct.array() instanceof byte[] bytes)) {
+      throw new IllegalArgumentException("not a struct of Syscalls.allocate: " + struct);
+    }
+    return bytes;
   }
 
   /** A byte array on the Java heap, passed whole (jffi copies or pins it around the call). */

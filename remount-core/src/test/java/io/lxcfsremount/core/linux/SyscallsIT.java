@@ -1,6 +1,7 @@
 package io.lxcfsremount.core.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,19 @@ class SyscallsIT {
       Pointer counter = Syscalls.allocate(8);
       assertThat(Syscalls.read(fd, counter, 8)).isEqualTo(8);
       assertThat(counter.getLong(0)).isEqualTo(42);
+    } finally {
+      Syscalls.close(fd);
+    }
+  }
+
+  @Test
+  void aStructNotFromItsStart_isRefused_notPassedAsTheWrongBytes() {
+    int fd = Syscalls.eventfd(Syscalls.EFD_CLOEXEC);
+    try {
+      Pointer middle = Syscalls.allocate(16).slice(8);
+
+      assertThatThrownBy(() -> Syscalls.read(fd, middle, 8))
+          .isInstanceOf(IllegalArgumentException.class);
     } finally {
       Syscalls.close(fd);
     }
