@@ -24,16 +24,21 @@ require_root() {
   fi
 }
 
-# ensure_class_archive LXCFS_DIR [RUNTIME] : one unmeasured status with RUNTIME (default proc),
-# which writes the class-data archive (scripts/lxcfs-remount) with the classes that runtime needs,
-# so that the runs a benchmark times all map it. The archive (where scripts/lxcfs-remount looks for
+# ensure_class_archive LXCFS_DIR [RUNTIME [FLAG...]] : one unmeasured status, then one unmeasured
+# repair, with RUNTIME (default proc) and the FLAGs, which write the class-data archive
+# (scripts/lxcfs-remount) with the classes both commands need with that runtime, so that the runs a
+# benchmark times all map it and none makes it. The archive (where scripts/lxcfs-remount looks for
 # it: LXCFS_REMOUNT_CDS_ARCHIVE, else next to the jar) left by an earlier command is removed
 # first: it holds only the classes of that command's runtime (one made by `--runtime proc` lacks
-# Docker's, which made a Docker repair 0.2 s slower).
+# Docker's, which made a Docker repair 0.2 s slower). The repair holds the classes of the repairs
+# themselves only where it has dead mounts to mend: right after an lxcfs restart.
 ensure_class_archive() {
-  local jar=${LXCFS_REMOUNT_JAR:-launcher/target/lxcfs-remount.jar}
-  rm -f "${LXCFS_REMOUNT_CDS_ARCHIVE:-${jar%.jar}.jsa}"
-  scripts/lxcfs-remount status --runtime "${2:-proc}" --lxcfs-dir "$1" >/dev/null 2>&1 || true
+  local dir=$1 runtime=${2:-proc} jar=${LXCFS_REMOUNT_JAR:-launcher/target/lxcfs-remount.jar} archive
+  shift $(($# < 2 ? $# : 2))
+  archive=${LXCFS_REMOUNT_CDS_ARCHIVE:-${jar%.jar}.jsa}
+  rm -f "$archive" "$archive.classes"
+  scripts/lxcfs-remount status --runtime "$runtime" --lxcfs-dir "$dir" "$@" >/dev/null 2>&1 || true
+  scripts/lxcfs-remount repair --runtime "$runtime" --lxcfs-dir "$dir" "$@" >/dev/null 2>&1 || true
 }
 
 # ensure_build : builds launcher/target/lxcfs-remount.jar unless it is newer than every source (what

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,10 +133,69 @@ class SystemdUnitsIT {
       assertThat(Files.readString(loaded))
           .contains(Main.class.getName() + " source: shared objects file");
     } finally {
-      Files.deleteIfExists(archive);
-      Files.deleteIfExists(loaded);
-      Files.delete(folder);
+      deleteArchive(folder);
     }
+  }
+
+  /**
+   * A status by hand after the hook made the archive adds its own classes to it, once: a later
+   * status then maps its command from the archive, and so does the hook's next repair.
+   */
+  @Test
+  void aStatusAfterTheHook_addsItsClassesToTheArchive_andBothMapThemThen() throws Exception {
+    List<String> hook =
+        forThisTest(
+            SystemdUnits.commandLine(
+                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
+                    .orElseThrow()));
+    List<String> status = new ArrayList<>(List.of(hook.get(0), "status"));
+    status.addAll(containers.filterArguments());
+    Path folder = Files.createTempDirectory("lxcfs-remount-archive");
+    Path archive = folder.resolve("lxcfs-remount.jsa");
+    Path classes = folder.resolve("lxcfs-remount.jsa.classes");
+    Path loaded = folder.resolve("classes-loaded.log");
+    String useIt = "LXCFS_REMOUNT_CDS_ARCHIVE=" + archive;
+    String logLoads = "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info:file=" + loaded;
+    try {
+      lxcfs.restart();
+      assertThat(exitOf(start(hook, useIt))).isZero();
+      assertThat(Files.readAllLines(classes).get(0)).endsWith(": repair");
+
+      assertThat(exitOf(start(status, useIt))).isZero();
+      assertThat(Files.readAllLines(classes).get(0)).endsWith(": repair status");
+      assertThat(exitOf(start(status, useIt, logLoads))).isZero();
+      assertThat(Files.readString(log)).contains("4 healthy in 2 of 2 containers");
+      assertThat(Files.readString(loaded))
+          .contains(StatusCommand.class.getName() + " source: shared objects file");
+
+      lxcfs.restart();
+      assertThat(exitOf(start(hook, useIt, logLoads))).isZero();
+      assertThat(Files.readString(log)).contains("4 repaired in 2 of 2 containers");
+      assertThat(containers.allLimited()).isTrue();
+      assertThat(Files.readString(loaded))
+          .contains(RepairCommand.class.getName() + " source: shared objects file");
+      assertThat(Files.readAllLines(classes).get(0)).endsWith(": repair status");
+    } finally {
+      deleteArchive(folder);
+    }
+  }
+
+  private int exitOf(Process process) throws Exception {
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+    return process.exitValue();
+  }
+
+  /**
+   * The folder, with the archive, its class list and the class-load logs (the JVM keeps the one it
+   * finds there as {@code .0}).
+   */
+  private static void deleteArchive(Path folder) throws Exception {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(folder);
   }
 
   @Test
