@@ -63,11 +63,7 @@ class SystemdUnitsIT {
   @Test
   void execStartPost_runRightAfterLxcfsIsForked_waitsForIt_andRepairsEveryContainer()
       throws Exception {
-    List<String> command =
-        forThisTest(
-            SystemdUnits.commandLine(
-                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
-                    .orElseThrow()));
+    List<String> command = hook();
     assertThat(command).containsSubsequence("repair", "--wait", "30s");
     lxcfs.stop();
 
@@ -98,11 +94,7 @@ class SystemdUnitsIT {
    */
   @Test
   void theHook_makesAClassDataArchiveOnItsFirstRun_thatItsNextRunMaps() throws Exception {
-    List<String> command =
-        forThisTest(
-            SystemdUnits.commandLine(
-                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
-                    .orElseThrow()));
+    List<String> command = hook();
     Path folder = Files.createTempDirectory("lxcfs-remount-archive");
     Path archive = folder.resolve("lxcfs-remount.jsa");
     Path loaded = folder.resolve("classes-loaded.log");
@@ -143,11 +135,7 @@ class SystemdUnitsIT {
    */
   @Test
   void aStatusAfterTheHook_addsItsClassesToTheArchive_andBothMapThemThen() throws Exception {
-    List<String> hook =
-        forThisTest(
-            SystemdUnits.commandLine(
-                SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost")
-                    .orElseThrow()));
+    List<String> hook = hook();
     List<String> status = new ArrayList<>(List.of(hook.get(0), "status"));
     status.addAll(containers.filterArguments());
     Path folder = Files.createTempDirectory("lxcfs-remount-archive");
@@ -237,6 +225,13 @@ class SystemdUnitsIT {
     assertThat(Files.readString(log))
         .contains("repair pass: 4 repaired in 2 of 2 containers")
         .doesNotContain("WARN");
+  }
+
+  /** The drop-in's {@code ExecStartPost=} command line, for this test's containers. */
+  private List<String> hook() {
+    return forThisTest(
+        SystemdUnits.commandLine(
+            SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost").orElseThrow()));
   }
 
   /** The command line, limited to this test's containers (the machine is shared). */
