@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lxcfsremount.core.mount.MountTable;
 import io.lxcfsremount.core.testing.LxcfsProcess;
 import io.lxcfsremount.core.testing.RequiresReal;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -228,7 +229,7 @@ class SystemdUnitsIT {
   }
 
   /** The drop-in's {@code ExecStartPost=} command line, for this test's containers. */
-  private List<String> hook() {
+  private List<String> hook() throws IOException {
     return forThisTest(
         SystemdUnits.commandLine(
             SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost").orElseThrow()));
