@@ -64,7 +64,7 @@ class SystemdUnitsIT {
   @Test
   void execStartPost_runRightAfterLxcfsIsForked_waitsForIt_andRepairsEveryContainer()
       throws Exception {
-    List<String> command = hook();
+    List<String> command = serviceCommand(SystemdUnits.dropIn(), "ExecStartPost");
     assertThat(command).containsSubsequence("repair", "--wait", "30s");
     lxcfs.stop();
 
@@ -95,7 +95,7 @@ class SystemdUnitsIT {
    */
   @Test
   void theHook_makesAClassDataArchiveOnItsFirstRun_thatItsNextRunMaps() throws Exception {
-    List<String> command = hook();
+    List<String> command = serviceCommand(SystemdUnits.dropIn(), "ExecStartPost");
     Path folder = Files.createTempDirectory("lxcfs-remount-archive");
     Path archive = folder.resolve("lxcfs-remount.jsa");
     Path loaded = folder.resolve("classes-loaded.log");
@@ -136,7 +136,7 @@ class SystemdUnitsIT {
    */
   @Test
   void aStatusAfterTheHook_addsItsClassesToTheArchive_andBothMapThemThen() throws Exception {
-    List<String> hook = hook();
+    List<String> hook = serviceCommand(SystemdUnits.dropIn(), "ExecStartPost");
     List<String> status = new ArrayList<>(List.of(hook.get(0), "status"));
     status.addAll(containers.filterArguments());
     Path folder = Files.createTempDirectory("lxcfs-remount-archive");
@@ -191,10 +191,7 @@ class SystemdUnitsIT {
   void theWatchService_underItsCapabilityBoundingSetAndNoNewPrivileges_repairsEachRestart()
       throws Exception {
     Path unit = SystemdUnits.watchService();
-    List<String> command =
-        forThisTest(
-            SystemdUnits.commandLine(
-                SystemdUnits.setting(unit, "Service", "ExecStart").orElseThrow()));
+    List<String> command = serviceCommand(unit, "ExecStart");
     String capabilities =
         SystemdUnits.setting(unit, "Service", "CapabilityBoundingSet").orElseThrow();
     assertThat(SystemdUnits.setting(unit, "Service", "NoNewPrivileges")).hasValue("yes");
@@ -228,11 +225,13 @@ class SystemdUnitsIT {
         .doesNotContain("WARN");
   }
 
-  /** The drop-in's {@code ExecStartPost=} command line, for this test's containers. */
-  private List<String> hook() throws IOException {
+  /**
+   * The command line of {@code setting} in the unit's [Service] section, for this test's
+   * containers.
+   */
+  private List<String> serviceCommand(Path unit, String setting) throws IOException {
     return forThisTest(
-        SystemdUnits.commandLine(
-            SystemdUnits.setting(SystemdUnits.dropIn(), "Service", "ExecStartPost").orElseThrow()));
+        SystemdUnits.commandLine(SystemdUnits.setting(unit, "Service", setting).orElseThrow()));
   }
 
   /** The command line, limited to this test's containers (the machine is shared). */
